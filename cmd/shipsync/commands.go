@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/daemon"
+	"github.com/shipsync/shipsync/ops"
+	"github.com/shipsync/shipsync/preflight"
+)
+
+// setup loads the configuration and builds the logger and the App. A bad
+// configuration prints one plain line per problem on stderr, before any
+// logging starts.
+func setup(stdout, stderr io.Writer, env map[string]string, opts daemon.Options) (*daemon.App, zerolog.Logger, bool) {
+	cfg, err := config.Load(env)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, zerolog.Nop(), false
+	}
+	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, cfg.LogLevel)
+	app, err := daemon.New(cfg, log, opts)
+	if err != nil {
+		log.Error().Err(err).Msg("cannot start")
+		return nil, log, false
+	}
+	return app, log, true
+}
+
+// cmdRun is the daemon: preflight, then the HTTP endpoints and the scheduler
+// until SIGTERM, then a drain within SHUTDOWN_GRACE.
+func cmdRun(ctx context.Context, stdout, stderr io.Writer, env map[string]string) int {
+	app, log, ok := setup(stdout, stderr, env, daemon.Options{})
+	if !ok {
+		return exitUsage
+	}
+	defer app.Close()
+	if err := serve(ctx, app, log, app.Config.HTTPAddr, nil); err != nil {
+		log.Error().Err(err).Msg("shipsync stopped with an error")
+		return exitFailed
+	}
+	return exitOK
+}
+
+// serve runs the preflight, then the scheduler and the ops endpoints until ctx
+// ends. When ready is not nil it receives the HTTP listener's address once the
+// daemon is up (demo and tests).
+func serve(ctx context.Context, app *daemon.App, log zerolog.Logger, addr string, ready chan<- string) error {
+	started := time.Now()
+	log.Info().Str("version", version).Object("config", app.Config).Msg("shipsync starting")
+
+	report := runPreflight(ctx, app, log)
+	if report.Rejected {
+		return errors.New("preflight: credentials rejected")
+	}
+	if err := app.Enable(report.Disabled); err != nil {
+		return err
+	}
+
+	readiness := &ops.Readiness{Ping: app.Ping, LastSuccess: app.Store.LastSuccess, Started: started}
+	for _, j := range app.Jobs {
+		if _, off := report.Disabled[j.Name]; off || j.Schedule == "off" {
+			continue
+		}
+		sched, err := cron.ParseStandard(j.Schedule)
+		if err != nil {
+			return fmt.Errorf("schedule of %s: %w", j.Name, err)
+		}
+		readiness.Jobs = append(readiness.Jobs, ops.ReadyJob{Name: j.Name, Schedule: sched})
+	}
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", addr, err)
+	}
+	srv := ops.Server(addr, ops.Handler(app.Registry, readiness))
+	srv.ErrorLog = stdLogger(log, zerolog.ErrorLevel)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+		return nil
+	})
+	app.Scheduler.Start()
+	log.Info().Str("http_addr", ln.Addr().String()).Msg("shipsync running")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	g.Go(func() error {
+		<-gctx.Done()
+		log.Info().Dur("grace", app.Config.ShutdownGrace).Msg("shutting down: no new runs, finishing the page in hand")
+		drainCtx, cancel := context.WithTimeout(context.Background(), app.Config.ShutdownGrace)
+		defer cancel()
+		stopErr := app.Scheduler.Stop(drainCtx)
+		httpCtx, cancelHTTP := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancelHTTP()
+		return errors.Join(stopErr, srv.Shutdown(httpCtx))
+	})
+	err = g.Wait()
+	log.Info().Msg("shipsync stopped")
+	return err
+}
+
+// runPreflight runs the check and logs one event per item.
+func runPreflight(ctx context.Context, app *daemon.App, log zerolog.Logger) *preflight.Report {
+	checker := &preflight.Checker{Config: app.Config, ShipStation: app.ShipStation, Quipt: app.Quipt}
+	report := checker.Run(ctx)
+	app.SetUSPSCode(report.USPSCode)
+	for _, it := range report.Items {
+		ev := log.Info()
+		if it.Status == preflight.Invalid {
+			ev = log.Error()
+		}
+		ev = ev.Str("event", "check").Str("section", it.Section).Str("name", it.Name).Str("status", it.Status)
+		if it.Reason != "" {
+			ev = ev.Str("reason", it.Reason)
+		}
+		ev.Msg("preflight")
+	}
+	for job, reason := range report.Disabled {
+		log.Error().Str("event", "check").Str("section", "job").Str("name", job).Str("status", preflight.Invalid).Str("reason", reason).Msg("preflight")
+	}
+	return report
+}
+
+// cmdCheck is `shipsync check`: the preflight alone; non-zero when anything is invalid.
+func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]string) int {
+	app, log, ok := setup(stdout, stderr, env, daemon.Options{})
+	if !ok {
+		return exitUsage
+	}
+	defer app.Close()
+	report := runPreflight(ctx, app, log)
+	if !report.OK() {
+		log.Error().Str("event", "check_result").Msg("check failed: see the invalid items above")
+		return exitFailed
+	}
+	log.Info().Str("event", "check_result").Msg("check passed: everything resolves")
+	return exitOK
+}
+
+// cmdOnce is `shipsync once JOB`: one run now; exit 0 when it completed, even
+// if it dead-lettered items.
+func cmdOnce(ctx context.Context, job string, stdout, stderr io.Writer, env map[string]string) int {
+	app, log, ok := setup(stdout, stderr, env, daemon.Options{})
+	if !ok {
+		return exitUsage
+	}
+	defer app.Close()
+	if !app.HasJob(job) {
+		log.Error().Str("job", job).Msg("unknown job")
+		return exitUsage
+	}
+	report := runPreflight(ctx, app, log)
+	if reason, off := report.Disabled[job]; off {
+		log.Error().Str("job", job).Str("reason", reason).Msg("job cannot run: its configuration does not resolve")
+		return exitFailed
+	}
+	if err := app.Enable(nil); err != nil {
+		log.Error().Err(err).Msg("cannot register jobs")
+		return exitFailed
+	}
+	if err := app.Scheduler.RunOnce(ctx, job); err != nil {
+		log.Error().Err(err).Str("job", job).Msg("run did not complete")
+		return exitFailed
+	}
+	return exitOK
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"io"
+	"log"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// newLogger builds the root logger: JSON lines (every line an object with a
+// level) or, for LOG_FORMAT=console, coloured lines for a person.
+func newLogger(w io.Writer, console bool, level zerolog.Level) zerolog.Logger {
+	if console {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.RFC3339}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Str("service", "shipsync").Logger()
+}
+
+// stdLogger adapts the root logger for libraries that want a *log.Logger
+// (net/http's server errors), so their lines are JSON with a level too.
+func stdLogger(l zerolog.Logger, lvl zerolog.Level) *log.Logger {
+	return log.New(levelWriter{l: l, lvl: lvl}, "", 0)
+}
+
+type levelWriter struct {
+	l   zerolog.Logger
+	lvl zerolog.Level
+}
+
+func (w levelWriter) Write(p []byte) (int, error) {
+	w.l.WithLevel(w.lvl).Msg(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

@@ -1,0 +1,193 @@
+// Package daemon wires a validated configuration into the running parts of
+// shipsync: the Redis state store, both connectors, the metrics, the jobs and
+// the scheduler. Every command (run, once, check, demo, deadletters) builds its
+// parts here, so the demo and the tests exercise the same wiring as production.
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/metrics"
+	"github.com/shipsync/shipsync/scheduler"
+	"github.com/shipsync/shipsync/state"
+)
+
+// runTimeout bounds one job run; a run still going then is cancelled and the
+// next scheduled run starts over from its cursor.
+const runTimeout = 30 * time.Minute
+
+// Options tune what New builds; the zero value is production.
+type Options struct {
+	// HTTPClient is used for both upstreams; nil means a client with a 60 s timeout.
+	HTTPClient *http.Client
+	// Retry overrides the retry policy of both connectors (tests, demo).
+	Retry *retry.Policy
+	// RateWindow overrides the one-minute ShipStation rate window (tests).
+	RateWindow time.Duration
+	// Now overrides the clock of the jobs (tests).
+	Now func() time.Time
+	// Owner names this replica in leases; "" means hostname, pid and a random suffix.
+	Owner string
+}
+
+// App is one shipsync process: its parts and its jobs.
+type App struct {
+	Config      *config.Config
+	Log         zerolog.Logger
+	Redis       redis.UniversalClient
+	Store       *state.Store
+	Registry    *prometheus.Registry
+	Metrics     *metrics.Metrics
+	ShipStation *shipstation.Client
+	Quipt       *quipt.Client
+	Scheduler   *scheduler.Scheduler
+	// Jobs lists every job with its schedule, enabled or not.
+	Jobs []scheduler.Job
+	env  *jobs.Env
+}
+
+// New builds the App for cfg. It does not contact any server.
+func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
+	redisOpts, err := redis.ParseURL(cfg.RedisURL.Reveal())
+	if err != nil {
+		// The URL may hold a password: say which variable, not what it holds.
+		return nil, fmt.Errorf("REDIS_URL: not a valid redis URL")
+	}
+	rdb := redis.NewClient(redisOpts)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(reg)
+
+	window := time.Minute
+	if opts.RateWindow > 0 {
+		window = opts.RateWindow
+	}
+	budget := state.NewRateBudget(rdb, cfg.StatePrefix, keyID(cfg.ShipStationAPIKey.Reveal()), cfg.ShipStationRateLimit, window)
+
+	ssOpts := []shipstation.Option{
+		shipstation.WithBaseURL(cfg.ShipStationBaseURL),
+		shipstation.WithCredentials(cfg.ShipStationAPIKey.Reveal(), cfg.ShipStationAPISecret.Reveal()),
+		shipstation.WithPacer(budget),
+		shipstation.WithLogger(log.With().Str("upstream", "shipstation").Logger()),
+		shipstation.WithObserver(m.Upstream("shipstation")),
+	}
+	if pk := cfg.ShipStationPartnerKey.Reveal(); pk != "" {
+		ssOpts = append(ssOpts, shipstation.WithPartnerKey(pk))
+	}
+	qOpts := []quipt.Option{
+		quipt.WithBaseURL(cfg.QuiptBaseURL),
+		quipt.WithCredentials(cfg.QuiptConsumerKey, cfg.QuiptConsumerSecret.Reveal(), cfg.QuiptToken, cfg.QuiptTokenSecret.Reveal()),
+		quipt.WithLogger(log.With().Str("upstream", "quipt").Logger()),
+		quipt.WithObserver(m.Upstream("quipt")),
+	}
+	if opts.HTTPClient != nil {
+		ssOpts = append(ssOpts, shipstation.WithHTTPClient(opts.HTTPClient))
+		qOpts = append(qOpts, quipt.WithHTTPClient(opts.HTTPClient))
+	}
+	if opts.Retry != nil {
+		ssOpts = append(ssOpts, shipstation.WithRetryPolicy(*opts.Retry))
+		qOpts = append(qOpts, quipt.WithRetryPolicy(*opts.Retry))
+	}
+	ss, err := shipstation.NewClient(ssOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("shipstation client: %w", err)
+	}
+	q, err := quipt.NewClient(qOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("quipt client: %w", err)
+	}
+
+	store := state.New(rdb, cfg.StatePrefix)
+	schedOpts := []scheduler.Option{scheduler.WithHooks(scheduler.Hooks{OnRunDone: func(job string, _ time.Time, d time.Duration, err error) {
+		m.RunDone(job, d, err)
+	}})}
+	if opts.Owner != "" {
+		schedOpts = append(schedOpts, scheduler.WithOwner(opts.Owner))
+	}
+	a := &App{
+		Config:      cfg,
+		Log:         log,
+		Redis:       rdb,
+		Store:       store,
+		Registry:    reg,
+		Metrics:     m,
+		ShipStation: ss,
+		Quipt:       q,
+		Scheduler:   scheduler.New(store, log, schedOpts...),
+		env: &jobs.Env{
+			ShipStation: ss,
+			Quipt:       q,
+			Store:       store,
+			Metrics:     m,
+			DryRun:      cfg.DryRun,
+			Now:         opts.Now,
+		},
+	}
+	a.Jobs = a.buildJobs()
+	return a, nil
+}
+
+// buildJobs returns every job with its configured schedule.
+func (a *App) buildJobs() []scheduler.Job {
+	cfg := a.Config
+	warehouseCodes := make(map[int64]string, len(cfg.Warehouses))
+	for code, id := range cfg.Warehouses {
+		warehouseCodes[id] = code
+	}
+	getOrders := &jobs.GetOrders{
+		Env:            a.env,
+		Status:         cfg.GetOrdersStatus,
+		TagID:          cfg.GetOrdersTagID,
+		Days:           cfg.GetOrdersDays,
+		AssignUserID:   cfg.AssignUserID,
+		Selector:       cfg.Selector(),
+		WarehouseCodes: warehouseCodes,
+	}
+	return []scheduler.Job{
+		{Name: jobs.NameGetOrders, Schedule: cfg.GetOrdersSchedule.String(), Timeout: runTimeout, Run: getOrders.Run},
+	}
+}
+
+// Enable registers the jobs with the scheduler, all but those named in
+// disabled (a job whose configuration did not resolve in the preflight).
+func (a *App) Enable(disabled map[string]string) error {
+	for _, j := range a.Jobs {
+		if reason, off := disabled[j.Name]; off {
+			a.Log.Error().Str("job", j.Name).Str("reason", reason).Msg("job disabled: its configuration does not resolve")
+			j.Schedule = "off"
+		}
+		if err := a.Scheduler.Add(j); err != nil {
+			return fmt.Errorf("schedule %s: %w", j.Name, err)
+		}
+	}
+	return nil
+}
+
+// Close releases the Redis connection.
+func (a *App) Close() error { return a.Redis.Close() }
+
+// Ping checks that Redis answers.
+func (a *App) Ping(ctx context.Context) error { return a.Store.Ping(ctx) }
+
+// keyID names a ShipStation key pair in Redis without revealing it: the rate
+// budget is shared by every replica using the same pair.
+func keyID(apiKey string) string {
+	sum := sha256.Sum256([]byte("shipsync rate budget\x00" + apiKey))
+	return hex.EncodeToString(sum[:8])
+}

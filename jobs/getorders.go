@@ -1,0 +1,411 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/mapping"
+	"github.com/shipsync/shipsync/scheduler"
+)
+
+// Record namespaces written by get-orders.
+const (
+	// nsImported maps a ShipStation orderId to the Id of the Quipt purchase
+	// order created from it.
+	nsImported = "ss-imported"
+	// nsAssigned maps a ShipStation orderId to the user shipsync assigned it to.
+	nsAssigned = "ss-assigned"
+)
+
+// pushedKeyPrefix starts the orderKey of every order push-orders sends to
+// ShipStation; get-orders never imports those back (no loops).
+const pushedKeyPrefix = "quipt:"
+
+// partnerRefPrefix starts the PartnerReference of every Quipt purchase order
+// get-orders creates.
+const partnerRefPrefix = "shipstation:"
+
+// maxAssignBatch bounds one /orders/assignuser call. ShipStation documents no
+// maximum; a run normally assigns everything it imported in a single call.
+const maxAssignBatch = 5000
+
+// GetOrders imports ShipStation orders into Quipt as purchase orders and then
+// assigns them to a ShipStation user (DESIGN.md §2, get-orders).
+type GetOrders struct {
+	Env *Env
+	// Status is the ShipStation order status to import (GET_ORDERS_STATUS).
+	Status string
+	// TagID, when not zero, imports only orders carrying that tag (GET_ORDERS_TAG_ID).
+	TagID int64
+	// Days is the created-within window in days, counted in Pacific time (GET_ORDERS_DAYS).
+	Days int
+	// AssignUserID is the ShipStation user GUID to assign imported orders to; "" skips assignment.
+	AssignUserID string
+	// Selector picks carrier and service (DESIGN.md §3).
+	Selector mapping.Selector
+	// WarehouseCodes maps a ShipStation warehouseId to the Quipt warehouse code
+	// (the inverse of WAREHOUSES); orders from other warehouses carry no code.
+	WarehouseCodes map[int64]string
+}
+
+// Run imports one window of orders. It is safe to repeat: an order already
+// imported is skipped, and Quipt's create call is idempotent on the
+// PartnerReference, so a crash between the create and its record is harmless.
+func (j *GetOrders) Run(ctx context.Context, run *scheduler.Run) error {
+	return j.Env.execute(ctx, run, func(ctx context.Context, sum *Summary) error {
+		return j.run(ctx, run, sum)
+	})
+}
+
+func (j *GetOrders) run(ctx context.Context, run *scheduler.Run, sum *Summary) error {
+	since := j.windowStart()
+	run.Log.Debug().Time("created_since", since).Str("status", j.Status).Int64("tag_id", j.TagID).Msg("listing ShipStation orders")
+
+	var toAssign []int64
+	for page, err := range j.pages(ctx, since) {
+		if err != nil {
+			return fmt.Errorf("list ShipStation orders: %w", err)
+		}
+		assign, err := j.importPage(ctx, run, sum, page, since)
+		if err != nil {
+			return err
+		}
+		toAssign = append(toAssign, assign...)
+		if run.Stopping() {
+			run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page")
+			break
+		}
+	}
+	return j.assign(ctx, run, sum, toAssign)
+}
+
+// windowStart is now minus Days calendar days on the Pacific clock, the zone
+// every ShipStation date is in; AddDate keeps the wall-clock time across a DST
+// change, as a person reading "the last 7 days" in ShipStation would.
+func (j *GetOrders) windowStart() time.Time {
+	return j.Env.now().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)
+}
+
+// pages lists the candidate orders: with a tag through /orders/listbytag, which
+// has no date filter (the window is applied per order), else /orders with
+// createDateStart.
+func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*shipstation.Page[shipstation.Order], error) bool) {
+	if j.TagID != 0 {
+		return j.Env.ShipStation.Orders.PagesByTag(ctx, shipstation.ListByTagOptions{OrderStatus: j.Status, TagID: j.TagID})
+	}
+	return j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{OrderStatus: j.Status, CreateDateStart: since})
+}
+
+// importPage handles one page: two Redis round trips to learn which orders are
+// imported, assigned or parked, then one Quipt create per new order and one
+// fenced write recording the page's imports. It returns the orders that still
+// need the user assigned.
+func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Summary, page *shipstation.Page[shipstation.Order], since time.Time) ([]int64, error) {
+	for _, bad := range page.Invalid {
+		sum.Seen++
+		id := invalidID("ss-order", bad.ID, page.Page, bad.Index)
+		if err := j.Env.deadLetter(ctx, run, sum, id, "malformed order: "+bad.Err.Error(), nil); err != nil {
+			return nil, err
+		}
+	}
+
+	var candidates []shipstation.Order
+	for _, o := range page.Items {
+		sum.Seen++
+		switch {
+		case strings.HasPrefix(o.OrderKey, pushedKeyPrefix):
+			sum.Skipped++
+			sum.Add("skipped_own", 1)
+		case j.TagID != 0 && o.CreateDate.Before(since):
+			sum.Skipped++
+			sum.Add("skipped_outside_window", 1)
+		default:
+			candidates = append(candidates, o)
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+
+	ids := make([]string, len(candidates))
+	for i, o := range candidates {
+		ids[i] = strconv.FormatInt(o.OrderID, 10)
+	}
+	imported, err := j.Env.Store.Records(ctx, nsImported, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read import records: %w", err)
+	}
+	assigned, err := j.Env.Store.Records(ctx, nsAssigned, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read assignment records: %w", err)
+	}
+	parked, err := j.Env.Store.Parked(ctx, run.Job, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read dead letters: %w", err)
+	}
+
+	newImports := map[string]string{}
+	var toAssign []int64
+	for i, o := range candidates {
+		id := ids[i]
+		log := run.Log.With().Int64("ss_order_id", o.OrderID).Str("order_number", o.OrderNumber).Logger()
+		if parked[id] {
+			sum.Skipped++
+			sum.Add("skipped_parked", 1)
+			continue
+		}
+		if qid, ok := imported[id]; ok {
+			sum.Skipped++
+			if j.needsAssign(o, assigned[id]) {
+				log.Info().Str("event", "assign_pending").Str("quipt_order_id", qid).Msg("imported earlier, user not yet assigned")
+				toAssign = append(toAssign, o.OrderID)
+			}
+			continue
+		}
+
+		po, reason := j.purchaseOrder(o)
+		if reason != "" {
+			if err := j.Env.deadLetter(ctx, run, sum, id, reason, map[string]any{"ss_order_id": o.OrderID, "order_number": o.OrderNumber}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if j.Env.DryRun {
+			log.Info().Str("event", "would_create").Str("partner_reference", po.PartnerReference).
+				Str("carrier", derefOr(po.Shipping.CarrierCode, "")).Str("service", derefOr(po.Shipping.CarrierMethod, "")).
+				Msg("dry run: would create Quipt purchase order")
+			sum.Created++
+			continue
+		}
+		created, dup, err := j.Env.Quipt.CreatePurchaseOrder(ctx, po)
+		if err != nil {
+			if quipt.IsPermanent(err) {
+				if err := j.Env.deadLetter(ctx, run, sum, id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID}); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			// Transient or upstream down: stop here. What this page created so
+			// far is recorded first; the rest is picked up by the next run.
+			if rerr := j.recordImports(ctx, run, newImports); rerr != nil {
+				return nil, errors.Join(err, rerr)
+			}
+			return nil, fmt.Errorf("create Quipt purchase order for ShipStation order %d: %w", o.OrderID, err)
+		}
+		newImports[id] = created.ID
+		sum.Created++
+		if dup {
+			sum.Add("already_in_quipt", 1)
+		}
+		log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
+			Str("carrier", derefOr(po.Shipping.CarrierCode, "")).Str("service", derefOr(po.Shipping.CarrierMethod, "")).
+			Msg("created Quipt purchase order")
+		if j.needsAssign(o, "") {
+			toAssign = append(toAssign, o.OrderID)
+		}
+	}
+	if err := j.recordImports(ctx, run, newImports); err != nil {
+		return nil, err
+	}
+	return toAssign, nil
+}
+
+func (j *GetOrders) recordImports(ctx context.Context, run *scheduler.Run, kv map[string]string) error {
+	if len(kv) == 0 || j.Env.DryRun {
+		return nil
+	}
+	if err := j.Env.Store.PutRecords(ctx, run.Lease, nsImported, kv); err != nil {
+		return fmt.Errorf("record %d imports: %w", len(kv), err)
+	}
+	return nil
+}
+
+// needsAssign reports whether o still has to be assigned to AssignUserID. An
+// order shipsync already assigned once is never assigned again, even if a
+// person has since reassigned it in ShipStation.
+func (j *GetOrders) needsAssign(o shipstation.Order, recorded string) bool {
+	if j.AssignUserID == "" || recorded != "" {
+		return false
+	}
+	return o.UserID == nil || !strings.EqualFold(*o.UserID, j.AssignUserID)
+}
+
+// assign sets the user on every order of ids with as few calls as possible:
+// one per maxAssignBatch. ShipStation assigns nobody when one order of the call
+// is unknown (deleted or merged since it was listed), so a rejected batch is
+// split in halves until the unknown order is isolated and dead-lettered.
+func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *Summary, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if j.Env.DryRun {
+		run.Log.Info().Str("event", "would_assign").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("dry run: would assign user")
+		sum.Add("assigned", len(ids))
+		return nil
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), maxAssignBatch)
+		if err := j.assignBatch(ctx, run, sum, ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *Summary, ids []int64) error {
+	err := j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
+	switch {
+	case err == nil:
+		kv := make(map[string]string, len(ids))
+		for _, id := range ids {
+			kv[strconv.FormatInt(id, 10)] = j.AssignUserID
+		}
+		if err := j.Env.Store.PutRecords(ctx, run.Lease, nsAssigned, kv); err != nil {
+			return fmt.Errorf("record %d assignments: %w", len(ids), err)
+		}
+		sum.Add("assigned", len(ids))
+		run.Log.Info().Str("event", "assigned").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("assigned ShipStation user")
+		return nil
+	case !shipstation.IsPermanent(err):
+		return fmt.Errorf("assign user to %d orders: %w", len(ids), err)
+	case len(ids) == 1:
+		id := strconv.FormatInt(ids[0], 10)
+		return j.Env.deadLetter(ctx, run, sum, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
+	default:
+		half := len(ids) / 2
+		if err := j.assignBatch(ctx, run, sum, ids[:half]); err != nil {
+			return err
+		}
+		return j.assignBatch(ctx, run, sum, ids[half:])
+	}
+}
+
+// purchaseOrder builds the Quipt purchase order for o, or returns why o cannot
+// be imported.
+func (j *GetOrders) purchaseOrder(o shipstation.Order) (quipt.NewPurchaseOrder, string) {
+	var lines []quipt.Line
+	var subtotal float64
+	for _, it := range o.Items {
+		subtotal += it.UnitPrice * float64(it.Quantity)
+		if it.Adjustment || it.Quantity <= 0 {
+			continue // discounts and the like are not goods to ship
+		}
+		id := derefOr(it.LineItemKey, "")
+		if id == "" {
+			id = strconv.FormatInt(it.OrderItemID, 10)
+		}
+		lines = append(lines, quipt.Line{
+			ID: id, SKU: derefOr(it.SKU, ""), VendorSKU: derefOr(it.FulfillmentSKU, ""),
+			Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice,
+		})
+	}
+	switch {
+	case strings.TrimSpace(o.OrderNumber) == "":
+		return quipt.NewPurchaseOrder{}, "missing orderNumber"
+	case len(lines) == 0:
+		return quipt.NewPurchaseOrder{}, "no shippable lines"
+	case derefOr(o.ShipTo.Street1, "") == "" || derefOr(o.ShipTo.Country, "") == "":
+		return quipt.NewPurchaseOrder{}, "incomplete shipTo address"
+	}
+
+	own, _ := mapping.ParseCarrier(derefOr(o.CarrierCode, ""))
+	sel, err := j.Selector.Select(mapping.Request{
+		Method:  derefOr(o.RequestedShippingService, ""),
+		Carrier: own,
+		Service: derefOr(o.ServiceCode, ""),
+	})
+	if err != nil {
+		return quipt.NewPurchaseOrder{}, err.Error()
+	}
+
+	carrier, service := sel.Carrier.QuiptCode(), sel.Service
+	po := quipt.NewPurchaseOrder{
+		OrderNumber:      o.OrderNumber,
+		PartnerReference: partnerRefPrefix + strconv.FormatInt(o.OrderID, 10),
+		Channel:          &quipt.Channel{ID: storeID(o), Name: derefOr(o.AdvancedOptions.Source, "ShipStation")},
+		Customer: &quipt.Customer{
+			Name:  firstNonEmpty(derefOr(o.BillTo.Name, ""), derefOr(o.ShipTo.Name, "")),
+			Email: derefOr(o.CustomerEmail, ""),
+			Phone: firstNonEmpty(derefOr(o.BillTo.Phone, ""), derefOr(o.ShipTo.Phone, "")),
+		},
+		ShipTo: quipt.Address{
+			Name:        derefOr(o.ShipTo.Name, ""),
+			Company:     o.ShipTo.Company,
+			Address1:    derefOr(o.ShipTo.Street1, ""),
+			Address2:    joinStreets(o.ShipTo.Street2, o.ShipTo.Street3),
+			City:        derefOr(o.ShipTo.City, ""),
+			State:       derefOr(o.ShipTo.State, ""),
+			PostalCode:  derefOr(o.ShipTo.PostalCode, ""),
+			Country:     derefOr(o.ShipTo.Country, ""),
+			Phone:       derefOr(o.ShipTo.Phone, ""),
+			Residential: o.ShipTo.Residential,
+		},
+		Lines: lines,
+		Shipping: quipt.Shipping{
+			RequestedMethod: derefOr(o.RequestedShippingService, ""),
+			CarrierCode:     &carrier,
+			CarrierMethod:   &service,
+		},
+		WarehouseCode: j.WarehouseCodes[derefOr(o.AdvancedOptions.WarehouseID, 0)],
+		Totals: quipt.Totals{
+			Subtotal: subtotal,
+			Tax:      o.TaxAmount,
+			Shipping: o.ShippingAmount,
+			Total:    o.OrderTotal,
+		},
+	}
+	return po, ""
+}
+
+func storeID(o shipstation.Order) string {
+	if o.AdvancedOptions.StoreID == nil {
+		return ""
+	}
+	return strconv.FormatInt(*o.AdvancedOptions.StoreID, 10)
+}
+
+func joinStreets(parts ...*string) *string {
+	var out []string
+	for _, p := range parts {
+		if p != nil && strings.TrimSpace(*p) != "" {
+			out = append(out, strings.TrimSpace(*p))
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	s := strings.Join(out, ", ")
+	return &s
+}
+
+// invalidID names a malformed list item for the dead-letter list: its id when
+// it could be read, else its position.
+func invalidID(kind string, id int64, page, index int) string {
+	if id != 0 {
+		return strconv.FormatInt(id, 10)
+	}
+	return fmt.Sprintf("%s-page%d-item%d", kind, page, index)
+}
+
+func derefOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,133 @@
+// Package jobs holds shipsync's five sync jobs. Each job is a struct holding
+// its dependencies and settings, with a Run method the scheduler calls once per
+// run; a run reads both systems, applies every effect at most once (guarded by
+// records in Redis and by the idempotency keys of the remote writes) and ends
+// with one summary log line.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shipsync/shipsync/connector/calls"
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/metrics"
+	"github.com/shipsync/shipsync/scheduler"
+	"github.com/shipsync/shipsync/state"
+)
+
+// The job names, as used in schedules, leases, dead letters, logs and metrics.
+const (
+	NameGetOrders    = "get-orders"
+	NamePushOrders   = "push-orders"
+	NameSyncTracking = "sync-tracking"
+	NameSyncCancels  = "sync-cancels"
+	NameLinkListings = "link-listings"
+)
+
+// Env is what every job needs: both connectors, the state store, metrics and
+// the clock.
+type Env struct {
+	ShipStation *shipstation.Client
+	Quipt       *quipt.Client
+	Store       *state.Store
+	// Metrics may be nil (tests, one-off commands).
+	Metrics *metrics.Metrics
+	// DryRun makes jobs read everything and write nothing: no remote write and
+	// no state write that would change what the next real run does.
+	DryRun bool
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+func (e *Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// Summary counts what one run did. Every job reports the common counters; a
+// job adds its own under Extra.
+type Summary struct {
+	Seen         int
+	Created      int
+	Updated      int
+	Skipped      int
+	DeadLettered int
+	// Extra holds job-specific counters (assigned, voided, linked, ...).
+	Extra map[string]int
+}
+
+// Add increments a job-specific counter.
+func (s *Summary) Add(name string, n int) {
+	if s.Extra == nil {
+		s.Extra = map[string]int{}
+	}
+	s.Extra[name] += n
+}
+
+// execute runs body with a per-run request counter on the context, then logs
+// the run's single summary line and feeds the item metrics.
+func (e *Env) execute(ctx context.Context, run *scheduler.Run, body func(ctx context.Context, sum *Summary) error) error {
+	var counter calls.Counter
+	ctx = calls.WithCounter(ctx, &counter)
+	start := time.Now()
+	var sum Summary
+	err := body(ctx, &sum)
+
+	ev := run.Log.Info()
+	if err != nil {
+		ev = run.Log.Error().Err(err)
+	}
+	ev = ev.Str("event", "run_summary").
+		Bool("dry_run", e.DryRun).
+		Int("seen", sum.Seen).
+		Int("created", sum.Created).
+		Int("updated", sum.Updated).
+		Int("skipped", sum.Skipped).
+		Int("dead_lettered", sum.DeadLettered).
+		Int64("shipstation_calls", counter.ShipStation()).
+		Int64("quipt_calls", counter.Quipt()).
+		Int64("duration_ms", time.Since(start).Milliseconds())
+	for k, v := range sum.Extra {
+		ev = ev.Int(k, v)
+	}
+	ev.Msg("run finished")
+
+	if m := e.Metrics; m != nil {
+		m.Items(run.Job, "seen", sum.Seen)
+		m.Items(run.Job, "created", sum.Created)
+		m.Items(run.Job, "updated", sum.Updated)
+		m.Items(run.Job, "skipped", sum.Skipped)
+		m.Items(run.Job, "dead_lettered", sum.DeadLettered)
+		for k, v := range sum.Extra {
+			m.Items(run.Job, k, v)
+		}
+	}
+	return err
+}
+
+// deadLetter parks one item with its reason, so the run goes on and the item is
+// skipped until an operator retries it. In a dry run it only logs.
+func (e *Env) deadLetter(ctx context.Context, run *scheduler.Run, sum *Summary, id, reason string, fields map[string]any) error {
+	sum.DeadLettered++
+	ev := run.Log.Warn().Str("event", "dead_letter").Str("item_id", id).Str("reason", reason)
+	if len(fields) > 0 {
+		ev = ev.Fields(fields)
+	}
+	if e.DryRun {
+		ev.Bool("dry_run", true).Msg("would dead-letter item")
+		return nil
+	}
+	ev.Msg("dead-lettered item")
+	err := e.Store.PutDeadLetter(ctx, run.Lease, state.DeadLetter{
+		Job: run.Job, ID: id, Reason: reason, At: e.now(),
+	})
+	if err != nil {
+		return fmt.Errorf("dead-letter %s: %w", id, err)
+	}
+	return nil
+}

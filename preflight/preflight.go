@@ -1,0 +1,291 @@
+// Package preflight is `shipsync check` and the check every `run` starts with
+// (DESIGN.md §2): it verifies both credentials, lists what the ShipStation
+// account has (carrier accounts, stores, warehouses, users, tags) and says for
+// every configured ID, carrier, service and mapping whether it resolves. A job
+// whose configuration does not resolve is reported as disabled.
+package preflight
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/mapping"
+)
+
+// Statuses of a report item.
+const (
+	// Enabled means the connection, carrier or configured value resolves.
+	Enabled = "enabled"
+	// Invalid means it does not; Reason says why.
+	Invalid = "invalid"
+	// Listed marks something the account has that the configuration does not name.
+	Listed = "listed"
+)
+
+// Item is one line of the report.
+type Item struct {
+	// Section groups items: connection, carrier, store, warehouse, user, tag, mapping, job.
+	Section string
+	Name    string
+	Status  string
+	Reason  string
+}
+
+// Report is the outcome of a check.
+type Report struct {
+	Items []Item
+	// Disabled maps a job name to why it cannot run.
+	Disabled map[string]string
+	// USPSCode is the ShipStation carrier code USPS labels use on this account
+	// (stamps_com or usps), "" when neither is connected.
+	USPSCode string
+	// Rejected is set when an upstream refused the credentials: the
+	// configuration is wrong and no job can run.
+	Rejected bool
+	// Unreachable is set when an upstream could not be asked (network, 5xx,
+	// breaker): nothing is known about the configuration, so nothing is disabled.
+	Unreachable bool
+}
+
+// OK reports whether nothing is invalid.
+func (r *Report) OK() bool {
+	return !slices.ContainsFunc(r.Items, func(it Item) bool { return it.Status == Invalid })
+}
+
+func (r *Report) add(section, name, status, reason string) {
+	r.Items = append(r.Items, Item{Section: section, Name: name, Status: status, Reason: reason})
+}
+
+// connectionFailed records a failed first call to an upstream: a permanent
+// error (credentials rejected) disables every job, a transient one only says so.
+func (r *Report) connectionFailed(upstream string, err error, permanent bool) {
+	if permanent {
+		r.Rejected = true
+		r.add("connection", upstream, Invalid, err.Error())
+		r.disable(upstream+" connection invalid", allJobs...)
+		return
+	}
+	r.Unreachable = true
+	r.add("connection", upstream, Invalid, "unreachable: "+err.Error())
+}
+
+func (r *Report) disable(reason string, jobs ...string) {
+	for _, j := range jobs {
+		if _, done := r.Disabled[j]; !done {
+			r.Disabled[j] = reason
+		}
+	}
+}
+
+// Job names, as in package jobs (which preflight does not import).
+const (
+	jobGetOrders    = "get-orders"
+	jobPushOrders   = "push-orders"
+	jobSyncTracking = "sync-tracking"
+	jobSyncCancels  = "sync-cancels"
+	jobLinkListings = "link-listings"
+)
+
+var allJobs = []string{jobGetOrders, jobPushOrders, jobSyncTracking, jobSyncCancels, jobLinkListings}
+
+// Checker runs the preflight against both upstreams.
+type Checker struct {
+	Config      *config.Config
+	ShipStation *shipstation.Client
+	Quipt       *quipt.Client
+}
+
+// Run performs every check and returns the report; it never stops at the
+// first problem.
+func (c *Checker) Run(ctx context.Context) *Report {
+	r := &Report{Disabled: map[string]string{}}
+
+	if err := c.Quipt.Ping(ctx); err != nil {
+		r.connectionFailed("quipt", err, quipt.IsPermanent(err))
+	} else {
+		r.add("connection", "quipt", Enabled, "")
+	}
+
+	carriers, err := c.ShipStation.Carriers.List(ctx)
+	if err != nil {
+		r.connectionFailed("shipstation", err, shipstation.IsPermanent(err))
+		return r
+	}
+	r.add("connection", "shipstation", Enabled, "")
+	c.checkCarriers(ctx, r, carriers)
+	c.checkStores(ctx, r)
+	c.checkWarehouses(ctx, r)
+	c.checkUsers(ctx, r)
+	c.checkTags(ctx, r)
+	return r
+}
+
+// checkCarriers lists the account's carrier accounts and resolves every
+// carrier and service the configuration uses.
+func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []shipstation.Carrier) {
+	connected := map[string]bool{}
+	for _, ca := range carriers {
+		connected[ca.Code] = true
+		name := ca.Name
+		if ca.Nickname != nil && *ca.Nickname != "" {
+			name += " (" + *ca.Nickname + ")"
+		}
+		r.add("carrier", fmt.Sprintf("%s %s #%d", ca.Code, name, ca.ShippingProviderID), Listed, "")
+	}
+	switch {
+	case connected["stamps_com"]:
+		r.USPSCode = "stamps_com"
+	case connected["usps"]:
+		r.USPSCode = "usps"
+	}
+
+	cfg := c.Config
+	// wanted maps a ShipStation carrier code to the services configured for it
+	// and the settings that name them.
+	type use struct{ service, origin string }
+	wanted := map[string][]use{}
+	var order []string
+	want := func(carrier mapping.Carrier, service, origin string) {
+		code := carrier.ShipStationCode(r.USPSCode)
+		if _, seen := wanted[code]; !seen {
+			order = append(order, code)
+		}
+		wanted[code] = append(wanted[code], use{service, origin})
+	}
+	if cfg.PreferredCarrier != "" {
+		want(cfg.PreferredCarrier, cfg.DefaultService, "PREFERRED_CARRIER/DEFAULT_SERVICE")
+	}
+	for i, m := range cfg.ShippingMappings {
+		want(m.Carrier, m.Service, fmt.Sprintf("mapping %d %q", i+1, m.Method))
+	}
+
+	for _, code := range order {
+		if !connected[code] {
+			reason := fmt.Sprintf("carrier %s is not connected to the ShipStation account", code)
+			r.add("carrier", code, Invalid, reason)
+			for _, u := range wanted[code] {
+				r.add("mapping", u.origin, Invalid, reason)
+			}
+			r.disable(reason, jobGetOrders, jobPushOrders)
+			continue
+		}
+		services, err := c.ShipStation.Carriers.ListServices(ctx, code)
+		if err != nil {
+			reason := fmt.Sprintf("list services of %s: %v", code, err)
+			r.add("carrier", code, Invalid, reason)
+			r.disable(reason, jobGetOrders, jobPushOrders)
+			continue
+		}
+		r.add("carrier", code, Enabled, "")
+		known := map[string]bool{}
+		for _, s := range services {
+			known[s.Code] = true
+		}
+		for _, u := range wanted[code] {
+			if known[u.service] {
+				r.add("mapping", u.origin, Enabled, code+":"+u.service)
+				continue
+			}
+			reason := fmt.Sprintf("service %s is not offered by carrier %s", u.service, code)
+			r.add("mapping", u.origin, Invalid, reason)
+			r.disable(reason, jobGetOrders, jobPushOrders)
+		}
+	}
+}
+
+func (c *Checker) checkStores(ctx context.Context, r *Report) {
+	stores, err := c.ShipStation.Stores.List(ctx)
+	if err != nil {
+		r.add("store", "list", Invalid, err.Error())
+		r.disable("stores could not be listed", jobPushOrders)
+		return
+	}
+	known := map[int64]bool{}
+	for _, s := range stores {
+		known[s.StoreID] = true
+		r.add("store", fmt.Sprintf("%d %s", s.StoreID, s.StoreName), Listed, "")
+	}
+	cfg := c.Config
+	if cfg.SingleStoreID != 0 {
+		resolve(r, "store", "SINGLE_STORE_ID="+strconv.FormatInt(cfg.SingleStoreID, 10), known[cfg.SingleStoreID], "no such store", jobPushOrders)
+	}
+	for _, name := range sortedKeys(cfg.ChannelStores) {
+		id := cfg.ChannelStores[name]
+		resolve(r, "store", fmt.Sprintf("CHANNEL_STORES %q=%d", name, id), known[id], "no such store", jobPushOrders)
+	}
+}
+
+func (c *Checker) checkWarehouses(ctx context.Context, r *Report) {
+	warehouses, err := c.ShipStation.Warehouses.List(ctx)
+	if err != nil {
+		r.add("warehouse", "list", Invalid, err.Error())
+		r.disable("warehouses could not be listed", jobPushOrders)
+		return
+	}
+	known := map[int64]bool{}
+	for _, w := range warehouses {
+		known[w.WarehouseID] = true
+		r.add("warehouse", fmt.Sprintf("%d %s", w.WarehouseID, w.WarehouseName), Listed, "")
+	}
+	for _, code := range sortedKeys(c.Config.Warehouses) {
+		id := c.Config.Warehouses[code]
+		resolve(r, "warehouse", fmt.Sprintf("WAREHOUSES %s=%d", code, id), known[id], "no such warehouse", jobPushOrders)
+	}
+}
+
+func (c *Checker) checkUsers(ctx context.Context, r *Report) {
+	users, err := c.ShipStation.Users.List(ctx)
+	if err != nil {
+		r.add("user", "list", Invalid, err.Error())
+		r.disable("users could not be listed", jobGetOrders)
+		return
+	}
+	found := false
+	for _, u := range users {
+		r.add("user", u.UserID+" "+u.Name, Listed, "")
+		found = found || u.UserID == c.Config.AssignUserID
+	}
+	if c.Config.AssignUserID != "" {
+		resolve(r, "user", "ASSIGN_USER_ID="+c.Config.AssignUserID, found, "no such active user", jobGetOrders)
+	}
+}
+
+func (c *Checker) checkTags(ctx context.Context, r *Report) {
+	tags, err := c.ShipStation.Tags.List(ctx)
+	if err != nil {
+		r.add("tag", "list", Invalid, err.Error())
+		r.disable("tags could not be listed", jobGetOrders)
+		return
+	}
+	found := false
+	for _, t := range tags {
+		r.add("tag", fmt.Sprintf("%d %s", t.TagID, t.Name), Listed, "")
+		found = found || t.TagID == c.Config.GetOrdersTagID
+	}
+	if c.Config.GetOrdersTagID != 0 {
+		resolve(r, "tag", "GET_ORDERS_TAG_ID="+strconv.FormatInt(c.Config.GetOrdersTagID, 10), found, "no such tag", jobGetOrders)
+	}
+}
+
+func resolve(r *Report, section, name string, ok bool, why string, jobs ...string) {
+	if ok {
+		r.add(section, name, Enabled, "")
+		return
+	}
+	r.add(section, name, Invalid, why)
+	r.disable(name+": "+why, jobs...)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
