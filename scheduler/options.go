@@ -1,0 +1,63 @@
+package scheduler
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"time"
+)
+
+const (
+	defaultLeaseTTL   = 60 * time.Second
+	minLeaseTTL       = 30 * time.Millisecond
+	defaultCancelWait = 5 * time.Second
+)
+
+// Option configures a Scheduler.
+type Option func(*Scheduler)
+
+// WithOwner names this replica in the leases it takes. The default is
+// hostname-pid-random, unique per process.
+func WithOwner(owner string) Option {
+	return func(s *Scheduler) {
+		if owner != "" {
+			s.owner = owner
+		}
+	}
+}
+
+// WithLeaseTTL sets how long a job's lease lasts without renewal (default
+// 60 s); a running job renews it every third of that. Values below 30 ms are
+// raised to 30 ms.
+func WithLeaseTTL(d time.Duration) Option {
+	return func(s *Scheduler) { s.leaseTTL = max(d, minLeaseTTL) }
+}
+
+// WithHooks sets the hooks told about every run.
+func WithHooks(h Hooks) Option {
+	return func(s *Scheduler) { s.hooks = h }
+}
+
+// WithLocation sets the time zone the schedules are read in (default UTC).
+func WithLocation(loc *time.Location) Option {
+	return func(s *Scheduler) {
+		if loc != nil {
+			s.loc = loc
+		}
+	}
+}
+
+// WithCancelWait sets how long Stop waits for runs after cancelling their
+// contexts at the end of the grace period (default 5 s).
+func WithCancelWait(d time.Duration) Option {
+	return func(s *Scheduler) { s.cancelWait = max(d, 0) }
+}
+
+// defaultOwner is unique per process: hostname, pid and a random suffix.
+func defaultOwner() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown-host"
+	}
+	return fmt.Sprintf("%s-%d-%06x", host, os.Getpid(), rand.Uint32()>>8)
+}

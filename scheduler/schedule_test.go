@@ -1,0 +1,176 @@
+package scheduler_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/shipsync/shipsync/scheduler"
+)
+
+func TestPanickingJobRunsAgain(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int32
+	var failures atomic.Int32
+	s := newScheduler(t, newStore(t), zerolog.Nop(), scheduler.WithHooks(scheduler.Hooks{
+		OnRunDone: func(_ string, _ time.Time, _ time.Duration, err error) {
+			if err != nil {
+				failures.Add(1)
+			}
+		},
+	}))
+	mustAdd(t, s, scheduler.Job{Name: "flaky", Schedule: "@every 1s", Run: func(context.Context, *scheduler.Run) error {
+		if runs.Add(1) == 1 {
+			panic("first run fails")
+		}
+		return nil
+	}})
+	s.Start()
+	eventually(t, 3500*time.Millisecond, "the job did not run again after panicking", func() bool { return runs.Load() >= 2 })
+	if f := failures.Load(); f != 1 {
+		t.Fatalf("failed runs = %d, want 1 (the panic)", f)
+	}
+}
+
+func TestSlowJobIsNotStartedTwice(t *testing.T) {
+	t.Parallel()
+	var logs logBuffer
+	var inFlight, maxInFlight, runs atomic.Int32
+	s := newScheduler(t, newStore(t), zerolog.New(&logs).Level(zerolog.DebugLevel))
+	mustAdd(t, s, scheduler.Job{Name: "slow", Schedule: "@every 1s", Run: func(context.Context, *scheduler.Run) error {
+		runs.Add(1)
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := maxInFlight.Load(); n > m && !maxInFlight.CompareAndSwap(m, n); m = maxInFlight.Load() {
+		}
+		time.Sleep(1500 * time.Millisecond)
+		return nil
+	}})
+	s.Start()
+	eventually(t, 4*time.Second, "the next tick after the slow run was not skipped by cron", func() bool {
+		return logs.contains("cron: skip")
+	})
+	if m := maxInFlight.Load(); m != 1 {
+		t.Fatalf("at most %d runs at once, want 1", m)
+	}
+	// The overlap was stopped by cron, before it tried to take the lease.
+	if logs.contains("another replica holds") {
+		t.Fatal("an overlapping run reached the lease")
+	}
+}
+
+func TestReplicasNeverRunTheSameJobTogether(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
+	var inFlight, overlaps, runs atomic.Int32
+	job := scheduler.Job{Name: "push-orders", Schedule: "@every 1s", Run: func(ctx context.Context, _ *scheduler.Run) error {
+		runs.Add(1)
+		if inFlight.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		defer inFlight.Add(-1)
+		time.Sleep(300 * time.Millisecond)
+		return nil
+	}}
+	for _, owner := range []string{"replica-a", "replica-b"} {
+		s := newScheduler(t, store, zerolog.Nop(), scheduler.WithOwner(owner))
+		mustAdd(t, s, job)
+		s.Start()
+	}
+	start := time.Now()
+	eventually(t, 4*time.Second, "two runs did not happen", func() bool { return runs.Load() >= 2 })
+	time.Sleep(400 * time.Millisecond) // let the last tick's runs finish
+	if o := overlaps.Load(); o != 0 {
+		t.Fatalf("%d overlapping runs across replicas", o)
+	}
+	// Both replicas tick every second; only one run per tick may happen.
+	if ticks := int32(time.Since(start)/time.Second) + 1; runs.Load() > ticks {
+		t.Fatalf("%d runs in %d ticks: both replicas ran", runs.Load(), ticks)
+	}
+}
+
+func TestStopDrainsThenCancels(t *testing.T) {
+	t.Parallel()
+	results := make(chan runDone, 2)
+	s := scheduler.New(newStore(t), zerolog.Nop(), scheduler.WithCancelWait(2*time.Second),
+		scheduler.WithHooks(scheduler.Hooks{OnRunDone: func(job string, _ time.Time, d time.Duration, err error) {
+			results <- runDone{job, d, err}
+		}}))
+	var started atomic.Int32
+	var politeCtxErr atomic.Value
+	mustAdd(t, s, scheduler.Job{Name: "polite", Schedule: "@every 1s", Run: func(ctx context.Context, run *scheduler.Run) error {
+		started.Add(1)
+		for !run.Stopping() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // checkpoint the page in hand
+		politeCtxErr.Store(context.Cause(ctx) == nil)
+		return nil
+	}})
+	mustAdd(t, s, scheduler.Job{Name: "stubborn", Schedule: "@every 1s", Run: func(ctx context.Context, _ *scheduler.Run) error {
+		started.Add(1)
+		<-ctx.Done()
+		return context.Cause(ctx)
+	}})
+	s.Start()
+	eventually(t, 2500*time.Millisecond, "both jobs started", func() bool { return started.Load() == 2 })
+
+	grace, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err := s.Stop(grace)
+	if err == nil || !strings.Contains(err.Error(), "stubborn") || strings.Contains(err.Error(), "polite") {
+		t.Fatalf("Stop = %v, want an error naming only stubborn", err)
+	}
+	got := map[string]error{}
+	for range 2 {
+		r := <-results
+		got[r.job] = r.err
+	}
+	if got["polite"] != nil {
+		t.Errorf("polite run = %v, want nil", got["polite"])
+	}
+	if ok, _ := politeCtxErr.Load().(bool); !ok {
+		t.Error("polite run's context was cancelled while it was finishing")
+	}
+	if err := got["stubborn"]; err == nil || !strings.Contains(err.Error(), "grace period over") {
+		t.Errorf("stubborn run = %v, want cancelled at the end of the grace period", err)
+	}
+	// Stopped for good: no new runs.
+	s.Start()
+	if err := s.RunOnce(context.Background(), "polite"); err == nil {
+		t.Error("RunOnce after Stop: nil error")
+	}
+	if n := started.Load(); n != 2 {
+		t.Errorf("%d runs started, want 2", n)
+	}
+}
+
+func TestStopWaitsForRunOnce(t *testing.T) {
+	s := scheduler.New(newStore(t), zerolog.Nop())
+	started := make(chan struct{})
+	mustAdd(t, s, scheduler.Job{Name: "manual", Schedule: "off", Run: func(ctx context.Context, run *scheduler.Run) error {
+		close(started)
+		for !run.Stopping() {
+			time.Sleep(5 * time.Millisecond)
+		}
+		return nil
+	}})
+	errc := make(chan error, 1)
+	go func() { errc <- s.RunOnce(context.Background(), "manual") }()
+	<-started
+	if err := s.Stop(testCtx(t)); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("RunOnce = %v, want nil", err)
+		}
+	default:
+		t.Fatal("Stop returned before the RunOnce run ended")
+	}
+}

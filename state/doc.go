@@ -1,0 +1,32 @@
+// Package state keeps everything shipsync needs to stay correct in Redis
+// (DESIGN.md §5): job leases with fencing tokens, cursors, link and
+// idempotency records, dead letters, last-run records and the ShipStation
+// rate budget shared by every replica.
+//
+// # Key layout
+//
+// Every key starts with the deployment's prefix wrapped in a hash tag,
+// "{prefix}:", so all of a deployment's keys live in one Redis Cluster slot and
+// the multi-key Lua scripts below work on a cluster too. With P = "{prefix}":
+//
+//	P:lease:<job>                   string "<token>:<owner>", PX = lease TTL
+//	P:lease-token:<job>             integer, INCR'd for every lease granted (the fencing token)
+//	P:cursor:<job>                  hash  <cursor name> -> "<unix seconds>.<nanoseconds, 9 digits>"
+//	P:rec:<namespace>               hash  <id> -> opaque value (links, idempotency keys)
+//	P:dl:<job>                      hash  <id> -> JSON {reason, at, detail} (the dead letter)
+//	P:dl-attempts:<job>             hash  <id> -> attempts of the dead letter
+//	P:dropped:<job>                 hash  <id> -> JSON of the dead letter when an operator dropped it
+//	P:dl-jobs                       set   of jobs that ever had a dead letter
+//	P:run:<job>                     hash  last_at, last_ok, last_success (unix nanoseconds)
+//	P:ratebudget:<key id>:log       sorted set of claims, scored by server time in µs
+//	P:ratebudget:<key id>:pause     string: server time in µs before which nobody may send
+//
+// # Fencing
+//
+// A job run holds a [Lease]. Every write a run makes passes its lease, and one
+// Lua script per write compares the token stored in the job's lease key with
+// the lease's token before writing anything. When the lease expired or another
+// owner took it over, the script writes nothing and the call returns
+// [ErrFenced]. Operator actions (retrying or dropping dead letters) and run
+// records are not fenced.
+package state

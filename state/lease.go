@@ -1,0 +1,93 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Lease is the right to run one job, held by one owner until it expires. Token
+// is the fencing token: it grows with every lease granted for the job, and
+// every fenced write checks that it is still the current one.
+type Lease struct {
+	Job   string
+	Owner string
+	Token int64
+}
+
+// acquireScript grants the lease when nobody holds it: KEYS[1] lease key,
+// KEYS[2] token counter; ARGV[1] owner, ARGV[2] TTL in ms. It returns the new
+// token, or 0 when the lease is held.
+var acquireScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+local token = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], token .. ':' .. ARGV[1], 'PX', ARGV[2], 'NX')
+return token
+`)
+
+// renewScript extends the lease if it is still the caller's: KEYS[1] lease
+// key; ARGV[1] token, ARGV[2] stored value, ARGV[3] TTL in ms.
+var renewScript = redis.NewScript(fenceLua + `
+if lease ~= ARGV[2] then
+  return 0
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`)
+
+// releaseScript deletes the lease if it is still the caller's: KEYS[1] lease
+// key; ARGV[1] token, ARGV[2] stored value.
+var releaseScript = redis.NewScript(fenceLua + `
+if lease ~= ARGV[2] then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+return 1
+`)
+
+// AcquireLease grants owner the lease on job for ttl, with a fencing token
+// higher than any granted before for the job. It returns ErrLeaseHeld when
+// someone (owner included) holds the lease already.
+func (s *Store) AcquireLease(ctx context.Context, job, owner string, ttl time.Duration) (*Lease, error) {
+	if ttl < time.Millisecond {
+		return nil, fmt.Errorf("state: acquire lease %s: ttl %v is shorter than 1ms", job, ttl)
+	}
+	keys := []string{s.key("lease", job), s.key("lease-token", job)}
+	token, err := acquireScript.Run(ctx, s.rdb, keys, owner, ttl.Milliseconds()).Int64()
+	if err != nil {
+		return nil, fmt.Errorf("state: acquire lease %s: %w", job, err)
+	}
+	if token == 0 {
+		return nil, fmt.Errorf("state: acquire lease %s: %w", job, ErrLeaseHeld)
+	}
+	return &Lease{Job: job, Owner: owner, Token: token}, nil
+}
+
+// RenewLease extends l to ttl from now. It returns ErrFenced when l is no
+// longer held (it expired, or another owner took it over).
+func (s *Store) RenewLease(ctx context.Context, l *Lease, ttl time.Duration) error {
+	if ttl < time.Millisecond {
+		return fmt.Errorf("state: renew lease: ttl %v is shorter than 1ms", ttl)
+	}
+	return s.runLeaseScript(ctx, renewScript, l, "renew lease", ttl.Milliseconds())
+}
+
+// ReleaseLease gives l up so another owner may take the job at once. It
+// returns ErrFenced, and deletes nothing, when l was no longer held.
+func (s *Store) ReleaseLease(ctx context.Context, l *Lease) error {
+	return s.runLeaseScript(ctx, releaseScript, l, "release lease")
+}
+
+func (s *Store) runLeaseScript(ctx context.Context, script *redis.Script, l *Lease, what string, extra ...any) error {
+	leaseKey, token, err := s.fenceArgs(l)
+	if err != nil {
+		return err
+	}
+	args := append([]any{token, leaseValue(l.Token, l.Owner)}, extra...)
+	res, err := script.Run(ctx, s.rdb, []string{leaseKey}, args...).Int64()
+	return fencedResult(res, err, what+" "+l.Job)
+}

@@ -1,0 +1,149 @@
+package state_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/shipsync/shipsync/state"
+)
+
+func TestLeaseIsExclusive(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := testCtx(t)
+	a := mustLease(t, s, "push-orders", "a")
+	if a.Job != "push-orders" || a.Owner != "a" || a.Token < 1 {
+		t.Fatalf("lease = %+v", a)
+	}
+	for _, owner := range []string{"b", "a"} {
+		if _, err := s.AcquireLease(ctx, "push-orders", owner, time.Minute); !errors.Is(err, state.ErrLeaseHeld) {
+			t.Fatalf("second AcquireLease by %s: err = %v, want ErrLeaseHeld", owner, err)
+		}
+	}
+	// Another job's lease is independent.
+	mustLease(t, s, "get-orders", "b")
+
+	if err := s.ReleaseLease(ctx, a); err != nil {
+		t.Fatalf("ReleaseLease: %v", err)
+	}
+	b := mustLease(t, s, "push-orders", "b")
+	if b.Token <= a.Token {
+		t.Fatalf("token after release = %d, want > %d", b.Token, a.Token)
+	}
+}
+
+func TestLeaseTokensStrictlyIncrease(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := testCtx(t)
+	var last int64
+	for i := range 5 {
+		l := mustLease(t, s, "sync-tracking", "owner")
+		if l.Token <= last {
+			t.Fatalf("acquisition %d: token %d, want > %d", i, l.Token, last)
+		}
+		last = l.Token
+		if err := s.ReleaseLease(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestExpiredLeaseIsFenced(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	const ttl = 80 * time.Millisecond
+	old, err := s.AcquireLease(ctx, "job", "old", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRecords(ctx, old, "links", map[string]string{"k": "from-old"}); err != nil {
+		t.Fatalf("PutRecords while current: %v", err)
+	}
+	if err := s.AdvanceCursor(ctx, old, "modified", time.Unix(100, 0)); err != nil {
+		t.Fatal(err)
+	}
+
+	expire(r, ttl)
+	// Expired and not yet taken over: still fenced.
+	if err := s.PutRecords(ctx, old, "links", map[string]string{"k": "late"}); !errors.Is(err, state.ErrFenced) {
+		t.Fatalf("PutRecords on expired lease: err = %v, want ErrFenced", err)
+	}
+	if err := s.RenewLease(ctx, old, ttl); !errors.Is(err, state.ErrFenced) {
+		t.Fatalf("RenewLease on expired lease: err = %v, want ErrFenced", err)
+	}
+
+	cur, err := s.AcquireLease(ctx, "job", "new", time.Minute)
+	if err != nil {
+		t.Fatalf("AcquireLease after expiry: %v", err)
+	}
+	if cur.Token <= old.Token {
+		t.Fatalf("new token %d, want > %d", cur.Token, old.Token)
+	}
+
+	fencedWrites := map[string]error{
+		"PutRecords":    s.PutRecords(ctx, old, "links", map[string]string{"k": "stale", "k2": "stale"}),
+		"DeleteRecords": s.DeleteRecords(ctx, old, "links", []string{"k"}),
+		"AdvanceCursor": s.AdvanceCursor(ctx, old, "modified", time.Unix(200, 0)),
+		"PutDeadLetter": s.PutDeadLetter(ctx, old, state.DeadLetter{ID: "x", Reason: "stale"}),
+		"RenewLease":    s.RenewLease(ctx, old, time.Minute),
+		"ReleaseLease":  s.ReleaseLease(ctx, old),
+	}
+	for name, err := range fencedWrites {
+		if !errors.Is(err, state.ErrFenced) {
+			t.Errorf("%s with the old lease: err = %v, want ErrFenced", name, err)
+		}
+	}
+
+	recs, err := s.Records(ctx, "links", []string{"k", "k2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs["k"] != "from-old" {
+		t.Errorf("records after fenced writes = %v, want only k=from-old", recs)
+	}
+	c, _, err := s.Cursor(ctx, "job", "modified")
+	if err != nil || !c.Equal(time.Unix(100, 0)) {
+		t.Errorf("cursor after fenced write = %v, %v; want %v", c, err, time.Unix(100, 0))
+	}
+	dls, err := s.DeadLetters(ctx, "")
+	if err != nil || len(dls) != 0 {
+		t.Errorf("dead letters after fenced write = %v, %v; want none", dls, err)
+	}
+	// The new owner's lease survived the old owner's release attempt.
+	if err := s.RenewLease(ctx, cur, time.Minute); err != nil {
+		t.Errorf("RenewLease by the new owner: %v", err)
+	}
+	if err := s.PutRecords(ctx, cur, "links", map[string]string{"k": "new"}); err != nil {
+		t.Errorf("PutRecords by the new owner: %v", err)
+	}
+}
+
+func TestRenewKeepsLeaseAlive(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	const ttl = 150 * time.Millisecond
+	l, err := s.AcquireLease(ctx, "job", "me", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if r.Mini != nil {
+			r.Mini.FastForward(ttl / 2)
+		} else {
+			time.Sleep(ttl / 2)
+		}
+		if err := s.RenewLease(ctx, l, ttl); err != nil {
+			t.Fatalf("RenewLease: %v", err)
+		}
+	}
+	if _, err := s.AcquireLease(ctx, "job", "other", ttl); !errors.Is(err, state.ErrLeaseHeld) {
+		t.Fatalf("AcquireLease by other after renewals: err = %v, want ErrLeaseHeld", err)
+	}
+}
+
+func TestNilLeaseIsFenced(t *testing.T) {
+	s, _ := newStore(t)
+	if err := s.PutRecords(testCtx(t), nil, "ns", map[string]string{"a": "b"}); !errors.Is(err, state.ErrFenced) {
+		t.Fatalf("PutRecords(nil lease): err = %v, want ErrFenced", err)
+	}
+}

@@ -1,0 +1,159 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+const (
+	// minLimitedJitter is the least spread of the wake-up times after a 429,
+	// so replicas paused together do not all send at the same instant.
+	minLimitedJitter = 250 * time.Millisecond
+	// observeTimeout bounds the Redis call of Observe, which outlives its
+	// caller's context so a pause is recorded even while the caller gives up.
+	observeTimeout = 2 * time.Second
+)
+
+// claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key;
+// ARGV[1] limit, ARGV[2] window in ms, ARGV[3] a unique member. It returns 0
+// when the slot was claimed, else the ms to wait before trying again. Times
+// are the Redis server's (TIME), in whole ms, so replicas with skewed clocks
+// agree; whole ms keep every number exact in Lua.
+var claimScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if pause > now then
+  return pause - now
+end
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) + window + 1 - now
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window + 1000)
+return 0
+`)
+
+// pauseScript stops every replica from sending for ARGV[1] ms from now
+// (server time); an existing longer pause is kept. KEYS[1] is the pause key.
+var pauseScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local d = tonumber(ARGV[1])
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now + d > cur then
+  redis.call('SET', KEYS[1], now + d, 'PX', d)
+end
+return 1
+`)
+
+// RateBudget is the ShipStation request budget shared through Redis by every
+// replica that uses the same key pair. No interval of its window ever holds
+// more than limit claims across all replicas, and the pauses the server asks
+// for (nothing remaining, or a 429) apply to all of them.
+//
+// It implements shipstation.Pacer.
+type RateBudget struct {
+	rdb            redis.UniversalClient
+	keys           []string // claim log, pause key
+	limit          int
+	window         time.Duration
+	onObserveError func(error)
+}
+
+// RateBudgetOption configures a RateBudget.
+type RateBudgetOption func(*RateBudget)
+
+// OnObserveError sets the function told about Redis errors in Observe, which
+// has no error result (the default drops them: a lost pause only costs a 429,
+// and the window still caps the pace).
+func OnObserveError(f func(error)) RateBudgetOption {
+	return func(b *RateBudget) { b.onObserveError = f }
+}
+
+// NewRateBudget returns the budget of limit requests per window for the key
+// pair identified by keyID, under prefix on rdb. keyID must identify the key
+// pair without revealing it (for example a short SHA-256 hex of the API key).
+// A limit below 1 counts as 1, a window below 1 ms as 1 ms.
+func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, window time.Duration, opts ...RateBudgetOption) *RateBudget {
+	base := hashTag(prefix) + ":ratebudget:" + keyID
+	b := &RateBudget{
+		rdb:            rdb,
+		keys:           []string{base + ":log", base + ":pause"},
+		limit:          max(limit, 1),
+		window:         max(window, time.Millisecond),
+		onObserveError: func(error) {},
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	return b
+}
+
+// Wait blocks until one more request may be sent, and claims that slot. It
+// returns early with an error when ctx is done or Redis fails.
+func (b *RateBudget) Wait(ctx context.Context) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("state: wait for rate budget: %w", err)
+		}
+		member := strconv.FormatUint(rand.Uint64(), 36)
+		waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.window.Milliseconds(), member).Int64()
+		if err != nil {
+			return fmt.Errorf("state: claim rate budget: %w", err)
+		}
+		if waitMs <= 0 {
+			return nil
+		}
+		wait := time.Duration(waitMs) * time.Millisecond
+		// A little jitter so replicas waiting for the same slot do not all ask at once.
+		if err := sleep(ctx, wait+rand.N(wait/10+time.Millisecond)); err != nil {
+			return fmt.Errorf("state: wait for rate budget: %w", err)
+		}
+	}
+}
+
+// Observe takes in the rate-limit headers of a response: remaining requests
+// (-1 when absent), time until the server's window resets, and whether the
+// response was a 429. Nothing remaining pauses every replica until the reset;
+// a 429 pauses them until the reset (the budget's window when unknown) plus a
+// random jitter of up to a fifth of it, at least 250 ms.
+func (b *RateBudget) Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) {
+	var pause time.Duration
+	switch {
+	case limited:
+		if reset <= 0 {
+			reset = b.window
+		}
+		pause = reset + rand.N(max(reset/5, minLimitedJitter))
+	case remaining == 0 && reset > 0:
+		pause = reset
+	default:
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), observeTimeout)
+	defer cancel()
+	if err := pauseScript.Run(ctx, b.rdb, b.keys[1:], max(pause.Milliseconds(), 1)).Err(); err != nil {
+		b.onObserveError(fmt.Errorf("state: pause rate budget for %v: %w", pause, err))
+	}
+}
+
+// sleep waits for d or until ctx is done, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

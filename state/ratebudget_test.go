@@ -1,0 +1,206 @@
+package state_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/shipsync/shipsync/internal/redistest"
+	"github.com/shipsync/shipsync/state"
+)
+
+// replicas returns n budgets on the same key pair, each with its own client,
+// as separate processes would have.
+func replicas(t *testing.T, r *redistest.Redis, n, limit int, window time.Duration) []*state.RateBudget {
+	t.Helper()
+	opts, err := redis.ParseURL(r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*state.RateBudget, n)
+	for i := range out {
+		c := redis.NewClient(opts)
+		t.Cleanup(func() { c.Close() })
+		out[i] = state.NewRateBudget(c, r.Prefix, "key-abc123", limit, window)
+	}
+	return out
+}
+
+func TestRateBudgetSlidingWindowAcrossReplicas(t *testing.T) {
+	r := redistest.New(t)
+	const (
+		limit  = 5
+		window = 300 * time.Millisecond
+		claims = 40
+		// Claim times are taken by the client after the claim, so they may
+		// trail the server's by a little.
+		slack = 25 * time.Millisecond
+	)
+	budgets := replicas(t, r, 3, limit, window)
+	ctx := testCtx(t)
+
+	var (
+		mu    sync.Mutex
+		times []time.Time
+		wg    sync.WaitGroup
+	)
+	start := time.Now()
+	for _, b := range budgets {
+		wg.Go(func() {
+			for {
+				if err := b.Wait(ctx); err != nil {
+					t.Errorf("Wait: %v", err)
+					return
+				}
+				now := time.Now()
+				mu.Lock()
+				if len(times) == claims {
+					mu.Unlock()
+					return
+				}
+				times = append(times, now)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(times) != claims {
+		t.Fatalf("got %d claims, want %d", len(times), claims)
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	for i := 0; i+limit < len(times); i++ {
+		if span := times[i+limit].Sub(times[i]); span < window-slack {
+			t.Errorf("claims %d..%d (%d claims) within %v, want at most %d per %v", i, i+limit, limit+1, span, limit, window)
+		}
+	}
+	// 40 claims at 5 per 300 ms need at least 7 full windows, and should not
+	// take much longer than that.
+	elapsed := time.Since(start)
+	if minimum := (claims/limit - 1) * window; elapsed < minimum-slack || elapsed > 2*minimum {
+		t.Errorf("40 claims took %v, want about %v", elapsed, minimum)
+	}
+}
+
+func TestRateBudgetObservePausesEveryReplica(t *testing.T) {
+	r := redistest.New(t)
+	budgets := replicas(t, r, 3, 100, time.Second)
+	ctx := testCtx(t)
+
+	// Plenty remaining: no pause.
+	budgets[0].Observe(ctx, 10, 400*time.Millisecond, false)
+	budgets[0].Observe(ctx, -1, 0, false)
+	begin := time.Now()
+	if err := budgets[1].Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(begin); d > 100*time.Millisecond {
+		t.Fatalf("Wait with budget remaining took %v", d)
+	}
+
+	const reset = 400 * time.Millisecond
+	budgets[0].Observe(ctx, 0, reset, false)
+	// A shorter reset seen later does not shorten the pause.
+	budgets[2].Observe(ctx, 0, 50*time.Millisecond, false)
+	begin = time.Now()
+	var wg sync.WaitGroup
+	for _, b := range budgets {
+		wg.Go(func() {
+			if err := b.Wait(ctx); err != nil {
+				t.Errorf("Wait: %v", err)
+				return
+			}
+			if d := time.Since(begin); d < reset-30*time.Millisecond || d > reset+250*time.Millisecond {
+				t.Errorf("Wait after remaining=0 returned after %v, want about %v", d, reset)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestRateBudgetObserveLimitedPausesWithJitter(t *testing.T) {
+	r := redistest.New(t)
+	budgets := replicas(t, r, 2, 100, time.Second)
+	ctx := testCtx(t)
+	const reset = 300 * time.Millisecond
+	budgets[0].Observe(ctx, 0, reset, true)
+	begin := time.Now()
+	if err := budgets[1].Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Reset plus jitter of up to max(reset/5, 250 ms).
+	if d := time.Since(begin); d < reset-30*time.Millisecond || d > reset+250*time.Millisecond+150*time.Millisecond {
+		t.Fatalf("Wait after a 429 returned after %v, want between %v and %v", d, reset, reset+250*time.Millisecond)
+	}
+}
+
+func TestRateBudgetWaitHonoursContext(t *testing.T) {
+	r := redistest.New(t)
+	b := replicas(t, r, 1, 1, time.Minute)[0]
+	ctx := testCtx(t)
+	if err := b.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The window is used up for a minute: Wait must give up with the context.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	begin := time.Now()
+	err := b.Wait(short)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait with an expiring context: err = %v, want DeadlineExceeded", err)
+	}
+	if d := time.Since(begin); d > 300*time.Millisecond {
+		t.Fatalf("Wait returned %v after the context expired", d-50*time.Millisecond)
+	}
+
+	// Same while paused, and with a context cancelled before the call.
+	b.Observe(ctx, 0, time.Minute, false)
+	cancelled, cancelNow := context.WithCancel(ctx)
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		cancelNow()
+	}()
+	if err := b.Wait(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait while paused, cancelled: err = %v, want Canceled", err)
+	}
+	if err := b.Wait(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait with a cancelled context: err = %v, want Canceled", err)
+	}
+}
+
+func TestRateBudgetKeyPairsAreSeparate(t *testing.T) {
+	r := redistest.New(t)
+	ctx := testCtx(t)
+	a := state.NewRateBudget(r.Client, r.Prefix, "key-a", 1, time.Minute)
+	b := state.NewRateBudget(r.Client, r.Prefix, "key-b", 1, time.Minute)
+	a.Observe(ctx, 0, time.Minute, false)
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := b.Wait(short); err != nil {
+		t.Fatalf("Wait on another key pair: %v", err)
+	}
+}
+
+func TestRateBudgetRedisDown(t *testing.T) {
+	var observed []error
+	b := state.NewRateBudget(unreachableRedis(t), "p", "k", 5, time.Second,
+		state.OnObserveError(func(err error) { observed = append(observed, err) }))
+	ctx := testCtx(t)
+	if err := b.Wait(ctx); err == nil {
+		t.Fatal("Wait with Redis down: nil error")
+	}
+	b.Observe(ctx, 0, time.Second, false)
+	if len(observed) != 1 {
+		t.Fatalf("OnObserveError got %d errors, want 1", len(observed))
+	}
+}
+
+// RateBudget must satisfy shipstation.Pacer, which this package cannot import.
+var _ interface {
+	Wait(ctx context.Context) error
+	Observe(ctx context.Context, remaining int, reset time.Duration, limited bool)
+} = (*state.RateBudget)(nil)
