@@ -1,0 +1,148 @@
+package quipt
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Message severities.
+const (
+	SeverityInfo    = "Info"
+	SeverityWarning = "Warning"
+	SeverityError   = "Error"
+)
+
+// CodeDuplicate is the code of the Info message a write carries when it
+// repeated an earlier write with the same idempotency key.
+const CodeDuplicate = "Duplicate"
+
+// Message is one entry of an envelope's Messages.
+type Message struct {
+	Severity    string `json:"Severity"`
+	Code        string `json:"Code"`
+	Description string `json:"Description"`
+}
+
+// envelope is the body of every Quipt response.
+type envelope struct {
+	Paging          *paging         `json:"Paging"`
+	Result          json.RawMessage `json:"Result"`
+	TransactionID   string          `json:"TransactionId"`
+	TransactionTime string          `json:"TransactionTime"`
+	Success         bool            `json:"Success"`
+	Messages        []Message       `json:"Messages"`
+}
+
+// paging is the envelope's Paging block on list calls.
+type paging struct {
+	PageNumber     int  `json:"PageNumber"`
+	Total          int  `json:"Total"`
+	HasMoreRecords bool `json:"HasMoreRecords"`
+}
+
+// failed reports whether the envelope says the call did not succeed.
+func (e *envelope) failed() bool {
+	if !e.Success {
+		return true
+	}
+	for _, m := range e.Messages {
+		if m.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// duplicate reports whether a write answered with the Info "Duplicate" message.
+func (e *envelope) duplicate() bool {
+	for _, m := range e.Messages {
+		if m.Severity == SeverityInfo && m.Code == CodeDuplicate {
+			return true
+		}
+	}
+	return false
+}
+
+// InvalidItem is a list item that could not be decoded or failed validation.
+// It is reported beside the page's good items instead of failing the page.
+type InvalidItem struct {
+	// Index is the item's position in the page's Result array.
+	Index int
+	// ID is the item's Id when it could be read, else "".
+	ID string
+	// Err says what was wrong.
+	Err error
+	// Raw is the item as received.
+	Raw json.RawMessage
+}
+
+// Page is one page of a list call.
+type Page[T any] struct {
+	// Items are the page's well-formed items, in server order.
+	Items []T
+	// Invalid are the page's malformed items.
+	Invalid []InvalidItem
+	// PageNumber is the page's number, from 1.
+	PageNumber int
+	// Total is the number of records across all pages, as the server reports it.
+	Total int
+	// HasMore is the server's HasMoreRecords.
+	HasMore bool
+}
+
+// decodePage splits env's Result into items and decodes each one on its own,
+// so that one malformed item lands in Invalid and never fails the page.
+func decodePage[T any](env *envelope, pageNumber int, validate func(*T) error) (*Page[T], error) {
+	var raws []json.RawMessage
+	if len(env.Result) > 0 {
+		if err := json.Unmarshal(env.Result, &raws); err != nil {
+			return nil, fmt.Errorf("quipt: decode page %d: Result is not a list: %w", pageNumber, err)
+		}
+	}
+	page := &Page[T]{PageNumber: pageNumber}
+	if env.Paging != nil {
+		page.Total = env.Paging.Total
+		page.HasMore = env.Paging.HasMoreRecords
+		if env.Paging.PageNumber > 0 {
+			page.PageNumber = env.Paging.PageNumber
+		}
+	}
+	for i, raw := range raws {
+		item, err := decodeItem(raw, validate)
+		if err != nil {
+			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(raw), Err: err, Raw: raw})
+			continue
+		}
+		page.Items = append(page.Items, item)
+	}
+	return page, nil
+}
+
+// decodeItem decodes and validates one item.
+func decodeItem[T any](raw json.RawMessage, validate func(*T) error) (T, error) {
+	var item T
+	if err := json.Unmarshal(raw, &item); err != nil {
+		var zero T
+		return zero, fmt.Errorf("decode: %w", err)
+	}
+	if err := validate(&item); err != nil {
+		var zero T
+		return zero, err
+	}
+	return item, nil
+}
+
+// itemID reads an item's Id on a best-effort basis.
+func itemID(raw json.RawMessage) string {
+	var probe struct {
+		ID json.RawMessage `json:"Id"`
+	}
+	if json.Unmarshal(raw, &probe) != nil || len(probe.ID) == 0 || string(probe.ID) == "null" {
+		return ""
+	}
+	var id string
+	if json.Unmarshal(probe.ID, &id) == nil {
+		return id
+	}
+	return string(probe.ID)
+}

@@ -1,0 +1,115 @@
+package quipt
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrBreakerOpen is returned (wrapped) while the client's circuit breaker is
+// open or half-open and already probing: no request was sent. Jobs that need
+// Quipt skip their run when they see it.
+var ErrBreakerOpen = errors.New("quipt: circuit breaker open")
+
+// ErrInvalidRequest is returned (wrapped) when a call's arguments are
+// rejected before anything is sent, e.g. a purchase order without
+// PartnerReference or a shipment without lines.
+var ErrInvalidRequest = errors.New("quipt: invalid request")
+
+// maxErrorBody caps the raw response body kept in an APIError.
+const maxErrorBody = 1024
+
+// APIError is a response Quipt answered with an error: a non-2xx status, or a
+// 2xx envelope with Success false or an Error message.
+type APIError struct {
+	// StatusCode is the HTTP status; 200 when the envelope reported the failure.
+	StatusCode int
+	// Method is the HTTP method of the request.
+	Method string
+	// Endpoint is the path template, e.g. /v2/orders/fulfillment/ship.
+	Endpoint string
+	// Messages are the envelope's messages, when the body was an envelope.
+	Messages []Message
+	// TransactionID is the envelope's TransactionId, for Quipt support.
+	TransactionID string
+	// Body is the raw response body, truncated to 1 KiB.
+	Body string
+}
+
+// Error reports the status and the first Error message (or, without one, the
+// start of the body).
+func (e *APIError) Error() string {
+	detail := ""
+	for _, m := range e.Messages {
+		if m.Severity == SeverityError {
+			detail = m.Description
+			if m.Code != "" {
+				detail = m.Code + ": " + detail
+			}
+			break
+		}
+	}
+	if detail == "" {
+		detail = truncate(e.Body, 200)
+	}
+	if detail == "" {
+		detail = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("quipt: %s %s: HTTP %d: %s", e.Method, e.Endpoint, e.StatusCode, detail)
+}
+
+// RateLimitError is a 429 answer. RetryAfter is the server's Retry-After (1 s
+// when the header is absent or unreadable).
+type RateLimitError struct {
+	// Method is the HTTP method of the request.
+	Method string
+	// Endpoint is the path template of the request.
+	Endpoint string
+	// RetryAfter is how long the server asked the client to wait.
+	RetryAfter time.Duration
+}
+
+// Error reports the endpoint and the wait the server asked for.
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("quipt: %s %s: rate limited, retry after %s", e.Method, e.Endpoint, e.RetryAfter)
+}
+
+// IsPermanent reports whether err is a failure that repeating the same
+// request cannot fix, so the item should be dead-lettered: invalid arguments,
+// a 4xx answer other than 408 and 429, or a 2xx envelope reporting failure.
+func IsPermanent(err error) bool {
+	if errors.Is(err, ErrInvalidRequest) {
+		return true
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return permanentStatus(apiErr.StatusCode)
+}
+
+// permanentStatus is true for statuses that a retry cannot change.
+func permanentStatus(code int) bool {
+	switch {
+	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests:
+		return false
+	case code >= 200 && code < 500:
+		return true
+	default:
+		return false
+	}
+}
+
+// truncate shortens s to at most n bytes without splitting a UTF-8
+// sequence, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,145 @@
+package quipt
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/shipsync/shipsync/connector/retry"
+)
+
+// Option configures a Client; NewClient reports the first bad one.
+type Option func(*settings) error
+
+// settings collect the options before NewClient builds the Client.
+type settings struct {
+	baseURL          string
+	creds            *credentials
+	httpClient       *http.Client
+	policy           retry.Policy
+	breakerThreshold uint32
+	breakerOpenFor   time.Duration
+	logger           zerolog.Logger
+	observer         Observer
+	now              func() time.Time
+	nonce            func() string
+}
+
+// WithBaseURL sets the API root (default https://api.getquipt.com). It may
+// carry a path prefix; request paths (/v2/...) are appended to it.
+func WithBaseURL(raw string) Option {
+	return func(s *settings) error {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return fmt.Errorf("base URL: %w", err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("base URL %q: want http(s)://host[/prefix]", raw)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("base URL %q: must not have a query or fragment", raw)
+		}
+		s.baseURL = raw
+		return nil
+	}
+}
+
+// WithCredentials sets the OAuth 1.0a consumer key and secret and the access
+// token and secret. Required.
+func WithCredentials(consumerKey, consumerSecret, token, tokenSecret string) Option {
+	return func(s *settings) error {
+		var missing []error
+		for _, f := range []struct{ name, value string }{
+			{"consumer key", consumerKey},
+			{"consumer secret", consumerSecret},
+			{"token", token},
+			{"token secret", tokenSecret},
+		} {
+			if f.value == "" {
+				missing = append(missing, fmt.Errorf("credentials: %s is empty", f.name))
+			}
+		}
+		if len(missing) > 0 {
+			return errors.Join(missing...)
+		}
+		s.creds = &credentials{consumerKey: consumerKey, consumerSecret: consumerSecret, token: token, tokenSecret: tokenSecret}
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client (default: 30 s timeout per attempt).
+func WithHTTPClient(c *http.Client) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("HTTP client is nil")
+		}
+		s.httpClient = c
+		return nil
+	}
+}
+
+// WithRetryPolicy sets the retry policy (default retry.Default()).
+func WithRetryPolicy(p retry.Policy) Option {
+	return func(s *settings) error {
+		if p.Attempts < 1 || p.Base < 0 || p.Max < 0 {
+			return fmt.Errorf("retry policy: want Attempts >= 1 and non-negative waits, got %+v", p)
+		}
+		s.policy = p
+		return nil
+	}
+}
+
+// WithBreaker sets the circuit breaker: it opens after threshold consecutive
+// failed requests and half-opens after openFor (default 10 and 30 s).
+func WithBreaker(threshold uint32, openFor time.Duration) Option {
+	return func(s *settings) error {
+		if threshold < 1 || openFor <= 0 {
+			return fmt.Errorf("breaker: want threshold >= 1 and openFor > 0, got %d and %s", threshold, openFor)
+		}
+		s.breakerThreshold, s.breakerOpenFor = threshold, openFor
+		return nil
+	}
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l zerolog.Logger) Option {
+	return func(s *settings) error {
+		s.logger = l
+		return nil
+	}
+}
+
+// WithObserver sets the receiver of request and breaker metrics. A nil
+// observer is allowed and ignored.
+func WithObserver(o Observer) Option {
+	return func(s *settings) error {
+		s.observer = o
+		return nil
+	}
+}
+
+// WithClock sets the time source of OAuth timestamps (tests).
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) error {
+		if now == nil {
+			return errors.New("clock is nil")
+		}
+		s.now = now
+		return nil
+	}
+}
+
+// WithNonceSource sets the source of OAuth nonces (tests). Each call must
+// return a value never returned before.
+func WithNonceSource(nonce func() string) Option {
+	return func(s *settings) error {
+		if nonce == nil {
+			return errors.New("nonce source is nil")
+		}
+		s.nonce = nonce
+		return nil
+	}
+}
