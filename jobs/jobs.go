@@ -1,8 +1,10 @@
-// Package jobs holds shipsync's five sync jobs. Each job is a struct holding
-// its dependencies and settings, with a Run method the scheduler calls once per
-// run; a run reads both systems, applies every effect at most once (guarded by
-// records in Redis and by the idempotency keys of the remote writes) and ends
-// with one summary log line.
+// Package jobs holds what shipsync's five sync jobs share: their names, the
+// record namespaces through which they hand links to each other, the Env of
+// dependencies, the run summary and dead-lettering. Each job lives in its own
+// subpackage (getorders, pushorders, synctracking, synccancels, linklistings)
+// as a struct with a Run method the scheduler calls once per run; a run reads
+// both systems, applies every effect once (guarded by records in Redis and by
+// the idempotency keys of the remote writes) and ends with one summary line.
 package jobs
 
 import (
@@ -27,6 +29,24 @@ const (
 	NameLinkListings = "link-listings"
 )
 
+// Record namespaces (state.Store records) the jobs write and read. Values are
+// opaque strings owned by the job that writes them.
+const (
+	// NSImported maps a ShipStation orderId to the Id of the Quipt purchase
+	// order get-orders created from it.
+	NSImported = "ss-imported"
+	// NSAssigned maps a ShipStation orderId to the user get-orders assigned it to.
+	NSAssigned = "ss-assigned"
+)
+
+// PushedKeyPrefix starts the orderKey of every order push-orders sends to
+// ShipStation (quipt:<Quipt order id>); get-orders never imports those back.
+const PushedKeyPrefix = "quipt:"
+
+// PartnerRefPrefix starts the PartnerReference of every Quipt purchase order
+// get-orders creates (shipstation:<orderId>); push-orders never pushes those.
+const PartnerRefPrefix = "shipstation:"
+
 // Env is what every job needs: both connectors, the state store, metrics and
 // the clock.
 type Env struct {
@@ -42,7 +62,8 @@ type Env struct {
 	Now func() time.Time
 }
 
-func (e *Env) now() time.Time {
+// Clock returns the current time.
+func (e *Env) Clock() time.Time {
 	if e.Now != nil {
 		return e.Now()
 	}
@@ -69,9 +90,9 @@ func (s *Summary) Add(name string, n int) {
 	s.Extra[name] += n
 }
 
-// execute runs body with a per-run request counter on the context, then logs
+// Execute runs body with a per-run request counter on the context, then logs
 // the run's single summary line and feeds the item metrics.
-func (e *Env) execute(ctx context.Context, run *scheduler.Run, body func(ctx context.Context, sum *Summary) error) error {
+func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx context.Context, sum *Summary) error) error {
 	var counter calls.Counter
 	ctx = calls.WithCounter(ctx, &counter)
 	start := time.Now()
@@ -110,9 +131,9 @@ func (e *Env) execute(ctx context.Context, run *scheduler.Run, body func(ctx con
 	return err
 }
 
-// deadLetter parks one item with its reason, so the run goes on and the item is
+// DeadLetter parks one item with its reason, so the run goes on and the item is
 // skipped until an operator retries it. In a dry run it only logs.
-func (e *Env) deadLetter(ctx context.Context, run *scheduler.Run, sum *Summary, id, reason string, fields map[string]any) error {
+func (e *Env) DeadLetter(ctx context.Context, run *scheduler.Run, sum *Summary, id, reason string, fields map[string]any) error {
 	sum.DeadLettered++
 	ev := run.Log.Warn().Str("event", "dead_letter").Str("item_id", id).Str("reason", reason)
 	if len(fields) > 0 {
@@ -124,10 +145,20 @@ func (e *Env) deadLetter(ctx context.Context, run *scheduler.Run, sum *Summary, 
 	}
 	ev.Msg("dead-lettered item")
 	err := e.Store.PutDeadLetter(ctx, run.Lease, state.DeadLetter{
-		Job: run.Job, ID: id, Reason: reason, At: e.now(),
+		Job: run.Job, ID: id, Reason: reason, At: e.Clock(),
 	})
 	if err != nil {
 		return fmt.Errorf("dead-letter %s: %w", id, err)
 	}
 	return nil
+}
+
+// Value returns *p, or the zero value when p is nil: the connectors' models
+// use pointers for the many fields the APIs send as null.
+func Value[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

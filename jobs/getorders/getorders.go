@@ -1,4 +1,7 @@
-package jobs
+// Package getorders is the get-orders job (DESIGN.md §2): ShipStation orders
+// by status, tag and a created-within-N-days window become Quipt purchase
+// orders, and are then assigned to a ShipStation user in bulk.
+package getorders
 
 import (
 	"context"
@@ -10,26 +13,10 @@ import (
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/mapping"
 	"github.com/shipsync/shipsync/scheduler"
 )
-
-// Record namespaces written by get-orders.
-const (
-	// nsImported maps a ShipStation orderId to the Id of the Quipt purchase
-	// order created from it.
-	nsImported = "ss-imported"
-	// nsAssigned maps a ShipStation orderId to the user shipsync assigned it to.
-	nsAssigned = "ss-assigned"
-)
-
-// pushedKeyPrefix starts the orderKey of every order push-orders sends to
-// ShipStation; get-orders never imports those back (no loops).
-const pushedKeyPrefix = "quipt:"
-
-// partnerRefPrefix starts the PartnerReference of every Quipt purchase order
-// get-orders creates.
-const partnerRefPrefix = "shipstation:"
 
 // maxAssignBatch bounds one /orders/assignuser call. ShipStation documents no
 // maximum; a run normally assigns everything it imported in a single call.
@@ -38,7 +25,7 @@ const maxAssignBatch = 5000
 // GetOrders imports ShipStation orders into Quipt as purchase orders and then
 // assigns them to a ShipStation user (DESIGN.md §2, get-orders).
 type GetOrders struct {
-	Env *Env
+	Env *jobs.Env
 	// Status is the ShipStation order status to import (GET_ORDERS_STATUS).
 	Status string
 	// TagID, when not zero, imports only orders carrying that tag (GET_ORDERS_TAG_ID).
@@ -58,12 +45,12 @@ type GetOrders struct {
 // imported is skipped, and Quipt's create call is idempotent on the
 // PartnerReference, so a crash between the create and its record is harmless.
 func (j *GetOrders) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.execute(ctx, run, func(ctx context.Context, sum *Summary) error {
+	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
 		return j.run(ctx, run, sum)
 	})
 }
 
-func (j *GetOrders) run(ctx context.Context, run *scheduler.Run, sum *Summary) error {
+func (j *GetOrders) run(ctx context.Context, run *scheduler.Run, sum *jobs.Summary) error {
 	since := j.windowStart()
 	run.Log.Debug().Time("created_since", since).Str("status", j.Status).Int64("tag_id", j.TagID).Msg("listing ShipStation orders")
 
@@ -89,7 +76,7 @@ func (j *GetOrders) run(ctx context.Context, run *scheduler.Run, sum *Summary) e
 // every ShipStation date is in; AddDate keeps the wall-clock time across a DST
 // change, as a person reading "the last 7 days" in ShipStation would.
 func (j *GetOrders) windowStart() time.Time {
-	return j.Env.now().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)
+	return j.Env.Clock().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)
 }
 
 // pages lists the candidate orders: with a tag through /orders/listbytag, which
@@ -106,11 +93,11 @@ func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*ships
 // imported, assigned or parked, then one Quipt create per new order and one
 // fenced write recording the page's imports. It returns the orders that still
 // need the user assigned.
-func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Summary, page *shipstation.Page[shipstation.Order], since time.Time) ([]int64, error) {
+func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, page *shipstation.Page[shipstation.Order], since time.Time) ([]int64, error) {
 	for _, bad := range page.Invalid {
 		sum.Seen++
 		id := invalidID("ss-order", bad.ID, page.Page, bad.Index)
-		if err := j.Env.deadLetter(ctx, run, sum, id, "malformed order: "+bad.Err.Error(), nil); err != nil {
+		if err := j.Env.DeadLetter(ctx, run, sum, id, "malformed order: "+bad.Err.Error(), nil); err != nil {
 			return nil, err
 		}
 	}
@@ -119,7 +106,7 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Sum
 	for _, o := range page.Items {
 		sum.Seen++
 		switch {
-		case strings.HasPrefix(o.OrderKey, pushedKeyPrefix):
+		case strings.HasPrefix(o.OrderKey, jobs.PushedKeyPrefix):
 			sum.Skipped++
 			sum.Add("skipped_own", 1)
 		case j.TagID != 0 && o.CreateDate.Before(since):
@@ -137,11 +124,11 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Sum
 	for i, o := range candidates {
 		ids[i] = strconv.FormatInt(o.OrderID, 10)
 	}
-	imported, err := j.Env.Store.Records(ctx, nsImported, ids)
+	imported, err := j.Env.Store.Records(ctx, jobs.NSImported, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read import records: %w", err)
 	}
-	assigned, err := j.Env.Store.Records(ctx, nsAssigned, ids)
+	assigned, err := j.Env.Store.Records(ctx, jobs.NSAssigned, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read assignment records: %w", err)
 	}
@@ -171,14 +158,14 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Sum
 
 		po, reason := j.purchaseOrder(o)
 		if reason != "" {
-			if err := j.Env.deadLetter(ctx, run, sum, id, reason, map[string]any{"ss_order_id": o.OrderID, "order_number": o.OrderNumber}); err != nil {
+			if err := j.Env.DeadLetter(ctx, run, sum, id, reason, map[string]any{"ss_order_id": o.OrderID, "order_number": o.OrderNumber}); err != nil {
 				return nil, err
 			}
 			continue
 		}
 		if j.Env.DryRun {
 			log.Info().Str("event", "would_create").Str("partner_reference", po.PartnerReference).
-				Str("carrier", derefOr(po.Shipping.CarrierCode, "")).Str("service", derefOr(po.Shipping.CarrierMethod, "")).
+				Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
 				Msg("dry run: would create Quipt purchase order")
 			sum.Created++
 			continue
@@ -186,7 +173,7 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Sum
 		created, dup, err := j.Env.Quipt.CreatePurchaseOrder(ctx, po)
 		if err != nil {
 			if quipt.IsPermanent(err) {
-				if err := j.Env.deadLetter(ctx, run, sum, id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID}); err != nil {
+				if err := j.Env.DeadLetter(ctx, run, sum, id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID}); err != nil {
 					return nil, err
 				}
 				continue
@@ -204,7 +191,7 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *Sum
 			sum.Add("already_in_quipt", 1)
 		}
 		log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
-			Str("carrier", derefOr(po.Shipping.CarrierCode, "")).Str("service", derefOr(po.Shipping.CarrierMethod, "")).
+			Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
 			Msg("created Quipt purchase order")
 		if j.needsAssign(o, "") {
 			toAssign = append(toAssign, o.OrderID)
@@ -220,7 +207,7 @@ func (j *GetOrders) recordImports(ctx context.Context, run *scheduler.Run, kv ma
 	if len(kv) == 0 || j.Env.DryRun {
 		return nil
 	}
-	if err := j.Env.Store.PutRecords(ctx, run.Lease, nsImported, kv); err != nil {
+	if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSImported, kv); err != nil {
 		return fmt.Errorf("record %d imports: %w", len(kv), err)
 	}
 	return nil
@@ -240,7 +227,7 @@ func (j *GetOrders) needsAssign(o shipstation.Order, recorded string) bool {
 // one per maxAssignBatch. ShipStation assigns nobody when one order of the call
 // is unknown (deleted or merged since it was listed), so a rejected batch is
 // split in halves until the unknown order is isolated and dead-lettered.
-func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *Summary, ids []int64) error {
+func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -259,7 +246,7 @@ func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *Summary
 	return nil
 }
 
-func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *Summary, ids []int64) error {
+func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64) error {
 	err := j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
 	switch {
 	case err == nil:
@@ -267,7 +254,7 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *Su
 		for _, id := range ids {
 			kv[strconv.FormatInt(id, 10)] = j.AssignUserID
 		}
-		if err := j.Env.Store.PutRecords(ctx, run.Lease, nsAssigned, kv); err != nil {
+		if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
 			return fmt.Errorf("record %d assignments: %w", len(ids), err)
 		}
 		sum.Add("assigned", len(ids))
@@ -277,7 +264,7 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *Su
 		return fmt.Errorf("assign user to %d orders: %w", len(ids), err)
 	case len(ids) == 1:
 		id := strconv.FormatInt(ids[0], 10)
-		return j.Env.deadLetter(ctx, run, sum, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
+		return j.Env.DeadLetter(ctx, run, sum, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
 	default:
 		half := len(ids) / 2
 		if err := j.assignBatch(ctx, run, sum, ids[:half]); err != nil {
@@ -297,12 +284,12 @@ func (j *GetOrders) purchaseOrder(o shipstation.Order) (quipt.NewPurchaseOrder, 
 		if it.Adjustment || it.Quantity <= 0 {
 			continue // discounts and the like are not goods to ship
 		}
-		id := derefOr(it.LineItemKey, "")
+		id := it.LineItemKey
 		if id == "" {
 			id = strconv.FormatInt(it.OrderItemID, 10)
 		}
 		lines = append(lines, quipt.Line{
-			ID: id, SKU: derefOr(it.SKU, ""), VendorSKU: derefOr(it.FulfillmentSKU, ""),
+			ID: id, SKU: it.SKU, VendorSKU: it.FulfillmentSKU,
 			Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice,
 		})
 	}
@@ -311,15 +298,15 @@ func (j *GetOrders) purchaseOrder(o shipstation.Order) (quipt.NewPurchaseOrder, 
 		return quipt.NewPurchaseOrder{}, "missing orderNumber"
 	case len(lines) == 0:
 		return quipt.NewPurchaseOrder{}, "no shippable lines"
-	case derefOr(o.ShipTo.Street1, "") == "" || derefOr(o.ShipTo.Country, "") == "":
+	case o.ShipTo.Street1 == "" || o.ShipTo.Country == "":
 		return quipt.NewPurchaseOrder{}, "incomplete shipTo address"
 	}
 
-	own, _ := mapping.ParseCarrier(derefOr(o.CarrierCode, ""))
+	own, _ := mapping.ParseCarrier(jobs.Value(o.CarrierCode))
 	sel, err := j.Selector.Select(mapping.Request{
-		Method:  derefOr(o.RequestedShippingService, ""),
+		Method:  o.RequestedShippingService,
 		Carrier: own,
-		Service: derefOr(o.ServiceCode, ""),
+		Service: jobs.Value(o.ServiceCode),
 	})
 	if err != nil {
 		return quipt.NewPurchaseOrder{}, err.Error()
@@ -328,32 +315,32 @@ func (j *GetOrders) purchaseOrder(o shipstation.Order) (quipt.NewPurchaseOrder, 
 	carrier, service := sel.Carrier.QuiptCode(), sel.Service
 	po := quipt.NewPurchaseOrder{
 		OrderNumber:      o.OrderNumber,
-		PartnerReference: partnerRefPrefix + strconv.FormatInt(o.OrderID, 10),
-		Channel:          &quipt.Channel{ID: storeID(o), Name: derefOr(o.AdvancedOptions.Source, "ShipStation")},
-		Customer: &quipt.Customer{
-			Name:  firstNonEmpty(derefOr(o.BillTo.Name, ""), derefOr(o.ShipTo.Name, "")),
-			Email: derefOr(o.CustomerEmail, ""),
-			Phone: firstNonEmpty(derefOr(o.BillTo.Phone, ""), derefOr(o.ShipTo.Phone, "")),
+		PartnerReference: jobs.PartnerRefPrefix + strconv.FormatInt(o.OrderID, 10),
+		Channel:          quipt.Channel{ID: storeID(o), Name: firstNonEmpty(o.AdvancedOptions.Source, "ShipStation")},
+		Customer: quipt.Customer{
+			Name:  firstNonEmpty(o.BillTo.Name, o.ShipTo.Name),
+			Email: o.CustomerEmail,
+			Phone: firstNonEmpty(o.BillTo.Phone, o.ShipTo.Phone),
 		},
 		ShipTo: quipt.Address{
-			Name:        derefOr(o.ShipTo.Name, ""),
-			Company:     o.ShipTo.Company,
-			Address1:    derefOr(o.ShipTo.Street1, ""),
+			Name:        o.ShipTo.Name,
+			Company:     optional(o.ShipTo.Company),
+			Address1:    o.ShipTo.Street1,
 			Address2:    joinStreets(o.ShipTo.Street2, o.ShipTo.Street3),
-			City:        derefOr(o.ShipTo.City, ""),
-			State:       derefOr(o.ShipTo.State, ""),
-			PostalCode:  derefOr(o.ShipTo.PostalCode, ""),
-			Country:     derefOr(o.ShipTo.Country, ""),
-			Phone:       derefOr(o.ShipTo.Phone, ""),
+			City:        o.ShipTo.City,
+			State:       o.ShipTo.State,
+			PostalCode:  o.ShipTo.PostalCode,
+			Country:     o.ShipTo.Country,
+			Phone:       o.ShipTo.Phone,
 			Residential: o.ShipTo.Residential,
 		},
 		Lines: lines,
 		Shipping: quipt.Shipping{
-			RequestedMethod: derefOr(o.RequestedShippingService, ""),
+			RequestedMethod: o.RequestedShippingService,
 			CarrierCode:     &carrier,
 			CarrierMethod:   &service,
 		},
-		WarehouseCode: j.WarehouseCodes[derefOr(o.AdvancedOptions.WarehouseID, 0)],
+		WarehouseCode: j.WarehouseCodes[o.AdvancedOptions.WarehouseID],
 		Totals: quipt.Totals{
 			Subtotal: subtotal,
 			Tax:      o.TaxAmount,
@@ -365,23 +352,28 @@ func (j *GetOrders) purchaseOrder(o shipstation.Order) (quipt.NewPurchaseOrder, 
 }
 
 func storeID(o shipstation.Order) string {
-	if o.AdvancedOptions.StoreID == nil {
+	if o.AdvancedOptions.StoreID == 0 {
 		return ""
 	}
-	return strconv.FormatInt(*o.AdvancedOptions.StoreID, 10)
+	return strconv.FormatInt(o.AdvancedOptions.StoreID, 10)
 }
 
-func joinStreets(parts ...*string) *string {
+// joinStreets folds ShipStation's street2 and street3 into Quipt's Address2.
+func joinStreets(parts ...string) *string {
 	var out []string
 	for _, p := range parts {
-		if p != nil && strings.TrimSpace(*p) != "" {
-			out = append(out, strings.TrimSpace(*p))
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
 	}
-	if len(out) == 0 {
+	return optional(strings.Join(out, ", "))
+}
+
+// optional returns nil for "", so Quipt receives null rather than an empty string.
+func optional(s string) *string {
+	if s == "" {
 		return nil
 	}
-	s := strings.Join(out, ", ")
 	return &s
 }
 
@@ -392,13 +384,6 @@ func invalidID(kind string, id int64, page, index int) string {
 		return strconv.FormatInt(id, 10)
 	}
 	return fmt.Sprintf("%s-page%d-item%d", kind, page, index)
-}
-
-func derefOr[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
 }
 
 func firstNonEmpty(vals ...string) string {
