@@ -1,0 +1,135 @@
+package shipstation
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/shipsync/shipsync/connector/retry"
+)
+
+// DefaultBaseURL is the ShipStation API v1 root used unless WithBaseURL says otherwise.
+const DefaultBaseURL = "https://ssapi.shipstation.com"
+
+// Defaults of NewClient.
+const (
+	defaultUserAgent        = "shipsync"
+	defaultTimeout          = 60 * time.Second
+	defaultRateLimit        = 40
+	defaultBreakerThreshold = 10
+	defaultBreakerOpenFor   = 30 * time.Second
+)
+
+// Client talks to one ShipStation account (one API key pair). It is safe for
+// concurrent use.
+type Client struct {
+	baseURL    *url.URL
+	apiKey     string
+	apiSecret  string
+	partnerKey string
+	userAgent  string
+	httpClient *http.Client
+	pacer      Pacer
+	retry      retry.Policy
+	log        zerolog.Logger
+	observer   Observer
+	redactor   *strings.Replacer
+
+	breakerThreshold uint32
+	breakerOpenFor   time.Duration
+	breaker          *gobreaker.CircuitBreaker[[]byte]
+
+	// Orders lists, reads and writes orders.
+	Orders *OrdersService
+	// Shipments lists labels.
+	Shipments *ShipmentsService
+	// Fulfillments lists mark-as-shipped and provider fulfillments.
+	Fulfillments *FulfillmentsService
+	// Products lists products.
+	Products *ProductsService
+	// Carriers lists carrier accounts and their services.
+	Carriers *CarriersService
+	// Stores lists stores.
+	Stores *StoresService
+	// Warehouses lists ship-from locations.
+	Warehouses *WarehousesService
+	// Users lists users.
+	Users *UsersService
+	// Tags lists order tags.
+	Tags *TagsService
+}
+
+// service is the common base of the resource services.
+type service struct{ client *Client }
+
+// NewClient returns a Client configured by opts. WithCredentials is required.
+func NewClient(opts ...Option) (*Client, error) {
+	base, err := url.Parse(DefaultBaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("shipstation: default base URL: %w", err)
+	}
+	c := &Client{
+		baseURL:          base,
+		userAgent:        defaultUserAgent,
+		httpClient:       &http.Client{Timeout: defaultTimeout},
+		pacer:            NewLocalPacer(defaultRateLimit, time.Minute),
+		retry:            retry.Default(),
+		log:              zerolog.Nop(),
+		observer:         nopObserver{},
+		breakerThreshold: defaultBreakerThreshold,
+		breakerOpenFor:   defaultBreakerOpenFor,
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("shipstation: %w", err)
+		}
+	}
+	if c.apiKey == "" {
+		return nil, errors.New("shipstation: credentials required (WithCredentials)")
+	}
+	c.redactor = newRedactor(c.apiKey, c.apiSecret, c.partnerKey)
+	c.breaker = c.newBreaker()
+	c.observer.ObserveBreakerState(c.breaker.State().String())
+
+	s := service{client: c}
+	c.Orders = (*OrdersService)(&s)
+	c.Shipments = (*ShipmentsService)(&s)
+	c.Fulfillments = (*FulfillmentsService)(&s)
+	c.Products = (*ProductsService)(&s)
+	c.Carriers = (*CarriersService)(&s)
+	c.Stores = (*StoresService)(&s)
+	c.Warehouses = (*WarehousesService)(&s)
+	c.Users = (*UsersService)(&s)
+	c.Tags = (*TagsService)(&s)
+	return c, nil
+}
+
+// BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
+func (c *Client) BreakerState() string { return c.breaker.State().String() }
+
+// newRedactor returns a replacer that blanks the credentials, raw and as the
+// Basic auth token, out of text received from the server.
+func newRedactor(key, secret, partner string) *strings.Replacer {
+	const mask = "[redacted]"
+	var pairs []string
+	for _, s := range []string{
+		base64.StdEncoding.EncodeToString([]byte(key + ":" + secret)),
+		key + ":" + secret,
+		secret, key, partner,
+	} {
+		if s != "" {
+			pairs = append(pairs, s, mask)
+		}
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// redact removes the credentials from s.
+func (c *Client) redact(s string) string { return c.redactor.Replace(s) }

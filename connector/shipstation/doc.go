@@ -1,0 +1,19 @@
+// Package shipstation is a client for the ShipStation API v1
+// (https://ssapi.shipstation.com), shaped after google/go-github: a Client
+// built from options, one service per resource (c.Orders, c.Shipments, ...),
+// ctx first on every call, typed errors.
+//
+// Every request goes through the same path: the Pacer grants a slot (so the
+// shared 40 requests/minute budget of the key pair is respected), the circuit
+// breaker admits the attempt, the response's X-Rate-Limit-* headers are fed
+// back to the Pacer, 429s wait for the window reset and are retried, and 5xx,
+// 408, timeouts and dropped connections are retried with the retry.Policy.
+//
+// Timestamps are Pacific local time without an offset; see Time and Date.
+// Nullable JSON fields decode into plain Go types where null and the zero
+// value mean the same thing (null strings become "", null numbers 0), and into
+// pointers where the difference matters.
+//
+// List endpoints are walked page by page with iterators (Orders.Pages, ...).
+// One malformed item never fails its page: it is reported in Page.Invalid.
+package shipstation

@@ -1,0 +1,138 @@
+package shipstation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// MaxPageSize is the largest pageSize ShipStation accepts, and the default.
+const MaxPageSize = 500
+
+// Page is one page of a list endpoint.
+type Page[T any] struct {
+	// Items are the entries that decoded.
+	Items []T
+	// Invalid are the entries that did not decode; they never fail the page.
+	Invalid []InvalidItem
+	// Total, Page and Pages are the envelope's counts as sent by the server.
+	Total, Page, Pages int
+}
+
+// InvalidItem is a list entry that could not be decoded.
+type InvalidItem struct {
+	// Index is the entry's position in its page, from 0.
+	Index int
+	// ID is the entry's ID when it could be read, else 0.
+	ID int64
+	// Err says what was wrong.
+	Err error
+	// Raw is the entry as received.
+	Raw json.RawMessage
+}
+
+// listSpec names how one list endpoint is requested and enveloped.
+type listSpec struct {
+	path     string     // e.g. "/orders"
+	query    url.Values // filters; page and pageSize are set per page
+	pageSize int        // 0 or more than MaxPageSize means MaxPageSize
+	itemsKey string     // envelope field holding the items, e.g. "orders"
+	idKey    string     // item field holding its ID, e.g. "orderId"
+}
+
+// pages walks a list endpoint from page 1. It stops after the page whose
+// number reaches "pages" (unless "total" says more items exist, since the
+// server has been seen to send pages: 0), at the first empty page, which is
+// not yielded, and at the first error, which is yielded.
+func pages[T any](ctx context.Context, c *Client, spec listSpec) iter.Seq2[*Page[T], error] {
+	size := spec.pageSize
+	if size <= 0 || size > MaxPageSize {
+		size = MaxPageSize
+	}
+	return func(yield func(*Page[T], error) bool) {
+		for n := 1; ; n++ {
+			q := url.Values{}
+			for k, v := range spec.query {
+				q[k] = v
+			}
+			q.Set("page", strconv.Itoa(n))
+			q.Set("pageSize", strconv.Itoa(size))
+			r := request{method: http.MethodGet, endpoint: spec.path, path: spec.path, query: q}
+			body, err := c.do(ctx, r)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			page, err := decodePage[T](body, spec.itemsKey, spec.idKey)
+			if err != nil {
+				yield(nil, r.wrap(fmt.Errorf("page %d: %w", n, err)))
+				return
+			}
+			if len(page.Items)+len(page.Invalid) == 0 || !yield(page, nil) {
+				return
+			}
+			if n >= page.Pages && n*size >= page.Total {
+				return
+			}
+		}
+	}
+}
+
+// decodePage decodes a list envelope, each item on its own so that one bad
+// item lands in Invalid instead of failing the page.
+func decodePage[T any](body []byte, itemsKey, idKey string) (*Page[T], error) {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("decode envelope: %w", err)
+	}
+	page := &Page[T]{}
+	for key, dst := range map[string]*int{"total": &page.Total, "page": &page.Page, "pages": &page.Pages} {
+		if raw, ok := env[key]; ok && string(raw) != "null" {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				return nil, fmt.Errorf("decode envelope %q: %w", key, err)
+			}
+		}
+	}
+	var raws []json.RawMessage
+	if raw, ok := env[itemsKey]; ok {
+		if err := json.Unmarshal(raw, &raws); err != nil {
+			return nil, fmt.Errorf("decode envelope %q: %w", itemsKey, err)
+		}
+	}
+	for i, raw := range raws {
+		var item T
+		if err := json.Unmarshal(raw, &item); err != nil {
+			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(raw, idKey), Err: err, Raw: raw})
+			continue
+		}
+		page.Items = append(page.Items, item)
+	}
+	return page, nil
+}
+
+// itemID reads the numeric ID field of a raw item, or returns 0.
+func itemID(raw json.RawMessage, idKey string) int64 {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return 0
+	}
+	var id int64
+	if json.Unmarshal(fields[idKey], &id) != nil {
+		return 0
+	}
+	return id
+}
+
+// list GETs an endpoint that answers with a plain JSON array.
+func list[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
+	var out []T
+	r := request{method: http.MethodGet, endpoint: path, path: path, query: q}
+	if err := c.doJSON(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,232 @@
+package shipstation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/shipsync/shipsync/connector/calls"
+	"github.com/shipsync/shipsync/connector/retry"
+)
+
+const (
+	// maxRateLimitRetries bounds how often one request is repeated after 429s.
+	maxRateLimitRetries = 6
+	// maxResponseBytes bounds a response body; a 500-order page is a few MB.
+	maxResponseBytes = 64 << 20
+)
+
+// request describes one API call.
+type request struct {
+	method   string
+	endpoint string // path template for metrics, e.g. "/orders/{id}"
+	path     string // path below the base URL, e.g. "/orders/123"
+	query    url.Values
+	body     any // JSON-encoded when not nil
+}
+
+// wrap adds the call to an error that does not name it already.
+func (r request) wrap(err error) error {
+	return fmt.Errorf("shipstation %s %s: %w", r.method, r.path, err)
+}
+
+// doJSON performs r and decodes the 2xx body into out (unless out is nil).
+func (c *Client) doJSON(ctx context.Context, r request, out any) error {
+	body, err := c.do(ctx, r)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return r.wrap(fmt.Errorf("decode response: %w", err))
+	}
+	return nil
+}
+
+// do performs r and returns the 2xx body. Rate-limited attempts are repeated
+// once the pacer allows (at most maxRateLimitRetries times); 5xx, 408,
+// timeouts and dropped connections are repeated under the retry policy.
+// POSTs are repeated too: every write shipsync makes is idempotent by key
+// (createorders upserts by orderKey, assignuser and markasshipped set state),
+// so sending one twice does no harm. Nothing is repeated once ctx is done.
+func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
+	var payload []byte
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, r.wrap(fmt.Errorf("encode body: %w", err))
+		}
+		payload = b
+	}
+	failures, limited := 0, 0
+	for {
+		body, err := c.attempt(ctx, r, payload)
+		if err == nil {
+			return body, nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, r.wrap(ctxErr)
+		}
+		var rateErr *RateLimitError
+		switch {
+		case breakerRefused(err):
+			return nil, r.wrap(ErrBreakerOpen)
+		case errors.As(err, &rateErr):
+			limited++
+			if limited > maxRateLimitRetries {
+				return nil, err
+			}
+			// The pacer has been told; its next Wait holds until the reset.
+			c.log.Warn().Str("endpoint", r.endpoint).Int("attempt", limited).Int("limit", rateErr.Limit).
+				Int64("reset_ms", rateErr.Reset.Milliseconds()).Msg("shipstation rate limited; waiting for the window to reset")
+		case retryable(err):
+			failures++
+			if failures >= c.retry.Attempts {
+				return nil, err
+			}
+			delay := c.retry.Delay(failures)
+			c.log.Warn().Err(err).Str("endpoint", r.endpoint).Int("attempt", failures).
+				Int64("delay_ms", delay.Milliseconds()).Msg("shipstation request failed; retrying")
+			if err := retry.Sleep(ctx, delay); err != nil {
+				return nil, r.wrap(err)
+			}
+		default:
+			return nil, err
+		}
+	}
+}
+
+// attempt sends r once, if the breaker and the pacer let it.
+func (c *Client) attempt(ctx context.Context, r request, payload []byte) ([]byte, error) {
+	// Fail fast rather than wait for a rate slot the breaker would refuse.
+	if c.breaker.State() == gobreaker.StateOpen {
+		return nil, gobreaker.ErrOpenState
+	}
+	req, err := c.newRequest(ctx, r, payload)
+	if err != nil {
+		return nil, r.wrap(err)
+	}
+	if err := c.pacer.Wait(ctx); err != nil {
+		return nil, r.wrap(fmt.Errorf("wait for rate budget: %w", err))
+	}
+	return c.breaker.Execute(func() ([]byte, error) { return c.send(ctx, r, req) })
+}
+
+// newRequest builds the HTTP request for one attempt of r.
+func (c *Client) newRequest(ctx context.Context, r request, payload []byte) (*http.Request, error) {
+	u := *c.baseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + r.path
+	u.RawPath = ""
+	u.RawQuery = r.query.Encode()
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	req.SetBasicAuth(c.apiKey, c.apiSecret)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.partnerKey != "" {
+		req.Header.Set("x-partner", c.partnerKey)
+	}
+	return req, nil
+}
+
+// send performs one HTTP exchange and turns everything but a 2xx into an error.
+func (c *Client) send(ctx context.Context, r request, req *http.Request) ([]byte, error) {
+	calls.Add(ctx, calls.ShipStation)
+	start := time.Now()
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		c.observer.ObserveRequest(r.endpoint, 0, time.Since(start))
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, newTransportError(r, err)
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	c.observer.ObserveRequest(r.endpoint, resp.StatusCode, time.Since(start))
+
+	rate := readRateLimit(resp.StatusCode, resp.Header, body)
+	c.observeRate(ctx, rate)
+	switch {
+	case rate.limited:
+		return nil, &RateLimitError{Endpoint: r.path, Reset: rate.reset, Limit: rate.limit}
+	case readErr != nil:
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, newTransportError(r, readErr)
+	case len(body) > maxResponseBytes:
+		return nil, r.wrap(fmt.Errorf("response body larger than %d bytes", maxResponseBytes))
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return nil, newAPIError(resp.StatusCode, r.path, body, c.redact)
+	}
+	return body, nil
+}
+
+// transportError is a request that got no complete HTTP response.
+type transportError struct {
+	method, path string
+	err          error
+}
+
+// newTransportError wraps err, dropping the *url.Error layer whose text
+// repeats the full URL with its query.
+func newTransportError(r request, err error) *transportError {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return &transportError{method: r.method, path: r.path, err: err}
+}
+
+func (e *transportError) Error() string {
+	return fmt.Sprintf("shipstation %s %s: %v", e.method, e.path, e.err)
+}
+
+func (e *transportError) Unwrap() error { return e.err }
+
+// temporary reports whether the failure is a timeout or a dropped connection.
+func (e *transportError) temporary() bool {
+	var netErr net.Error
+	if errors.As(e.err, &netErr) && netErr.Timeout() {
+		return true
+	}
+	for _, target := range []error{io.EOF, io.ErrUnexpectedEOF, syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE} {
+		if errors.Is(e.err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// retryable reports whether err is worth another attempt under the retry policy.
+func retryable(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusRequestTimeout
+	}
+	var te *transportError
+	return errors.As(err, &te) && te.temporary()
+}

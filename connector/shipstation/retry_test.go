@@ -1,0 +1,209 @@
+package shipstation
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/shipsync/shipsync/connector/calls"
+	"github.com/shipsync/shipsync/connector/retry"
+)
+
+func TestRetriesServerErrorsThenSucceeds(t *testing.T) {
+	c, mux, pacer := setup(t)
+	var hits atomic.Int32
+	mux.HandleFunc("GET /carriers", func(w http.ResponseWriter, r *http.Request) {
+		switch hits.Add(1) {
+		case 1:
+			writeJSON(t, w, 503, map[string]string{"message": "try later"})
+		case 2:
+			writeJSON(t, w, 500, map[string]string{"Message": "An error has occurred."})
+		default:
+			writeJSON(t, w, 200, []Carrier{{Code: "ups"}})
+		}
+	})
+	counter := &calls.Counter{}
+	got, err := c.Carriers.List(calls.WithCounter(t.Context(), counter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Code != "ups" {
+		t.Errorf("carriers = %+v", got)
+	}
+	if hits.Load() != 3 || counter.ShipStation() != 3 || pacer.waits.Load() != 3 {
+		t.Errorf("hits %d, counted %d, pacer waits %d; want 3 each", hits.Load(), counter.ShipStation(), pacer.waits.Load())
+	}
+}
+
+func TestRetriesExhausted(t *testing.T) {
+	c, mux, _ := setup(t) // 3 attempts
+	var hits atomic.Int32
+	mux.HandleFunc("GET /carriers", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		writeJSON(t, w, 502, map[string]string{"message": "bad gateway"})
+	})
+	_, err := c.Carriers.List(t.Context())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || apiErr.Message != "bad gateway" {
+		t.Fatalf("err = %v, want the 502 APIError", err)
+	}
+	if IsPermanent(err) {
+		t.Error("a 502 is reported as permanent")
+	}
+	if hits.Load() != 3 {
+		t.Errorf("hits = %d, want 3 attempts", hits.Load())
+	}
+}
+
+func TestRetriesDroppedConnection(t *testing.T) {
+	c, mux, _ := setup(t)
+	var hits atomic.Int32
+	mux.HandleFunc("POST /orders/markasshipped", func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			conn.Close() // drop the connection without answering
+			return
+		}
+		writeJSON(t, w, 200, MarkAsShippedResult{OrderID: 7, OrderNumber: "A-7"})
+	})
+	counter := &calls.Counter{}
+	res, err := c.Orders.MarkAsShipped(calls.WithCounter(t.Context(), counter), MarkAsShippedRequest{OrderID: 7, CarrierCode: "ups"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OrderID != 7 || hits.Load() != 2 || counter.ShipStation() != 2 {
+		t.Errorf("result %+v, hits %d, counted %d", res, hits.Load(), counter.ShipStation())
+	}
+}
+
+func TestRetriesTimeout(t *testing.T) {
+	var hits atomic.Int32
+	c, mux, _ := setup(t)
+	c.httpClient = &http.Client{Timeout: 100 * time.Millisecond}
+	mux.HandleFunc("GET /warehouses", func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(2 * time.Second):
+			}
+			return
+		}
+		writeJSON(t, w, 200, []Warehouse{{WarehouseID: 5}})
+	})
+	got, err := c.Warehouses.List(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].WarehouseID != 5 || hits.Load() != 2 {
+		t.Errorf("warehouses %+v after %d hits", got, hits.Load())
+	}
+}
+
+func TestRetries408(t *testing.T) {
+	c, mux, _ := setup(t)
+	var hits atomic.Int32
+	mux.HandleFunc("GET /accounts/listtags", func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			w.WriteHeader(http.StatusRequestTimeout)
+			return
+		}
+		writeJSON(t, w, 200, []Tag{{TagID: 1}})
+	})
+	if _, err := c.Tags.List(t.Context()); err != nil || hits.Load() != 2 {
+		t.Errorf("err %v after %d hits, want success after 2", err, hits.Load())
+	}
+}
+
+func TestClientErrorsAreNotRetried(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404, 405} {
+		c, mux, _ := setup(t)
+		var hits atomic.Int32
+		mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			writeJSON(t, w, status, map[string]string{"message": "no such order"})
+		})
+		_, err := c.Orders.Get(t.Context(), 42)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Endpoint != "/orders/42" {
+			t.Errorf("status %d: err = %v", status, err)
+		}
+		if !IsPermanent(err) || hits.Load() != 1 {
+			t.Errorf("status %d: permanent %v, hits %d; want true, 1", status, IsPermanent(err), hits.Load())
+		}
+	}
+}
+
+func TestTransportErrorReportedAsStatusZero(t *testing.T) {
+	obs := &recordingObserver{}
+	c, err := NewClient(WithCredentials(testKey, testSecret), WithBaseURL("http://127.0.0.1:1/api"),
+		WithPacer(&recordingPacer{}), WithRetryPolicy(retry.Policy{Attempts: 2, Base: time.Millisecond, Max: time.Millisecond}),
+		WithObserver(obs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Stores.List(t.Context())
+	if err == nil {
+		t.Fatal("want a connection error")
+	}
+	if strings.Contains(err.Error(), "showInactive") {
+		t.Errorf("error %q carries the query string", err)
+	}
+	requests, _, _ := obs.snapshot()
+	if !cmp.Equal(requests, []string{"/stores 0", "/stores 0"}) {
+		t.Errorf("observed requests %v, want two transport failures", requests)
+	}
+}
+
+func TestContextCancelStopsRetries(t *testing.T) {
+	c, mux, _ := setup(t, WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Hour, Max: time.Hour}))
+	var hits atomic.Int32
+	ctx, cancel := context.WithCancel(t.Context())
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		writeJSON(t, w, 500, map[string]string{"message": "boom"})
+		time.AfterFunc(20*time.Millisecond, cancel)
+	})
+	start := time.Now()
+	_, err := c.Users.List(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if time.Since(start) > 5*time.Second || hits.Load() != 1 {
+		t.Errorf("took %v with %d hits", time.Since(start), hits.Load())
+	}
+	if _, err := c.Users.List(ctx); !errors.Is(err, context.Canceled) || hits.Load() != 1 {
+		t.Errorf("call with a done context: err %v, hits %d", err, hits.Load())
+	}
+}
+
+// failingPacer fails Wait with its own error, as a Redis-backed pacer may
+// when its context ends mid-command.
+type failingPacer struct{}
+
+func (failingPacer) Wait(context.Context) error                        { return errors.New("redis: connection pool timeout") }
+func (failingPacer) Observe(context.Context, int, time.Duration, bool) {}
+
+func TestPrefersContextError(t *testing.T) {
+	c, mux, _ := setup(t, WithPacer(failingPacer{}))
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) { t.Error("request sent") })
+
+	_, err := c.Users.List(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "rate budget") || errors.Is(err, context.Canceled) {
+		t.Errorf("live context: err = %v, want the pacer's failure", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := c.Users.List(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("done context: err = %v, want context.Canceled", err)
+	}
+}
