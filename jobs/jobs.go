@@ -60,6 +60,9 @@ type Env struct {
 	DryRun bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// USPSCode is the ShipStation carrier code of the account's USPS
+	// connection (stamps_com or usps), found by the preflight.
+	USPSCode string
 }
 
 // Clock returns the current time.

@@ -7,10 +7,11 @@ import (
 	"github.com/sony/gobreaker/v2"
 )
 
-// newBreaker builds the client's circuit breaker. It counts every attempt:
-// a 2xx is a success, a 5xx, 408, 429 or transport failure a failure, and a
-// permanent 4xx or a cancelled context is neither, so caller mistakes never
-// open it.
+// newBreaker builds the client's circuit breaker. It counts calls, each with
+// all its retries: a call that ends in a 2xx is a success, one that ends in a
+// 5xx, 408 or transport failure is a failure, and one that ends in a
+// permanent 4xx, a cancelled context or an exhausted rate limit is neither, so
+// caller mistakes and a busy key never open it.
 func (c *Client) newBreaker() *gobreaker.CircuitBreaker[[]byte] {
 	threshold := c.breakerThreshold
 	return gobreaker.NewCircuitBreaker[[]byte](gobreaker.Settings{
@@ -20,7 +21,9 @@ func (c *Client) newBreaker() *gobreaker.CircuitBreaker[[]byte] {
 			return counts.ConsecutiveFailures >= threshold
 		},
 		IsExcluded: func(err error) bool {
-			return IsPermanent(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+			var rateErr *RateLimitError
+			return IsPermanent(err) || errors.As(err, &rateErr) ||
+				errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 		},
 		OnStateChange: func(_ string, from, to gobreaker.State) {
 			c.log.Warn().Str("upstream", "shipstation").Str("from", from.String()).Str("to", to.String()).

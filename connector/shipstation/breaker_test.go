@@ -23,19 +23,20 @@ func TestBreakerOpensAndFailsFast(t *testing.T) {
 		hits.Add(1)
 		writeJSON(t, w, 500, map[string]string{"message": "down"})
 	})
-	// Calls 1-3 spend 9 attempts; the 4th call's first attempt is the 10th
-	// consecutive failure and opens the breaker, so it fails fast after it.
-	for i := range 4 {
+	// The breaker counts calls, each with its 3 attempts: calls 1-10 fail
+	// with a 500 after retrying, the 10th opens the breaker, and the 11th
+	// fails fast without sending.
+	for i := range 11 {
 		_, err := c.Users.List(t.Context())
-		if i < 3 && errors.Is(err, ErrBreakerOpen) {
+		if i < 10 && errors.Is(err, ErrBreakerOpen) {
 			t.Fatalf("call %d: breaker open too early", i+1)
 		}
-		if i == 3 && !errors.Is(err, ErrBreakerOpen) {
-			t.Fatalf("call 4: err = %v, want ErrBreakerOpen", err)
+		if i == 10 && !errors.Is(err, ErrBreakerOpen) {
+			t.Fatalf("call 11: err = %v, want ErrBreakerOpen", err)
 		}
 	}
-	if hits.Load() != 10 || c.BreakerState() != "open" {
-		t.Fatalf("hits %d, state %s; want 10, open", hits.Load(), c.BreakerState())
+	if hits.Load() != 30 || c.BreakerState() != "open" {
+		t.Fatalf("hits %d, state %s; want 30, open", hits.Load(), c.BreakerState())
 	}
 	counter := &calls.Counter{}
 	waits := pacer.waits.Load()
@@ -43,7 +44,7 @@ func TestBreakerOpensAndFailsFast(t *testing.T) {
 	if !errors.Is(err, ErrBreakerOpen) || !errors.Is(err, gobreaker.ErrOpenState) {
 		t.Errorf("err = %v, want ErrBreakerOpen and gobreaker.ErrOpenState", err)
 	}
-	if hits.Load() != 10 || counter.ShipStation() != 0 {
+	if hits.Load() != 30 || counter.ShipStation() != 0 {
 		t.Errorf("an open breaker sent a request: hits %d, counted %d", hits.Load(), counter.ShipStation())
 	}
 	if pacer.waits.Load() != waits {

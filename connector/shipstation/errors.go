@@ -23,6 +23,13 @@ var ErrBreakerOpen = fmt.Errorf("shipstation: %w", gobreaker.ErrOpenState)
 // the request was not carried out, e.g. assignuser with success=false.
 var ErrNotApplied = errors.New("shipstation: request not applied")
 
+// ErrUncertain is returned (wrapped, together with the failure) when an
+// at-most-once request (assignuser, markasshipped) failed in a way that leaves
+// open whether ShipStation applied it: a 5xx, a timeout or a connection lost
+// after the request was sent. Such requests are not repeated blindly; the
+// caller reads the order to learn whether the effect happened.
+var ErrUncertain = errors.New("shipstation: outcome unknown")
+
 // APIError is a non-2xx answer from ShipStation other than a rate limit.
 type APIError struct {
 	// StatusCode is the HTTP status.

@@ -87,7 +87,8 @@ func (s *OrdersService) Get(ctx context.Context, orderID int64) (*Order, error) 
 
 // AssignUser assigns the user (a GUID) to the orders. ShipStation applies it
 // to all of them or, if any order is not found, to none; that case is an
-// error wrapping ErrNotApplied.
+// error wrapping ErrNotApplied. The call is sent at most once: when its
+// outcome is unknown the error wraps ErrUncertain (read an order to learn it).
 func (s *OrdersService) AssignUser(ctx context.Context, orderIDs []int64, userID string) error {
 	if len(orderIDs) == 0 || userID == "" {
 		return errors.New("shipstation assignuser: order IDs and user ID are required")
@@ -100,7 +101,7 @@ func (s *OrdersService) AssignUser(ctx context.Context, orderIDs []int64, userID
 		Success bool   `json:"success"`
 		Message string `json:"message"`
 	}
-	r := request{method: http.MethodPost, endpoint: "/orders/assignuser", path: "/orders/assignuser", body: body}
+	r := request{method: http.MethodPost, endpoint: "/orders/assignuser", path: "/orders/assignuser", body: body, atMostOnce: true}
 	if err := s.client.doJSON(ctx, r, &res); err != nil {
 		return err
 	}
@@ -167,13 +168,14 @@ type MarkAsShippedResult struct {
 	OrderNumber string `json:"orderNumber"`
 }
 
-// MarkAsShipped marks an order shipped, which creates a fulfillment.
+// MarkAsShipped marks an order shipped, which creates a fulfillment. It is
+// sent at most once: when its outcome is unknown the error wraps ErrUncertain.
 func (s *OrdersService) MarkAsShipped(ctx context.Context, req MarkAsShippedRequest) (*MarkAsShippedResult, error) {
 	if req.OrderID == 0 || req.CarrierCode == "" {
 		return nil, errors.New("shipstation markasshipped: order ID and carrier code are required")
 	}
 	var res MarkAsShippedResult
-	r := request{method: http.MethodPost, endpoint: "/orders/markasshipped", path: "/orders/markasshipped", body: req}
+	r := request{method: http.MethodPost, endpoint: "/orders/markasshipped", path: "/orders/markasshipped", body: req, atMostOnce: true}
 	if err := s.client.doJSON(ctx, r, &res); err != nil {
 		return nil, err
 	}

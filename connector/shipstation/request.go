@@ -3,6 +3,8 @@ package shipstation
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -34,6 +35,10 @@ type request struct {
 	path     string // path below the base URL, e.g. "/orders/123"
 	query    url.Values
 	body     any // JSON-encoded when not nil
+	// atMostOnce marks a write that must not be sent again when an attempt
+	// may have been applied; only failures that prove nothing was applied
+	// (429, a connection that was never made) are retried.
+	atMostOnce bool
 }
 
 // wrap adds the call to an error that does not name it already.
@@ -62,6 +67,9 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 // POSTs are repeated too: every write shipsync makes is idempotent by key
 // (createorders upserts by orderKey, assignuser and markasshipped set state),
 // so sending one twice does no harm. Nothing is repeated once ctx is done.
+//
+// The breaker sees the whole call, retries included, as one request: it opens
+// after breakerThreshold calls in a row failed for good (DESIGN.md §6).
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	var payload []byte
 	if r.body != nil {
@@ -71,6 +79,19 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		payload = b
 	}
+	// Fail fast rather than wait for a rate slot the breaker would refuse.
+	if c.breaker.State() == gobreaker.StateOpen {
+		return nil, r.wrap(ErrBreakerOpen)
+	}
+	body, err := c.breaker.Execute(func() ([]byte, error) { return c.retrying(ctx, r, payload) })
+	if breakerRefused(err) {
+		return nil, r.wrap(ErrBreakerOpen)
+	}
+	return body, err
+}
+
+// retrying sends r until it succeeds, fails for good or runs out of attempts.
+func (c *Client) retrying(ctx context.Context, r request, payload []byte) ([]byte, error) {
 	failures, limited := 0, 0
 	for {
 		body, err := c.attempt(ctx, r, payload)
@@ -82,8 +103,6 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		var rateErr *RateLimitError
 		switch {
-		case breakerRefused(err):
-			return nil, r.wrap(ErrBreakerOpen)
 		case errors.As(err, &rateErr):
 			limited++
 			if limited > maxRateLimitRetries {
@@ -92,6 +111,8 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 			// The pacer has been told; its next Wait holds until the reset.
 			c.log.Warn().Str("endpoint", r.endpoint).Int("attempt", limited).Int("limit", rateErr.Limit).
 				Int64("reset_ms", rateErr.Reset.Milliseconds()).Msg("shipstation rate limited; waiting for the window to reset")
+		case retryable(err) && r.atMostOnce && !notSent(err):
+			return nil, fmt.Errorf("%w: %w", ErrUncertain, err)
 		case retryable(err):
 			failures++
 			if failures >= c.retry.Attempts {
@@ -109,12 +130,8 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	}
 }
 
-// attempt sends r once, if the breaker and the pacer let it.
+// attempt sends r once, when the pacer lets it.
 func (c *Client) attempt(ctx context.Context, r request, payload []byte) ([]byte, error) {
-	// Fail fast rather than wait for a rate slot the breaker would refuse.
-	if c.breaker.State() == gobreaker.StateOpen {
-		return nil, gobreaker.ErrOpenState
-	}
 	req, err := c.newRequest(ctx, r, payload)
 	if err != nil {
 		return nil, r.wrap(err)
@@ -122,7 +139,7 @@ func (c *Client) attempt(ctx context.Context, r request, payload []byte) ([]byte
 	if err := c.pacer.Wait(ctx); err != nil {
 		return nil, r.wrap(fmt.Errorf("wait for rate budget: %w", err))
 	}
-	return c.breaker.Execute(func() ([]byte, error) { return c.send(ctx, r, req) })
+	return c.send(ctx, r, req)
 }
 
 // newRequest builds the HTTP request for one attempt of r.
@@ -207,18 +224,25 @@ func (e *transportError) Error() string {
 
 func (e *transportError) Unwrap() error { return e.err }
 
-// temporary reports whether the failure is a timeout or a dropped connection.
+// temporary reports whether the failure may go away on another attempt:
+// timeouts, dropped or reset connections, a response cut off half-way. Only a
+// failed certificate check is final, since repeating it cannot help.
 func (e *transportError) temporary() bool {
-	var netErr net.Error
-	if errors.As(e.err, &netErr) && netErr.Timeout() {
-		return true
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	switch {
+	case errors.As(e.err, &certErr), errors.As(e.err, &unknownAuthority), errors.As(e.err, &hostname):
+		return false
 	}
-	for _, target := range []error{io.EOF, io.ErrUnexpectedEOF, syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE} {
-		if errors.Is(e.err, target) {
-			return true
-		}
-	}
-	return false
+	return true
+}
+
+// notSent reports whether err proves the request never reached ShipStation:
+// the connection could not be made.
+func notSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 // retryable reports whether err is worth another attempt under the retry policy.

@@ -3,6 +3,7 @@ package shipstation
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -64,7 +65,7 @@ func TestRetriesExhausted(t *testing.T) {
 func TestRetriesDroppedConnection(t *testing.T) {
 	c, mux, _ := setup(t)
 	var hits atomic.Int32
-	mux.HandleFunc("POST /orders/markasshipped", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /orders/createorders", func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
 			conn, _, err := http.NewResponseController(w).Hijack()
 			if err != nil {
@@ -74,15 +75,71 @@ func TestRetriesDroppedConnection(t *testing.T) {
 			conn.Close() // drop the connection without answering
 			return
 		}
-		writeJSON(t, w, 200, MarkAsShippedResult{OrderID: 7, OrderNumber: "A-7"})
+		writeJSON(t, w, 200, BulkResult{Results: []BulkResultItem{{OrderID: 7, OrderKey: "quipt:7", Success: true}}})
 	})
 	counter := &calls.Counter{}
-	res, err := c.Orders.MarkAsShipped(calls.WithCounter(t.Context(), counter), MarkAsShippedRequest{OrderID: 7, CarrierCode: "ups"})
+	res, err := c.Orders.CreateOrders(calls.WithCounter(t.Context(), counter), []Order{{OrderNumber: "A-7", OrderKey: "quipt:7"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.OrderID != 7 || hits.Load() != 2 || counter.ShipStation() != 2 {
+	if len(res.Results) != 1 || hits.Load() != 2 || counter.ShipStation() != 2 {
 		t.Errorf("result %+v, hits %d, counted %d", res, hits.Load(), counter.ShipStation())
+	}
+}
+
+// TestAtMostOnceWritesAreNotRepeatedWhenTheOutcomeIsUnknown: a markasshipped
+// whose connection drops after sending may have been applied, so the client
+// reports ErrUncertain instead of sending it again.
+func TestAtMostOnceWritesAreNotRepeatedWhenTheOutcomeIsUnknown(t *testing.T) {
+	c, mux, _ := setup(t)
+	var hits atomic.Int32
+	mux.HandleFunc("POST /orders/markasshipped", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		conn.Close()
+	})
+	mux.HandleFunc("POST /orders/assignuser", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		writeJSON(t, w, 500, map[string]string{"message": "boom"})
+	})
+	_, err := c.Orders.MarkAsShipped(t.Context(), MarkAsShippedRequest{OrderID: 7, CarrierCode: "ups"})
+	if !errors.Is(err, ErrUncertain) {
+		t.Fatalf("markasshipped with a dropped answer: err = %v, want ErrUncertain", err)
+	}
+	err = c.Orders.AssignUser(t.Context(), []int64{7}, "user")
+	if !errors.Is(err, ErrUncertain) {
+		t.Fatalf("assignuser answered 500: err = %v, want ErrUncertain", err)
+	}
+	if hits.Load() != 2 {
+		t.Errorf("at-most-once writes were sent %d times, want once each", hits.Load())
+	}
+}
+
+// TestAtMostOnceWritesRetryWhenNothingWasSent: a connection that could not be
+// made proves the write was not applied, so it is retried.
+func TestAtMostOnceWritesRetryWhenNothingWasSent(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there any more: every dial is refused
+	counter := &calls.Counter{}
+	c, err := NewClient(WithBaseURL("http://"+addr), WithCredentials("k", "s"),
+		WithRetryPolicy(retry.Policy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Orders.AssignUser(calls.WithCounter(t.Context(), counter), []int64{7}, "user")
+	if err == nil || errors.Is(err, ErrUncertain) {
+		t.Fatalf("err = %v, want a plain connection error", err)
+	}
+	if counter.ShipStation() != 3 {
+		t.Errorf("attempts = %d, want 3 (refused connections are retried)", counter.ShipStation())
 	}
 }
 

@@ -168,6 +168,9 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *job
 				Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
 				Msg("dry run: would create Quipt purchase order")
 			sum.Created++
+			if j.needsAssign(o, "") {
+				toAssign = append(toAssign, o.OrderID)
+			}
 			continue
 		}
 		created, dup, err := j.Env.Quipt.CreatePurchaseOrder(ctx, po)
@@ -247,7 +250,7 @@ func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *jobs.Su
 }
 
 func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64) error {
-	err := j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
+	err := j.assignOnce(ctx, ids)
 	switch {
 	case err == nil:
 		kv := make(map[string]string, len(ids))
@@ -271,6 +274,30 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jo
 			return err
 		}
 		return j.assignBatch(ctx, run, sum, ids[half:])
+	}
+}
+
+// maxUncertainAssigns bounds how often one batch is sent after attempts whose
+// outcome was unknown and that turned out not to be applied.
+const maxUncertainAssigns = 3
+
+// assignOnce sends one assignuser call so that it takes effect exactly once.
+// ShipStation applies a call to all of its orders or to none, so when an
+// answer is lost, reading the first order tells whether the call was applied;
+// only if it was not is the call sent again.
+func (j *GetOrders) assignOnce(ctx context.Context, ids []int64) error {
+	for try := 1; ; try++ {
+		err := j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
+		if !errors.Is(err, shipstation.ErrUncertain) || try == maxUncertainAssigns {
+			return err
+		}
+		o, gerr := j.Env.ShipStation.Orders.Get(ctx, ids[0])
+		if gerr != nil {
+			return errors.Join(err, fmt.Errorf("read order %d to learn whether it was assigned: %w", ids[0], gerr))
+		}
+		if o.UserID != nil && strings.EqualFold(*o.UserID, j.AssignUserID) {
+			return nil
+		}
 	}
 }
 

@@ -1,0 +1,146 @@
+// Package jobstest builds the world a job test runs in: the ShipStation and
+// Quipt sandboxes, a Redis (real when SHIPSYNC_TEST_REDIS_URL is set), real
+// connector clients pointed at the sandboxes, the state store and a scheduler
+// through which runs take their lease exactly as in production.
+package jobstest
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/quipt/quipttest"
+	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/internal/redistest"
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/scheduler"
+	"github.com/shipsync/shipsync/state"
+)
+
+// Credentials the sandboxes of a World check.
+const (
+	SSKey          = "test-ss-key-6f1c"
+	SSSecret       = "test-ss-secret-9a7d"
+	ConsumerKey    = "test-consumer-key"
+	ConsumerSecret = "test-consumer-secret-4b2e"
+	Token          = "test-token"
+	TokenSecret    = "test-token-secret-8c3a"
+)
+
+// FastRetry is a retry policy with the production attempt count and
+// millisecond waits, so fault tests stay fast.
+var FastRetry = retry.Policy{Attempts: 6, Base: time.Millisecond, Max: 5 * time.Millisecond}
+
+// World is one test's pair of sandboxes and everything wired to them.
+type World struct {
+	SS          *shipstationtest.Server
+	Q           *quipttest.Server
+	Redis       *redistest.Redis
+	Store       *state.Store
+	ShipStation *shipstation.Client
+	Quipt       *quipt.Client
+	Env         *jobs.Env
+	// Now is the world's clock.
+	Now func() time.Time
+	// Log receives every job log line; tests may inspect it.
+	Log *LogBuffer
+	log zerolog.Logger
+}
+
+// Options change how New builds a World.
+type Options struct {
+	// RateLimit and RateWindow set the ShipStation sandbox's limit and the
+	// client's pace; zero turns the sandbox limit off and paces at 10,000/s.
+	RateLimit  int
+	RateWindow time.Duration
+	// Start, when set, is the time the world's clock shows at New; the clock
+	// then advances in real time. It drives the jobs and the ShipStation
+	// sandbox (creation dates, rate windows). Zero means the real clock.
+	Start time.Time
+	// QuiptTransport, when set, wraps the Quipt client's transport (to fail
+	// or cut requests in tests).
+	QuiptTransport func(http.RoundTripper) http.RoundTripper
+	// SharedRedis, when set, is used instead of a fresh one (several replicas).
+	SharedRedis *redistest.Redis
+}
+
+// New builds a World and registers its clean-up with t.
+func New(t testing.TB, o Options) *World {
+	t.Helper()
+	ssOpts := []shipstationtest.Option{shipstationtest.WithCredentials(SSKey, SSSecret), shipstationtest.WithDefaultAccount()}
+	limit, window := 10000, time.Second
+	if o.RateLimit > 0 {
+		limit, window = o.RateLimit, o.RateWindow
+		ssOpts = append(ssOpts, shipstationtest.WithRateLimit(o.RateLimit, o.RateWindow))
+	} else {
+		ssOpts = append(ssOpts, shipstationtest.WithRateLimit(0, 0))
+	}
+	var clock func() time.Time
+	if !o.Start.IsZero() {
+		base, began := o.Start, time.Now()
+		clock = func() time.Time { return base.Add(time.Since(began)) }
+		ssOpts = append(ssOpts, shipstationtest.WithClock(clock))
+	}
+	w := &World{
+		SS:  shipstationtest.New(ssOpts...),
+		Q:   quipttest.New(quipttest.WithCredentials(ConsumerKey, ConsumerSecret, Token, TokenSecret)),
+		Log: &LogBuffer{},
+	}
+	t.Cleanup(w.SS.Close)
+	t.Cleanup(w.Q.Close)
+	w.Redis = o.SharedRedis
+	if w.Redis == nil {
+		w.Redis = redistest.New(t)
+	}
+	w.Store = state.New(w.Redis.Client, w.Redis.Prefix)
+
+	w.log = zerolog.New(w.Log).Level(zerolog.DebugLevel)
+	log := w.log
+	pacer := state.NewRateBudget(w.Redis.Client, w.Redis.Prefix, "test", limit, window)
+	var err error
+	w.ShipStation, err = shipstation.NewClient(
+		shipstation.WithBaseURL(w.SS.URL()),
+		shipstation.WithCredentials(SSKey, SSSecret),
+		shipstation.WithPacer(pacer),
+		shipstation.WithRetryPolicy(FastRetry),
+		shipstation.WithLogger(log),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qOpts := []quipt.Option{
+		quipt.WithBaseURL(w.Q.URL()),
+		quipt.WithCredentials(ConsumerKey, ConsumerSecret, Token, TokenSecret),
+		quipt.WithRetryPolicy(FastRetry),
+		quipt.WithLogger(log),
+	}
+	if o.QuiptTransport != nil {
+		qOpts = append(qOpts, quipt.WithHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: o.QuiptTransport(http.DefaultTransport)}))
+	}
+	w.Quipt, err = quipt.NewClient(qOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Env = &jobs.Env{ShipStation: w.ShipStation, Quipt: w.Quipt, Store: w.Store, Now: clock}
+	w.Now = clock
+	if w.Now == nil {
+		w.Now = time.Now
+	}
+	return w
+}
+
+// Run runs fn once as job name, through a scheduler: it takes the job's
+// lease, so fenced state writes behave as in production.
+func (w *World) Run(ctx context.Context, name string, fn scheduler.RunFunc) error {
+	sch := scheduler.New(w.Store, w.log, scheduler.WithOwner("jobstest"))
+	if err := sch.Add(scheduler.Job{Name: name, Schedule: "off", Run: fn}); err != nil {
+		return err
+	}
+	return sch.RunOnce(ctx, name)
+}
