@@ -22,6 +22,7 @@ import (
 	"github.com/shipsync/shipsync/connector/retry"
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/getorders"
 	"github.com/shipsync/shipsync/metrics"
 	"github.com/shipsync/shipsync/scheduler"
 	"github.com/shipsync/shipsync/state"
@@ -150,7 +151,7 @@ func (a *App) buildJobs() []scheduler.Job {
 	for code, id := range cfg.Warehouses {
 		warehouseCodes[id] = code
 	}
-	getOrders := &jobs.GetOrders{
+	getOrders := &getorders.GetOrders{
 		Env:            a.env,
 		Status:         cfg.GetOrdersStatus,
 		TagID:          cfg.GetOrdersTagID,
@@ -177,6 +178,20 @@ func (a *App) Enable(disabled map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// SetUSPSCode tells the jobs which ShipStation carrier code USPS labels use on
+// this account (found by the preflight); call it before the scheduler starts.
+func (a *App) SetUSPSCode(code string) { a.env.USPSCode = code }
+
+// HasJob reports whether name is one of the jobs.
+func (a *App) HasJob(name string) bool {
+	for _, j := range a.Jobs {
+		if j.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Close releases the Redis connection.

@@ -37,6 +37,23 @@ const (
 	NSImported = "ss-imported"
 	// NSAssigned maps a ShipStation orderId to the user get-orders assigned it to.
 	NSAssigned = "ss-assigned"
+	// NSPushed maps a Quipt fulfillment order Id to push-orders' record of
+	// what it last sent (content hash, Quipt version, ShipStation orderId,
+	// whether the order was acknowledged in Quipt).
+	NSPushed = "pushed"
+	// NSShipStationOrder maps the ShipStation orderId of a pushed order to its
+	// Quipt order Id (written by push-orders; /fulfillments carry no orderKey).
+	NSShipStationOrder = "ss-order-quipt"
+	// NSPackages maps a Quipt ExternalShipmentId (shipstation:<shipmentId> or
+	// shipstation-fulfillment:<fulfillmentId>) to what sync-tracking applied.
+	NSPackages = "packages"
+	// NSMarkedShipped maps a ShipStation orderId to the tracking number
+	// sync-tracking marked it shipped with.
+	NSMarkedShipped = "ss-marked-shipped"
+	// NSCancelled maps a Quipt order Id to the cancel sync-cancels applied.
+	NSCancelled = "cancelled"
+	// NSListings maps a normalised SKU to the link link-listings found.
+	NSListings = "listings"
 )
 
 // PushedKeyPrefix starts the orderKey of every order push-orders sends to

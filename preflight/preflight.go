@@ -132,8 +132,8 @@ func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []ships
 	for _, ca := range carriers {
 		connected[ca.Code] = true
 		name := ca.Name
-		if ca.Nickname != nil && *ca.Nickname != "" {
-			name += " (" + *ca.Nickname + ")"
+		if ca.Nickname != "" {
+			name += " (" + ca.Nickname + ")"
 		}
 		r.add("carrier", fmt.Sprintf("%s %s #%d", ca.Code, name, ca.ShippingProviderID), Listed, "")
 	}
