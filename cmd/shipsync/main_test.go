@@ -137,9 +137,9 @@ func TestOnceGetOrdersEndToEndInJSON(t *testing.T) {
 	for i, method := range []string{"Ground", "Anything"} {
 		w.SS.AddOrder(sst.Order{
 			OrderNumber: "E2E-" + method, OrderDate: time.Now().Add(-time.Hour), CreateDate: time.Now().Add(-time.Duration(i+1) * time.Hour),
-			BillTo: &sst.Address{Name: "Dana"},
-			ShipTo: &sst.Address{Name: "Dana", Street1: new("1 Main St"), City: new("Austin"), State: new("TX"), PostalCode: new("78701"), Country: new("US")},
-			Items:  []sst.OrderItem{{SKU: "SKU-1", Name: "Thing", Quantity: 1, UnitPrice: 10}},
+			BillTo:                   &sst.Address{Name: "Dana"},
+			ShipTo:                   &sst.Address{Name: "Dana", Street1: new("1 Main St"), City: new("Austin"), State: new("TX"), PostalCode: new("78701"), Country: new("US")},
+			Items:                    []sst.OrderItem{{SKU: "SKU-1", Name: "Thing", Quantity: 1, UnitPrice: 10}},
 			RequestedShippingService: new(method),
 		})
 	}
