@@ -113,3 +113,50 @@ func (s *Store) AllRecords(ctx context.Context, ns string) iter.Seq2[[2]string, 
 		}
 	}
 }
+
+// Lookup is what a job knows about one page of items: their records in the
+// namespaces it asked for, and which of them are parked (dead-lettered or
+// dropped).
+type Lookup struct {
+	// Records maps a namespace to the ids that have a record there.
+	Records map[string]map[string]string
+	// Parked holds the ids that are dead-lettered or dropped.
+	Parked map[string]bool
+}
+
+// Lookup reads, in one pipelined round trip, the records of ids in each
+// namespace of nss and which of ids job has parked.
+func (s *Store) Lookup(ctx context.Context, job string, ids []string, nss ...string) (*Lookup, error) {
+	out := &Lookup{Records: make(map[string]map[string]string, len(nss)), Parked: map[string]bool{}}
+	for _, ns := range nss {
+		out.Records[ns] = map[string]string{}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	pipe := s.rdb.Pipeline()
+	recs := make([]*redis.SliceCmd, len(nss))
+	for i, ns := range nss {
+		recs[i] = pipe.HMGet(ctx, s.key("rec", ns), ids...)
+	}
+	dead := pipe.HMGet(ctx, s.key("dl", job), ids...)
+	dropped := pipe.HMGet(ctx, s.key("dropped", job), ids...)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("state: look up %d items of %s: %w", len(ids), job, err)
+	}
+	for i, ns := range nss {
+		for k, v := range recs[i].Val() {
+			if str, ok := v.(string); ok {
+				out.Records[ns][ids[k]] = str
+			}
+		}
+	}
+	for _, cmd := range []*redis.SliceCmd{dead, dropped} {
+		for k, v := range cmd.Val() {
+			if v != nil {
+				out.Parked[ids[k]] = true
+			}
+		}
+	}
+	return out, nil
+}

@@ -144,3 +144,37 @@ func TestAllRecords(t *testing.T) {
 		t.Fatalf("AllRecords of an empty namespace yielded %v, %v", kv, err)
 	}
 }
+
+func TestLookupReadsRecordsAndParkedInOneRoundTrip(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "job", "me")
+	if err := s.PutRecords(ctx, l, "a", map[string]string{"1": "a1", "2": "a2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRecords(ctx, l, "b", map[string]string{"2": "b2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDeadLetter(ctx, l, state.DeadLetter{ID: "3", Reason: "bad"}); err != nil {
+		t.Fatal(err)
+	}
+	// Warm the pool, so opening a connection does not count.
+	if _, err := s.Lookup(ctx, "job", []string{"1"}, "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	rt := countRoundTrips(r.Client)
+	got, err := s.Lookup(ctx, "job", []string{"1", "2", "3", "4"}, "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rt.n.Load() != 1 {
+		t.Errorf("Lookup used %d round trips, want 1", rt.n.Load())
+	}
+	want := &state.Lookup{
+		Records: map[string]map[string]string{"a": {"1": "a1", "2": "a2"}, "b": {"2": "b2"}},
+		Parked:  map[string]bool{"3": true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Lookup (-want +got):\n%s", diff)
+	}
+}

@@ -89,7 +89,7 @@ func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*ships
 	return j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{OrderStatus: j.Status, CreateDateStart: since})
 }
 
-// importPage handles one page: two Redis round trips to learn which orders are
+// importPage handles one page: one Redis round trip to learn which orders are
 // imported, assigned or parked, then one Quipt create per new order and one
 // fenced write recording the page's imports. It returns the orders that still
 // need the user assigned.
@@ -124,18 +124,11 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *job
 	for i, o := range candidates {
 		ids[i] = strconv.FormatInt(o.OrderID, 10)
 	}
-	imported, err := j.Env.Store.Records(ctx, jobs.NSImported, ids)
+	known, err := j.Env.Store.Lookup(ctx, run.Job, ids, jobs.NSImported, jobs.NSAssigned)
 	if err != nil {
 		return nil, fmt.Errorf("read import records: %w", err)
 	}
-	assigned, err := j.Env.Store.Records(ctx, jobs.NSAssigned, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read assignment records: %w", err)
-	}
-	parked, err := j.Env.Store.Parked(ctx, run.Job, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read dead letters: %w", err)
-	}
+	imported, assigned, parked := known.Records[jobs.NSImported], known.Records[jobs.NSAssigned], known.Parked
 
 	newImports := map[string]string{}
 	var toAssign []int64
