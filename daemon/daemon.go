@@ -117,6 +117,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	store := state.New(rdb, cfg.StatePrefix)
 	schedOpts := []scheduler.Option{scheduler.WithHooks(scheduler.Hooks{OnRunDone: func(job string, _ time.Time, d time.Duration, err error) {
 		m.RunDone(job, d, err)
+		refreshDeadLetters(store, m, log)
 	}})}
 	if opts.Owner != "" {
 		schedOpts = append(schedOpts, scheduler.WithOwner(opts.Owner))
@@ -199,6 +200,20 @@ func (a *App) Close() error { return a.Redis.Close() }
 
 // Ping checks that Redis answers.
 func (a *App) Ping(ctx context.Context) error { return a.Store.Ping(ctx) }
+
+// refreshDeadLetters sets the dead-letter gauge of every job from Redis.
+func refreshDeadLetters(store *state.Store, m *metrics.Metrics, log zerolog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts, err := store.CountDeadLetters(ctx)
+	if err != nil {
+		log.Warn().Err(err).Msg("cannot count dead letters for the metric")
+		return
+	}
+	for job, n := range counts {
+		m.DeadLetters(job, n)
+	}
+}
 
 // keyID names a ShipStation key pair in Redis without revealing it: the rate
 // budget is shared by every replica using the same pair.
