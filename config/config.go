@@ -89,6 +89,11 @@ type Config struct {
 	// cancelling them. The default stays below Kubernetes' 30 s termination
 	// grace period.
 	ShutdownGrace time.Duration
+	// LeaseTTL (LEASE_TTL, default 60s) is shipsync's own addition: how long a
+	// job's lease outlives a replica that died holding it, i.e. how soon
+	// another replica may take the job over. The holder renews it every third
+	// of it.
+	LeaseTTL time.Duration
 }
 
 // CancelMode is how sync-cancels cancels a Quipt order (DESIGN.md §2).

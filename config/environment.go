@@ -56,4 +56,6 @@ type environment struct {
 
 	// ShutdownGrace is shipsync's own addition to DESIGN.md §4.
 	ShutdownGrace string `env:"SHUTDOWN_GRACE" envDefault:"25s"`
+	// LeaseTTL is shipsync's own addition to DESIGN.md §4.
+	LeaseTTL string `env:"LEASE_TTL" envDefault:"60s"`
 }

@@ -48,6 +48,7 @@ func defaults() *Config {
 		LogLevel:      zerolog.InfoLevel,
 		LogFormat:     LogJSON,
 		ShutdownGrace: 25 * time.Second,
+		LeaseTTL:      time.Minute,
 	}
 }
 
@@ -108,6 +109,7 @@ func TestLoadEverything(t *testing.T) {
 		"LOG_LEVEL":               "Debug",
 		"LOG_FORMAT":              "console",
 		"SHUTDOWN_GRACE":          "1m30s",
+		"LEASE_TTL":               "15s",
 	})
 	want := &Config{
 		RedisURL:              NewSecret("rediss://redis.internal:6380"),
@@ -158,6 +160,7 @@ func TestLoadEverything(t *testing.T) {
 		LogLevel:      zerolog.DebugLevel,
 		LogFormat:     LogConsole,
 		ShutdownGrace: 90 * time.Second,
+		LeaseTTL:      15 * time.Second,
 	}
 	got, err := Load(environ)
 	if err != nil {
@@ -206,6 +209,7 @@ func TestLoadEveryProblemAtOnce(t *testing.T) {
 		"LOG_LEVEL":                    "verbose",
 		"LOG_FORMAT":                   "text",
 		"SHUTDOWN_GRACE":               "25",
+		"LEASE_TTL":                    "forever",
 	}
 	want := []string{
 		`SHIPSTATION_PARTNER_KEY_FILE: cannot read file: open /nonexistent/shipsync/partner: no such file or directory`,
@@ -246,6 +250,7 @@ func TestLoadEveryProblemAtOnce(t *testing.T) {
 		`LOG_LEVEL: must be one of trace, debug, info, warn, error, got "verbose"`,
 		`LOG_FORMAT: must be one of json, console, got "text"`,
 		`SHUTDOWN_GRACE: must be a positive duration such as 25s or 1m30s, got "25"`,
+		`LEASE_TTL: must be a positive duration such as 25s or 1m30s, got "forever"`,
 	}
 	got := problemLines(t, environ)
 	if diff := cmp.Diff(want, got); diff != "" {

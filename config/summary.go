@@ -72,7 +72,8 @@ func (c *Config) MarshalZerologObject(e *zerolog.Event) {
 		Str("http_addr", c.HTTPAddr).
 		Str("log_level", c.LogLevel.String()).
 		Str("log_format", string(c.LogFormat)).
-		Str("shutdown_grace", c.ShutdownGrace.String())
+		Str("shutdown_grace", c.ShutdownGrace.String()).
+		Str("lease_ttl", c.LeaseTTL.String())
 }
 
 // shown is "[redacted]" for a set secret and "" for an unset one.

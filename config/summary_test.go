@@ -116,6 +116,7 @@ func TestLogSummary(t *testing.T) {
 		"link_listings_schedule":  "0 3 * * *",
 		"dry_run":                 false,
 		"http_addr":               ":8080",
+		"lease_ttl":               "1m0s",
 		"log_level":               "warn",
 		"log_format":              "json",
 		"shutdown_grace":          "25s",

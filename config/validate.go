@@ -70,6 +70,7 @@ func (e environment) validate(p *problems) *Config {
 		LogLevel:      parseLogLevel("LOG_LEVEL", e.LogLevel, p),
 		LogFormat:     LogFormat(parseEnum("LOG_FORMAT", e.LogFormat, []string{string(LogJSON), string(LogConsole)}, p)),
 		ShutdownGrace: parseDuration("SHUTDOWN_GRACE", e.ShutdownGrace, p),
+		LeaseTTL:      parseDuration("LEASE_TTL", e.LeaseTTL, p),
 	}
 	if c.PreferredCarrier == mapping.USPS && c.DefaultCarrierEnabled && !c.USPSEnabled &&
 		!p.has("DEFAULT_CARRIER_ENABLED") && !p.has("USPS_ENABLED") {

@@ -119,6 +119,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 		m.RunDone(job, d, err)
 		refreshDeadLetters(store, m, log)
 	}})}
+	schedOpts = append(schedOpts, scheduler.WithLeaseTTL(cfg.LeaseTTL))
 	if opts.Owner != "" {
 		schedOpts = append(schedOpts, scheduler.WithOwner(opts.Owner))
 	}
