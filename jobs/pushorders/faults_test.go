@@ -1,0 +1,225 @@
+package pushorders
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/jobstest"
+)
+
+// TestFaultsLoseAndDuplicateNothing injects into one run the failures both
+// upstreams are known for: 500s, dropped connections and applied-but-lost
+// answers on createorders; 503s, 429s and acknowledgements whose answer is
+// lost after Quipt applied them.
+func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
+	// Every 25th acknowledge reaches Quipt, but its answer is lost on the way
+	// back: the client retries and Quipt answers Duplicate.
+	var acks, lost atomic.Int32
+	w := newWorld(t, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if !isAck(r) || acks.Add(1)%25 != 0 {
+				return next.RoundTrip(r)
+			}
+			resp, err := next.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			resp.Body.Close()
+			lost.Add(1)
+			return nil, errors.New("connection reset by peer (test: answer lost after apply)")
+		})
+	}})
+	orders := addOrders(w, 250, "X")
+	w.SS.FailNext("/orders/createorders", 2, 500)
+	w.SS.DropAfterApply("/orders/createorders", 1)
+	w.SS.DropNext("/orders/createorders", 1)
+	w.Q.FailNext(ackEndpoint, 1, 503)
+	w.Q.RateLimitNext(1, time.Second)
+	w.Q.DropAfterApply(ackEndpoint, 1)
+
+	run(t, w, newJob(w))
+
+	if n := len(ssOrders(t, w)); n != 250 {
+		t.Fatalf("ShipStation holds %d orders, want 250", n)
+	}
+	requireAckedOnce(t, w, orders)
+	applied, dups := ackWrites(w)
+	// The sandbox's applied-then-dropped answer and each answer the transport
+	// lost give one duplicate each.
+	if applied != 250 || dups != 1+int(lost.Load()) {
+		t.Errorf("acknowledge writes: %d applied, %d duplicates; want 250 applied and about %d duplicates", applied, dups, 1+lost.Load())
+	}
+	for _, o := range orders {
+		if rec, ok := record(t, w, o.ID); !ok || !rec.Acked {
+			t.Fatalf("order %s not recorded as acknowledged: %+v", o.OrderNumber, rec)
+		}
+	}
+}
+
+// TestInterruptedStepsAreFinishedByTheNextRun stops a run after each of the
+// four writes in turn and checks that the next run ends with one ShipStation
+// order and one acknowledgement per Quipt order.
+func TestInterruptedStepsAreFinishedByTheNextRun(t *testing.T) {
+	tests := []struct {
+		name string
+		// breakRun makes the first run fail at one step.
+		breakRun func(w *jobstest.World)
+		// ackMode is how the Quipt transport treats acknowledgements during
+		// the first run: "" passes them, "refuse" fails them before sending,
+		// "lose" sends them and loses every answer.
+		ackMode string
+		// wantRecorded is whether the first run recorded the pushes.
+		wantRecorded bool
+		// wantResent is whether the second run sends the orders again.
+		wantResent bool
+	}{
+		{
+			name:     "after createorders, before the records",
+			breakRun: func(w *jobstest.World) { w.SS.DropAfterApply("/orders/createorders", 6) },
+			// Every attempt was applied, none answered: nothing recorded.
+			wantResent: true,
+		},
+		{
+			name:         "after the records, before the acknowledgements",
+			ackMode:      "refuse",
+			wantRecorded: true,
+		},
+		{
+			name:         "after the acknowledgements, before their records",
+			ackMode:      "lose",
+			wantRecorded: true,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var healed atomic.Bool
+			w := newWorld(t, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
+				return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					if !isAck(r) || healed.Load() {
+						return next.RoundTrip(r)
+					}
+					switch tc.ackMode {
+					case "refuse":
+						return nil, errors.New("connection refused (test)")
+					case "lose":
+						resp, err := next.RoundTrip(r)
+						if err == nil {
+							resp.Body.Close()
+						}
+						return nil, errors.New("connection reset by peer (test)")
+					}
+					return next.RoundTrip(r)
+				})
+			}})
+			orders := addOrders(w, 30, "I")
+			job := newJob(w)
+			if tc.breakRun != nil {
+				tc.breakRun(w)
+			}
+			if err := w.Run(context.Background(), jobs.NamePushOrders, job.Run); err == nil {
+				t.Fatal("the broken run succeeded, want an error")
+			}
+			if n := len(ssOrders(t, w)); n != 30 {
+				t.Fatalf("after the broken run ShipStation holds %d orders, want 30", n)
+			}
+			for _, o := range orders {
+				rec, ok := record(t, w, o.ID)
+				if ok != tc.wantRecorded || rec.Acked {
+					t.Fatalf("after the broken run: record %+v, %v; want recorded %v and not acknowledged", rec, ok, tc.wantRecorded)
+				}
+			}
+
+			healed.Store(true)
+			calls := len(w.SS.CreateOrdersCalls())
+			run(t, w, job)
+			if resent := len(w.SS.CreateOrdersCalls()) > calls; resent != tc.wantResent {
+				t.Errorf("second run resent the orders: %v, want %v", resent, tc.wantResent)
+			}
+			if n := len(ssOrders(t, w)); n != 30 {
+				t.Errorf("ShipStation holds %d orders, want 30", n)
+			}
+			requireAckedOnce(t, w, orders)
+			for _, o := range orders {
+				if rec, ok := record(t, w, o.ID); !ok || !rec.Acked {
+					t.Fatalf("order %s: record %+v, want acknowledged", o.OrderNumber, rec)
+				}
+			}
+			// A third run has nothing left to do.
+			applied, dups := ackWrites(w)
+			run(t, w, job)
+			if a, d := ackWrites(w); a != applied || d != dups {
+				t.Errorf("third run wrote acknowledgements")
+			}
+		})
+	}
+}
+
+// TestRefusedBatchIsSplitToFindTheCulprit: when ShipStation refuses a whole
+// createorders call, the batch is halved until the refused order is alone.
+func TestRefusedBatchIsSplitToFindTheCulprit(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	orders := addOrders(w, 4, "H")
+	// The call of 4, then the call of the first 2, then the first order
+	// alone are refused.
+	w.SS.FailNext("/orders/createorders", 3, http.StatusBadRequest)
+	run(t, w, newJob(w))
+
+	dls := deadLetters(t, w)
+	if len(dls) != 1 || !strings.HasPrefix(dls[orders[0].ID], "shipstation rejected the order") {
+		t.Errorf("dead letters = %v, want only %s, refused by ShipStation", dls, orders[0].ID)
+	}
+	requireNotSent(t, w, orders[0])
+	requireAckedOnce(t, w, orders[1:])
+	var sizes []int
+	for _, c := range w.SS.CreateOrdersCalls() {
+		sizes = append(sizes, len(c))
+	}
+	if len(sizes) != 2 || sizes[0] != 1 || sizes[1] != 2 {
+		t.Errorf("applied createorders sizes = %v, want [1 2]", sizes)
+	}
+}
+
+// TestQuiptRefusalOfTheAcknowledgementDeadLettersTheOrder: a 409 (e.g. the
+// order was cancelled in Quipt meanwhile) parks the order; the others go on.
+func TestQuiptRefusalOfTheAcknowledgementDeadLettersTheOrder(t *testing.T) {
+	var first atomic.Bool
+	w := newWorld(t, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if isAck(r) && first.CompareAndSwap(false, true) {
+				return &http.Response{
+					StatusCode: http.StatusConflict, Request: r, Header: http.Header{"Content-Type": {"application/json"}},
+					Body: http.NoBody,
+				}, nil
+			}
+			return next.RoundTrip(r)
+		})
+	}})
+	orders := addOrders(w, 3, "Q")
+	run(t, w, newJob(w))
+	dls := deadLetters(t, w)
+	if len(dls) != 1 {
+		t.Fatalf("dead letters = %v, want one refused acknowledgement", dls)
+	}
+	var refused string
+	for id, reason := range dls {
+		refused = id
+		if !strings.HasPrefix(reason, "quipt refused the acknowledgement") {
+			t.Errorf("reason = %q", reason)
+		}
+	}
+	for _, o := range orders {
+		rec, ok := record(t, w, o.ID)
+		if !ok {
+			t.Errorf("order %s pushed but not recorded", o.OrderNumber)
+		}
+		if wantAcked := o.ID != refused; rec.Acked != wantAcked || len(w.Q.Acknowledgements(o.ID)) != map[bool]int{true: 1}[wantAcked] {
+			t.Errorf("order %s: acked %v with %d acknowledgements, want acked %v", o.OrderNumber, rec.Acked, len(w.Q.Acknowledgements(o.ID)), wantAcked)
+		}
+	}
+}

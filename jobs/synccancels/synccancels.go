@@ -1,0 +1,170 @@
+// Package synccancels is the sync-cancels job (DESIGN.md §2): ShipStation
+// orders that shipsync pushed and that are now cancelled are cancelled in
+// Quipt, soft or hard per CANCEL_MODE, exactly once. Orders shipsync did not
+// push are left alone.
+package synccancels
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/scheduler"
+)
+
+// The values of SyncCancels.Mode (config.CancelMode).
+const (
+	// ModeSoft cancels the warehouse's shipment: the Quipt order goes to
+	// "Cancelled By Warehouse" (SubStatus 95) so its inventory can be reassigned.
+	ModeSoft = "soft"
+	// ModeHard cancels the quantities: the Quipt order is cancelled (Status 16)
+	// and the buyer refunded.
+	ModeHard = "hard"
+)
+
+// CursorName is the job's cursor: the latest ShipStation modifyDate of the
+// last window that was processed completely.
+const CursorName = "orders-modified"
+
+// Overlap is how far before the cursor each run starts reading. It covers the
+// hour repeated when Pacific clocks fall back, in which ShipStation's
+// offset-less modifyDate reads up to an hour earlier than the instant it was
+// written.
+const Overlap = 65 * time.Minute
+
+// DefaultInitialLookback is the window of the first run, before the job has a
+// cursor.
+const DefaultInitialLookback = 7 * 24 * time.Hour
+
+// SyncCancels cancels in Quipt the orders shipsync pushed to ShipStation that
+// were cancelled there (DESIGN.md §2, sync-cancels).
+type SyncCancels struct {
+	Env *jobs.Env
+	// Mode is ModeSoft or ModeHard (CANCEL_MODE); "" means ModeSoft.
+	Mode string
+	// InitialLookback is how far back the first run reads; zero means
+	// DefaultInitialLookback.
+	InitialLookback time.Duration
+}
+
+// Run processes the cancelled orders modified since the cursor (minus
+// Overlap). It is safe to repeat: a cancel already applied is recorded and
+// skipped, and Quipt's cancel is idempotent on order and type, so a lost
+// answer or a crash between the cancel and its record is harmless.
+func (j *SyncCancels) Run(ctx context.Context, run *scheduler.Run) error {
+	cancelType, err := j.cancelType()
+	if err != nil {
+		return err
+	}
+	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
+		return j.run(ctx, run, sum, cancelType)
+	})
+}
+
+// cancelType maps Mode to Quipt's cancel type.
+func (j *SyncCancels) cancelType() (string, error) {
+	switch j.mode() {
+	case ModeSoft:
+		return quipt.CancelSoft, nil
+	case ModeHard:
+		return quipt.CancelHard, nil
+	default:
+		return "", fmt.Errorf("sync-cancels: unknown cancel mode %q (want %q or %q)", j.Mode, ModeSoft, ModeHard)
+	}
+}
+
+func (j *SyncCancels) mode() string {
+	if j.Mode == "" {
+		return ModeSoft
+	}
+	return j.Mode
+}
+
+func (j *SyncCancels) run(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, cancelType string) error {
+	cursor, err := j.cursor(ctx, run.Job)
+	if err != nil {
+		return err
+	}
+	start, end := cursor.Add(-Overlap), j.Env.Clock()
+	run.Log.Debug().Time("modified_since", start).Time("modified_until", end).Str("mode", j.mode()).Msg("listing cancelled ShipStation orders")
+
+	p := pageProcessor{job: j, run: run, sum: sum, cancelType: cancelType}
+	var latest time.Time
+	firstTotal := -1
+	windowChanged := false
+	for page, err := range j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{
+		OrderStatus:     shipstation.StatusCancelled,
+		ModifyDateStart: start,
+		ModifyDateEnd:   end,
+		SortBy:          "ModifyDate",
+		SortDir:         "ASC",
+	}) {
+		if err != nil {
+			return fmt.Errorf("list cancelled ShipStation orders: %w", err)
+		}
+		if firstTotal < 0 {
+			firstTotal = page.Total
+		} else if page.Total != firstTotal {
+			windowChanged = true
+		}
+		if err := p.process(ctx, page); err != nil {
+			return err
+		}
+		for _, o := range page.Items {
+			if o.ModifyDate.After(latest) {
+				latest = o.ModifyDate.Time
+			}
+		}
+		if run.Stopping() {
+			run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page; the cursor stays")
+			return nil
+		}
+	}
+	if windowChanged {
+		// An order left the window during the scan (modified again, or no
+		// longer cancelled), so the pages shifted and one order may have been
+		// skipped: keep the cursor so that the next run reads the window again.
+		run.Log.Info().Str("event", "window_changed").Msg("orders left the window during the scan; the cursor stays")
+		return nil
+	}
+	return j.advance(ctx, run, cursor, latest)
+}
+
+// cursor returns the stored cursor or, on the first run, the point
+// InitialLookback minus Overlap ago, so the first window spans InitialLookback.
+func (j *SyncCancels) cursor(ctx context.Context, job string) (time.Time, error) {
+	cursor, ok, err := j.Env.Store.Cursor(ctx, job, CursorName)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read cursor %s: %w", CursorName, err)
+	}
+	if ok {
+		return cursor, nil
+	}
+	lookback := j.InitialLookback
+	if lookback <= 0 {
+		lookback = DefaultInitialLookback
+	}
+	return j.Env.Clock().Add(Overlap - lookback), nil
+}
+
+// advance moves the cursor to latest, the newest modifyDate of a window that
+// was processed completely; the cursor never moves back. A dry run never moves
+// it.
+func (j *SyncCancels) advance(ctx context.Context, run *scheduler.Run, cursor, latest time.Time) error {
+	if j.Env.DryRun {
+		return nil
+	}
+	if latest.After(cursor) {
+		if err := j.Env.Store.AdvanceCursor(ctx, run.Lease, CursorName, latest); err != nil {
+			return fmt.Errorf("advance cursor %s: %w", CursorName, err)
+		}
+		cursor = latest
+	}
+	if m := j.Env.Metrics; m != nil {
+		m.CursorLag(run.Job, CursorName, j.Env.Clock().Sub(cursor))
+	}
+	return nil
+}

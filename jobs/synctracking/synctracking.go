@@ -1,0 +1,93 @@
+// Package synctracking is the sync-tracking job (DESIGN.md §2), in both
+// directions.
+//
+// ShipStation → Quipt, for the orders push-orders sent (orderKey quipt:<id>):
+// every live label (/shipments by create date) becomes one Quipt shipment
+// keyed by ExternalShipmentId shipstation:<shipmentId>, with its tracking
+// number, carrier, service, ship date and lines; a voided label (/shipments by
+// void date) voids that shipment; return labels are ignored. A mark-as-shipped
+// or provider fulfilment (/fulfillments, which carry no items) ships every line
+// not yet shipped, keyed shipstation-fulfillment:<fulfillmentId>.
+//
+// Quipt → ShipStation, for the purchase orders get-orders imported
+// (PartnerReference shipstation:<orderId>): the first live Quipt shipment of
+// a shipped order marks the ShipStation order shipped, with the configured
+// customer and sales-channel notifications.
+//
+// Each package is applied exactly once: the NSPackages and NSMarkedShipped
+// records say what was applied, Quipt's writes are idempotent on their keys,
+// and markasshipped, which is not, is only repeated after reading the order
+// showed that the earlier attempt did not take effect.
+package synctracking
+
+import (
+	"context"
+	"time"
+
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/scheduler"
+)
+
+// DefaultInitialLookback is how far back the first run (no cursor yet) looks
+// for labels, voids and fulfillments.
+const DefaultInitialLookback = 30 * 24 * time.Hour
+
+// SyncTracking carries tracking between ShipStation and Quipt (DESIGN.md §2,
+// sync-tracking).
+type SyncTracking struct {
+	Env *jobs.Env
+	// NotifyCustomer and NotifySalesChannel are sent with every
+	// markasshipped (NOTIFY_CUSTOMER, NOTIFY_SALES_CHANNEL).
+	NotifyCustomer     bool
+	NotifySalesChannel bool
+	// InitialLookback is the window of a pass that has no cursor yet; zero
+	// means DefaultInitialLookback.
+	InitialLookback time.Duration
+}
+
+// Run makes one pass over each source, in this order: voided labels, new
+// labels, fulfillments, then Quipt's shipped purchase orders. Voids go first
+// so that a re-label is never refused by Quipt for lines that the voided label
+// still holds. A pass that fails stops the run with the error, after recording
+// what it applied; its cursor stays where it was, so the next run repeats the
+// window and skips what is recorded.
+func (j *SyncTracking) Run(ctx context.Context, run *scheduler.Run) error {
+	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
+		r := &runner{SyncTracking: j, run: run, sum: sum, decided: map[string]map[string]string{}}
+		passes := []func(context.Context) (bool, error){
+			r.voidedShipments,
+			r.createdShipments,
+			r.fulfillments,
+			r.markShipped,
+		}
+		for _, pass := range passes {
+			complete, err := pass(ctx)
+			if err != nil {
+				return err
+			}
+			if !complete {
+				run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page")
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// runner is one run of the job: the job's settings plus the run's lease,
+// logger and counters.
+type runner struct {
+	*SyncTracking
+	run *scheduler.Run
+	sum *jobs.Summary
+	// decided holds, in a dry run, the records the run would have written,
+	// by namespace and id.
+	decided map[string]map[string]string
+}
+
+func (r *runner) lookback() time.Duration {
+	if r.InitialLookback > 0 {
+		return r.InitialLookback
+	}
+	return DefaultInitialLookback
+}
