@@ -23,6 +23,10 @@ import (
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/getorders"
+	"github.com/shipsync/shipsync/jobs/linklistings"
+	"github.com/shipsync/shipsync/jobs/pushorders"
+	"github.com/shipsync/shipsync/jobs/synccancels"
+	"github.com/shipsync/shipsync/jobs/synctracking"
 	"github.com/shipsync/shipsync/metrics"
 	"github.com/shipsync/shipsync/scheduler"
 	"github.com/shipsync/shipsync/state"
@@ -162,8 +166,27 @@ func (a *App) buildJobs() []scheduler.Job {
 		Selector:       cfg.Selector(),
 		WarehouseCodes: warehouseCodes,
 	}
+	pushOrders := &pushorders.PushOrders{
+		Env:            a.env,
+		IncludePending: cfg.PushPendingOrders,
+		SingleStoreID:  cfg.SingleStoreID,
+		ChannelStores:  cfg.ChannelStores,
+		Warehouses:     cfg.Warehouses,
+		Selector:       cfg.Selector(),
+	}
+	syncTracking := &synctracking.SyncTracking{
+		Env:                a.env,
+		NotifyCustomer:     cfg.NotifyCustomer,
+		NotifySalesChannel: cfg.NotifySalesChannel,
+	}
+	syncCancels := &synccancels.SyncCancels{Env: a.env, Mode: string(cfg.CancelMode)}
+	linkListings := &linklistings.LinkListings{Env: a.env}
 	return []scheduler.Job{
 		{Name: jobs.NameGetOrders, Schedule: cfg.GetOrdersSchedule.String(), Timeout: runTimeout, Run: getOrders.Run},
+		{Name: jobs.NamePushOrders, Schedule: cfg.PushOrdersSchedule.String(), Timeout: runTimeout, Run: pushOrders.Run},
+		{Name: jobs.NameSyncTracking, Schedule: cfg.SyncTrackingSchedule.String(), Timeout: runTimeout, Run: syncTracking.Run},
+		{Name: jobs.NameSyncCancels, Schedule: cfg.SyncCancelsSchedule.String(), Timeout: runTimeout, Run: syncCancels.Run},
+		{Name: jobs.NameLinkListings, Schedule: cfg.LinkListingsSchedule.String(), Timeout: runTimeout, Run: linkListings.Run},
 	}
 }
 

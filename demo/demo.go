@@ -29,6 +29,7 @@ type World struct {
 	ShipStation *sst.Server
 	Quipt       *quipttest.Server
 	Redis       *miniredis.Miniredis
+	staff       staff
 }
 
 // Start starts and seeds the sandboxes and Redis; now is the demo's clock.
@@ -41,8 +42,10 @@ func Start(now time.Time) (*World, error) {
 		ShipStation: sst.New(sst.WithCredentials(ssKey, ssSecret), sst.WithDefaultAccount()),
 		Quipt:       quipttest.New(quipttest.WithCredentials(consumerKey, consumerSecret, token, tokenSecret)),
 		Redis:       mr,
+		staff:       staff{handled: map[int64]string{}, shippedPO: map[string]string{}},
 	}
 	seedShipStation(w.ShipStation, now)
+	seedQuipt(w.Quipt, w.ShipStation, now)
 	return w, nil
 }
 

@@ -211,6 +211,11 @@ func (c *Checker) checkStores(ctx context.Context, r *Report) {
 		r.add("store", fmt.Sprintf("%d %s", s.StoreID, s.StoreName), Listed, "")
 	}
 	cfg := c.Config
+	if cfg.SingleStoreID == 0 && len(cfg.ChannelStores) == 0 && !cfg.PushOrdersSchedule.Off {
+		reason := "neither SINGLE_STORE_ID nor CHANNEL_STORES is set: no order could be routed to a store"
+		r.add("store", "SINGLE_STORE_ID/CHANNEL_STORES", Invalid, reason)
+		r.disable(reason, jobPushOrders)
+	}
 	if cfg.SingleStoreID != 0 {
 		resolve(r, "store", "SINGLE_STORE_ID="+strconv.FormatInt(cfg.SingleStoreID, 10), known[cfg.SingleStoreID], "no such store", jobPushOrders)
 	}

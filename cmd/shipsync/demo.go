@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -43,7 +44,8 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 		log.Error().Err(err).Msg("demo: the daemon did not start")
 		return exitFailed
 	}
-	waitErr := waitForEveryJob(runCtx, app)
+	go world.Simulate(runCtx)
+	waitErr := waitForEveryJob(runCtx, app, world.Settled)
 	stop() // as SIGTERM would: no new runs, drain, exit
 	if err := <-served; err != nil {
 		log.Error().Err(err).Msg("demo: the daemon stopped with an error")
@@ -56,13 +58,18 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 	for _, l := range world.Report() {
 		log.Info().Str("event", "demo_report").Str("job", l.Job).Msg(l.Text)
 	}
+	if dls, err := app.Store.DeadLetters(context.Background(), ""); err == nil {
+		for _, d := range dls {
+			log.Info().Str("event", "demo_report").Str("job", d.Job).Msg(fmt.Sprintf("  dead letter %s: %s", d.ID, d.Reason))
+		}
+	}
 	log.Info().Str("event", "demo_done").Msg("demo finished: every job ran against the sandboxes")
 	return exitOK
 }
 
 // waitForEveryJob returns once every scheduled job has a successful run on
-// record, or when ctx ends.
-func waitForEveryJob(ctx context.Context, app *daemon.App) error {
+// record and settled reports that the sandboxes agree, or when ctx ends.
+func waitForEveryJob(ctx context.Context, app *daemon.App, settled func() bool) error {
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -72,7 +79,7 @@ func waitForEveryJob(ctx context.Context, app *daemon.App) error {
 				pending++
 			}
 		}
-		if pending == 0 {
+		if pending == 0 && settled() {
 			return nil
 		}
 		select {

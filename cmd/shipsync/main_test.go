@@ -33,6 +33,8 @@ func testEnv(w *jobstest.World) map[string]string {
 		"ASSIGN_USER_ID":         sst.DefaultUserID,
 		"SHIPPING_MAPPINGS":      "Ground=fedex:fedex_ground",
 		"PREFERRED_CARRIER":      "ups",
+		"CHANNEL_STORES":         "Web Store=88231,Amazon=88232",
+		"WAREHOUSES":             "AUS1=301456",
 		"DEFAULT_SERVICE":        "ups_ground",
 		"HTTP_ADDR":              "127.0.0.1:0",
 		"LOG_FORMAT":             "json",
@@ -49,6 +51,17 @@ func with(env map[string]string, kv ...string) map[string]string {
 		out[kv[i]] = kv[i+1]
 	}
 	return out
+}
+
+// addE2EOrder adds an awaiting-shipment order created an hour ago.
+func addE2EOrder(w *jobstest.World, number, method string) sst.Order {
+	return w.SS.AddOrder(sst.Order{
+		OrderNumber: number, OrderDate: time.Now().Add(-time.Hour), CreateDate: time.Now().Add(-time.Hour),
+		BillTo:                   &sst.Address{Name: "Dana"},
+		ShipTo:                   &sst.Address{Name: "Dana", Street1: new("1 Main St"), City: new("Austin"), State: new("TX"), PostalCode: new("78701"), Country: new("US")},
+		Items:                    []sst.OrderItem{{SKU: "SKU-1", Name: "Thing", Quantity: 1, UnitPrice: 10}},
+		RequestedShippingService: new(method),
+	})
 }
 
 // secrets are the values that must never be printed, in any encoding.
@@ -134,14 +147,8 @@ func TestBadConfigurationNamesEveryVariable(t *testing.T) {
 
 func TestOnceGetOrdersEndToEndInJSON(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
-	for i, method := range []string{"Ground", "Anything"} {
-		w.SS.AddOrder(sst.Order{
-			OrderNumber: "E2E-" + method, OrderDate: time.Now().Add(-time.Hour), CreateDate: time.Now().Add(-time.Duration(i+1) * time.Hour),
-			BillTo:                   &sst.Address{Name: "Dana"},
-			ShipTo:                   &sst.Address{Name: "Dana", Street1: new("1 Main St"), City: new("Austin"), State: new("TX"), PostalCode: new("78701"), Country: new("US")},
-			Items:                    []sst.OrderItem{{SKU: "SKU-1", Name: "Thing", Quantity: 1, UnitPrice: 10}},
-			RequestedShippingService: new(method),
-		})
+	for _, method := range []string{"Ground", "Anything"} {
+		addE2EOrder(w, "E2E-"+method, method)
 	}
 	env := testEnv(w)
 	code, stdout, stderr := runCmd(t, env, "once", "get-orders")
