@@ -109,3 +109,23 @@ func TestClientErrorsDoNotOpenBreaker(t *testing.T) {
 		t.Errorf("cancelled calls opened the breaker")
 	}
 }
+
+// TestRateLimitsDoNotOpenBreaker: a busy key is not an outage, so calls that
+// end in an exhausted rate limit leave the breaker closed.
+func TestRateLimitsDoNotOpenBreaker(t *testing.T) {
+	c, mux, _ := setup(t, WithBreaker(2, time.Hour))
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Rate-Limit-Remaining", "0")
+		w.Header().Set("X-Rate-Limit-Reset", "0")
+		writeJSON(t, w, http.StatusTooManyRequests, map[string]string{"message": "Too Many Requests"})
+	})
+	for range 3 {
+		var rateErr *RateLimitError
+		if _, err := c.Users.List(t.Context()); !errors.As(err, &rateErr) {
+			t.Fatalf("err = %v, want a RateLimitError", err)
+		}
+	}
+	if c.BreakerState() != "closed" {
+		t.Errorf("breaker %s after rate-limited calls, want closed", c.BreakerState())
+	}
+}
