@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -28,6 +31,32 @@ var deleteRecordsScript = redis.NewScript(fenceLua + `
 local chunk = 200
 for i = 2, #ARGV, chunk do
   redis.call('HDEL', KEYS[2], unpack(ARGV, i, math.min(i + chunk - 1, #ARGV)))
+end
+return 1
+`)
+
+// putRecordSetsScript sets hash fields in several records hashes at once,
+// fenced and all or none: KEYS[1] lease key, KEYS[2..n+1] the records hashes;
+// ARGV[1] token, ARGV[2..n+1] how many field and value arguments follow for
+// each hash in KEYS order, then those field, value pairs, hash after hash.
+// Every hash is checked to be a hash (or absent) before anything is written,
+// so a wrong-type key fails the call with nothing written.
+var putRecordSetsScript = redis.NewScript(fenceLua + `
+for k = 2, #KEYS do
+  local t = redis.call('TYPE', KEYS[k])
+  if type(t) == 'table' then t = t['ok'] end
+  if t ~= 'hash' and t ~= 'none' then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[k] .. ' holds a ' .. t .. ', not a hash')
+  end
+end
+local chunk = 200
+local pos = #KEYS + 1
+for k = 2, #KEYS do
+  local last = pos + tonumber(ARGV[k]) - 1
+  for i = pos, last, chunk do
+    redis.call('HSET', KEYS[k], unpack(ARGV, i, math.min(i + chunk - 1, last)))
+  end
+  pos = last + 1
 end
 return 1
 `)
@@ -63,6 +92,44 @@ func (s *Store) PutRecords(ctx context.Context, l *Lease, ns string, kv map[stri
 		args = append(args, k, v)
 	}
 	return s.fencedHashWrite(ctx, putRecordsScript, l, ns, args, fmt.Sprintf("write %d records of %s", len(kv), ns))
+}
+
+// PutRecordSets stores, for every namespace ns of sets, every id → value of
+// sets[ns] in ns: all namespaces and all records or none, in one round trip.
+// It returns ErrFenced, and writes nothing, when l is no longer current.
+// Namespaces with no records are left out; with none at all, nothing is sent.
+func (s *Store) PutRecordSets(ctx context.Context, l *Lease, sets map[string]map[string]string) error {
+	nss := make([]string, 0, len(sets))
+	n := 0
+	for ns, kv := range sets {
+		if len(kv) > 0 {
+			nss = append(nss, ns)
+			n += len(kv)
+		}
+	}
+	if len(nss) == 0 {
+		return nil
+	}
+	slices.Sort(nss) // a stable key order, for logs and MONITOR
+	leaseKey, token, err := s.fenceArgs(l)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, 0, 1+len(nss))
+	keys = append(keys, leaseKey)
+	args := make([]any, 0, 1+len(nss)+2*n)
+	args = append(args, token)
+	for _, ns := range nss {
+		keys = append(keys, s.key("rec", ns))
+		args = append(args, strconv.Itoa(2*len(sets[ns])))
+	}
+	for _, ns := range nss {
+		for k, v := range sets[ns] {
+			args = append(args, k, v)
+		}
+	}
+	res, err := putRecordSetsScript.Run(ctx, s.rdb, keys, args...).Int64()
+	return fencedResult(res, err, fmt.Sprintf("write %d records of %s", n, strings.Join(nss, ", ")))
 }
 
 // DeleteRecords removes ids from namespace ns. It returns ErrFenced, and
@@ -127,11 +194,22 @@ type Lookup struct {
 // Lookup reads, in one pipelined round trip, the records of ids in each
 // namespace of nss and which of ids job has parked.
 func (s *Store) Lookup(ctx context.Context, job string, ids []string, nss ...string) (*Lookup, error) {
+	return s.LookupWithParkIDs(ctx, job, ids, ids, nss...)
+}
+
+// LookupWithParkIDs is Lookup for items whose dead letters go by other ids
+// than their records: it reads, in one pipelined round trip, the records of
+// ids in each namespace of nss and which of parkIDs job has parked. Records
+// is keyed by ids, Parked by parkIDs.
+func (s *Store) LookupWithParkIDs(ctx context.Context, job string, ids, parkIDs []string, nss ...string) (*Lookup, error) {
 	out := &Lookup{Records: make(map[string]map[string]string, len(nss)), Parked: map[string]bool{}}
 	for _, ns := range nss {
 		out.Records[ns] = map[string]string{}
 	}
 	if len(ids) == 0 {
+		nss = nil
+	}
+	if len(nss) == 0 && len(parkIDs) == 0 {
 		return out, nil
 	}
 	pipe := s.rdb.Pipeline()
@@ -139,10 +217,15 @@ func (s *Store) Lookup(ctx context.Context, job string, ids []string, nss ...str
 	for i, ns := range nss {
 		recs[i] = pipe.HMGet(ctx, s.key("rec", ns), ids...)
 	}
-	dead := pipe.HMGet(ctx, s.key("dl", job), ids...)
-	dropped := pipe.HMGet(ctx, s.key("dropped", job), ids...)
+	var parked []*redis.SliceCmd
+	if len(parkIDs) > 0 {
+		parked = []*redis.SliceCmd{
+			pipe.HMGet(ctx, s.key("dl", job), parkIDs...),
+			pipe.HMGet(ctx, s.key("dropped", job), parkIDs...),
+		}
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("state: look up %d items of %s: %w", len(ids), job, err)
+		return nil, fmt.Errorf("state: look up %d items of %s: %w", max(len(ids), len(parkIDs)), job, err)
 	}
 	for i, ns := range nss {
 		for k, v := range recs[i].Val() {
@@ -151,10 +234,10 @@ func (s *Store) Lookup(ctx context.Context, job string, ids []string, nss ...str
 			}
 		}
 	}
-	for _, cmd := range []*redis.SliceCmd{dead, dropped} {
+	for _, cmd := range parked {
 		for k, v := range cmd.Val() {
 			if v != nil {
-				out.Parked[ids[k]] = true
+				out.Parked[parkIDs[k]] = true
 			}
 		}
 	}

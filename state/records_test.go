@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -176,5 +177,203 @@ func TestLookupReadsRecordsAndParkedInOneRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Lookup (-want +got):\n%s", diff)
+	}
+}
+
+func TestPutRecordSetsWritesEveryNamespaceInOneRoundTrip(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "push-orders", "me")
+	if err := s.PutRecords(ctx, l, "links", map[string]string{"kept": "old", "q1": "old"}); err != nil {
+		t.Fatal(err)
+	}
+	// Warm the pool and the script cache, so neither a new connection nor a
+	// first EVAL counts.
+	if err := s.PutRecordSets(ctx, l, map[string]map[string]string{"warm-up": {"a": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// More records than the script's HSET chunk in one namespace, a handful
+	// in another, none in a third.
+	pushed := make(map[string]string, 450)
+	for i := range 450 {
+		pushed[fmt.Sprintf("q%d", i)] = fmt.Sprintf(`{"n":%d}`, i)
+	}
+	sets := map[string]map[string]string{
+		"pushed": pushed,
+		"links":  {"q1": "ss:1", "q:2 with spaces": "ss:2"},
+		"empty":  {},
+	}
+	rt := countRoundTrips(r.Client)
+	if err := s.PutRecordSets(ctx, l, sets); err != nil {
+		t.Fatalf("PutRecordSets: %v", err)
+	}
+	if n := rt.n.Load(); n != 1 {
+		t.Errorf("PutRecordSets of 452 records in 2 namespaces took %d round trips, want 1", n)
+	}
+
+	ids := []string{"kept", "q1", "q:2 with spaces", "q449", "absent"}
+	for i := range 450 {
+		ids = append(ids, fmt.Sprintf("q%d", i))
+	}
+	got, err := s.Lookup(ctx, "push-orders", ids, "pushed", "links", "empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"pushed": pushed,
+		// Fields not in the set are kept, fields in it are overwritten.
+		"links": {"kept": "old", "q1": "ss:1", "q:2 with spaces": "ss:2"},
+		"empty": {},
+	}
+	if d := cmp.Diff(want, got.Records); d != "" {
+		t.Errorf("records after PutRecordSets (-want +got):\n%s", d)
+	}
+}
+
+func TestPutRecordSetsFencedWritesNothing(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "job", "me")
+	many := map[string]string{}
+	for i := range 300 {
+		many[fmt.Sprint(i)] = "v"
+	}
+	sets := map[string]map[string]string{"a": many, "b": {"0": "v", "299": "v"}}
+	check := func(what string, lease *state.Lease) {
+		t.Helper()
+		if err := s.PutRecordSets(ctx, lease, sets); !errors.Is(err, state.ErrFenced) {
+			t.Fatalf("PutRecordSets with %s: err = %v, want ErrFenced", what, err)
+		}
+		got, err := s.Lookup(ctx, "job", []string{"0", "299"}, "a", "b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Records["a"]) != 0 || len(got.Records["b"]) != 0 {
+			t.Fatalf("records after PutRecordSets with %s = %v; want none", what, got.Records)
+		}
+	}
+
+	stale := *l
+	stale.Token--
+	check("a stale token", &stale)
+	check("no lease", nil)
+
+	// Taken over by another owner after the lease ran out.
+	const ttl = 100 * time.Millisecond
+	short, err := s.AcquireLease(ctx, "short-job", "me", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expire(r, ttl)
+	if _, err := s.AcquireLease(ctx, "short-job", "other", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	check("a lease taken over", short)
+
+	// The current lease writes.
+	if err := s.PutRecordSets(ctx, l, sets); err != nil {
+		t.Fatalf("PutRecordSets with the current lease: %v", err)
+	}
+	if got, err := s.Records(ctx, "b", []string{"0", "299"}); err != nil || len(got) != 2 {
+		t.Fatalf("records of b after PutRecordSets with the current lease = %v, %v; want 2", got, err)
+	}
+}
+
+func TestPutRecordSetsWithNothingToWriteSendsNothing(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "job", "me")
+	rt := countRoundTrips(r.Client)
+	for _, sets := range []map[string]map[string]string{nil, {}, {"a": nil, "b": {}}} {
+		if err := s.PutRecordSets(ctx, l, sets); err != nil {
+			t.Errorf("PutRecordSets(%v) = %v, want nil", sets, err)
+		}
+	}
+	if n := rt.n.Load(); n != 0 {
+		t.Errorf("PutRecordSets with nothing to write took %d round trips, want 0", n)
+	}
+}
+
+func TestPutRecordSetsWrongTypeKeyWritesNothing(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "job", "me")
+	// "b"'s records key holds a string: its HSET would fail after "a"'s.
+	if err := r.Client.Set(ctx, "{"+r.Prefix+"}:rec:b", "not a hash", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	err := s.PutRecordSets(ctx, l, map[string]map[string]string{"a": {"1": "a1"}, "b": {"1": "b1"}})
+	if err == nil || errors.Is(err, state.ErrFenced) {
+		t.Fatalf("PutRecordSets over a string key: err = %v, want a non-fencing error", err)
+	}
+	if got, err := s.Records(ctx, "a", []string{"1"}); err != nil || len(got) != 0 {
+		t.Fatalf("records of a after the failed write = %v, %v; want none", got, err)
+	}
+}
+
+func TestLookupWithParkIDs(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "job", "me")
+	if err := s.PutRecords(ctx, l, "marked", map[string]string{"1": "t1", "3": "t3"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDeadLetter(ctx, l, state.DeadLetter{ID: "mark:2", Reason: "bad"}); err != nil {
+		t.Fatal(err)
+	}
+	// A dead letter under a record's id is not a dead letter of its park id.
+	if err := s.PutDeadLetter(ctx, l, state.DeadLetter{ID: "3", Reason: "bad"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDeadLetter(ctx, l, state.DeadLetter{ID: "mark:4", Reason: "bad"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DropDeadLetter(ctx, "job", "mark:4"); err != nil {
+		t.Fatal(err)
+	}
+	// Warm the pool, so opening a connection does not count.
+	if _, err := s.LookupWithParkIDs(ctx, "job", []string{"1"}, []string{"mark:1"}, "marked"); err != nil {
+		t.Fatal(err)
+	}
+	rt := countRoundTrips(r.Client)
+	got, err := s.LookupWithParkIDs(ctx, "job", []string{"1", "2", "3", "4"}, []string{"mark:1", "mark:2", "mark:3", "mark:4"}, "marked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.n.Load(); n != 1 {
+		t.Errorf("LookupWithParkIDs used %d round trips, want 1", n)
+	}
+	want := &state.Lookup{
+		Records: map[string]map[string]string{"marked": {"1": "t1", "3": "t3"}},
+		Parked:  map[string]bool{"mark:2": true, "mark:4": true},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("LookupWithParkIDs (-want +got):\n%s", d)
+	}
+
+	// Only park ids, or only record ids.
+	got, err = s.LookupWithParkIDs(ctx, "job", nil, []string{"mark:2"}, "marked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = &state.Lookup{Records: map[string]map[string]string{"marked": {}}, Parked: map[string]bool{"mark:2": true}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("LookupWithParkIDs without record ids (-want +got):\n%s", d)
+	}
+	got, err = s.LookupWithParkIDs(ctx, "job", []string{"1"}, nil, "marked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = &state.Lookup{Records: map[string]map[string]string{"marked": {"1": "t1"}}, Parked: map[string]bool{}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("LookupWithParkIDs without park ids (-want +got):\n%s", d)
+	}
+	rt.n.Store(0)
+	if _, err := s.LookupWithParkIDs(ctx, "job", nil, nil, "marked"); err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.n.Load(); n != 0 {
+		t.Errorf("LookupWithParkIDs of nothing used %d round trips, want 0", n)
 	}
 }

@@ -64,9 +64,10 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 // do performs r and returns the 2xx body. Rate-limited attempts are repeated
 // once the pacer allows (at most maxRateLimitRetries times); 5xx, 408,
 // timeouts and dropped connections are repeated under the retry policy.
-// POSTs are repeated too: every write shipsync makes is idempotent by key
-// (createorders upserts by orderKey, assignuser and markasshipped set state),
-// so sending one twice does no harm. Nothing is repeated once ctx is done.
+// createorders is repeated too, since it upserts by orderKey; the writes
+// without a key (assignuser, markasshipped) are atMostOnce and are repeated
+// only when the failure proves they were not sent. Nothing is repeated once
+// ctx is done.
 //
 // The breaker sees the whole call, retries included, as one request: it opens
 // after breakerThreshold calls in a row failed for good (DESIGN.md §6).
@@ -161,11 +162,24 @@ func (c *Client) newRequest(ctx context.Context, r request, payload []byte) (*ht
 	req.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
+	} else {
+		preventTransportReplay(req)
 	}
 	if c.partnerKey != "" {
 		req.Header.Set("x-partner", c.partnerKey)
 	}
 	return req, nil
+}
+
+// preventTransportReplay stops net/http from re-sending a GET by itself:
+// http.Transport silently replays a body-less request whose reused connection
+// failed after it was written, and a replay the pacer never saw could push a
+// minute past the rate limit. A body that is not http.NoBody and has no
+// GetBody makes the request non-replayable (the transport still sends it
+// without a body); our own retry loop repeats it through the pacer.
+func preventTransportReplay(req *http.Request) {
+	req.Body = io.NopCloser(http.NoBody)
+	req.GetBody = nil
 }
 
 // send performs one HTTP exchange and turns everything but a 2xx into an error.

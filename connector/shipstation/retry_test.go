@@ -264,3 +264,32 @@ func TestPrefersContextError(t *testing.T) {
 		t.Errorf("done context: err = %v, want context.Canceled", err)
 	}
 }
+
+// TestEveryRequestOnTheWireIsPaced: when a reused connection drops after a GET
+// was written, net/http would re-send the GET by itself, unseen by the pacer;
+// the client makes its GETs non-replayable so that each request the server
+// receives has claimed a rate slot.
+func TestEveryRequestOnTheWireIsPaced(t *testing.T) {
+	c, mux, pacer := setup(t)
+	var hits atomic.Int32
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 2 { // the second request arrives on the reused connection
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			conn.Close()
+			return
+		}
+		writeJSON(t, w, 200, []User{})
+	})
+	for range 2 {
+		if _, err := c.Users.List(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, waits := hits.Load(), pacer.waits.Load(); int64(got) != waits {
+		t.Errorf("server received %d requests, pacer granted %d slots", got, waits)
+	}
+}

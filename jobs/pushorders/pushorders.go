@@ -120,7 +120,7 @@ func (p *pass) flush(ctx context.Context, threshold int) error {
 }
 
 // page decides what to do with every order of one Quipt page, with one
-// Redis read for the records and one for the dead letters. Orders to send
+// Redis round trip reading the records and the dead letters. Orders to send
 // join the batch; orders pushed but not yet acknowledged are acknowledged.
 func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	env := p.job.Env
@@ -150,14 +150,11 @@ func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	for i, o := range candidates {
 		ids[i] = o.ID
 	}
-	records, err := env.Store.Records(ctx, jobs.NSPushed, ids)
+	known, err := env.Store.Lookup(ctx, p.run.Job, ids, jobs.NSPushed)
 	if err != nil {
-		return fmt.Errorf("read push records: %w", err)
+		return fmt.Errorf("read push records and dead letters: %w", err)
 	}
-	parked, err := env.Store.Parked(ctx, p.run.Job, ids)
-	if err != nil {
-		return fmt.Errorf("read dead letters: %w", err)
-	}
+	records, parked := known.Records[jobs.NSPushed], known.Parked
 
 	var acks []ack
 	for _, o := range candidates {

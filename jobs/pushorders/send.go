@@ -81,11 +81,11 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 			log.Warn().Str("event", "unconfirmed").Msg("createorders returned no result for the order")
 		}
 	}
-	if err := p.record(ctx, jobs.NSPushed, pushed); err != nil {
-		return err
-	}
-	if err := p.record(ctx, jobs.NSShipStationOrder, links); err != nil {
-		return err
+	// The records and the links are one fenced write: both or neither.
+	if err := p.job.Env.Store.PutRecordSets(ctx, p.run.Lease, map[string]map[string]string{
+		jobs.NSPushed: pushed, jobs.NSShipStationOrder: links,
+	}); err != nil {
+		return fmt.Errorf("record %d pushed orders and their links: %w", len(pushed), err)
 	}
 	for _, r := range rejected {
 		if err := p.reject(ctx, r.push, r.reason); err != nil {

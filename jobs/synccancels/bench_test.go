@@ -3,22 +3,46 @@ package synccancels
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
+
+// roundTrips counts Redis round trips: one per command, one per pipeline.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
 
 // BenchmarkSyncCancels cancels 1,000 pushed orders per iteration, against
 // the in-process sandboxes with no latency and no rate limit, and reports:
 //   - ss_calls/1k_orders: ShipStation requests, ceil(1000/500) = 2 list pages;
 //   - quipt_calls/1k_orders: Quipt requests, one read of the order (its line
 //     Ids and shipped quantities) and one cancel per order;
-//   - orders/s: the worker's throughput with zero upstream latency.
+//   - orders/s: the worker's throughput with zero upstream latency;
+//   - redis_rt/page: Redis round trips per ShipStation page (2 pages), lease,
+//     cursor and run bookkeeping included.
 func BenchmarkSyncCancels(b *testing.B) {
 	const n = 1000
-	var ssCalls, qCalls float64
+	var ssCalls, qCalls, redisRT float64
 	var elapsed time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -28,6 +52,8 @@ func BenchmarkSyncCancels(b *testing.B) {
 			w.SS.CancelOrder(so.OrderID)
 		}
 		job := newJob(w, ModeSoft)
+		rt := &roundTrips{}
+		w.Redis.Client.AddHook(rt)
 		start := time.Now()
 		b.StartTimer()
 
@@ -43,10 +69,13 @@ func BenchmarkSyncCancels(b *testing.B) {
 		}
 		ssCalls += sum["shipstation_calls"].(float64)
 		qCalls += sum["quipt_calls"].(float64)
+		redisRT += float64(rt.n.Load())
 		b.StartTimer()
 	}
 	iters := float64(b.N)
 	b.ReportMetric(ssCalls/iters, "ss_calls/1k_orders")
 	b.ReportMetric(qCalls/iters, "quipt_calls/1k_orders")
 	b.ReportMetric(float64(n)*iters/elapsed.Seconds(), "orders/s")
+	const pages = (n + 499) / 500
+	b.ReportMetric(redisRT/(pages*iters), "redis_rt/page")
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // pageProcessor applies the cancels of one page of cancelled ShipStation
-// orders: two Redis round trips to learn which are done or parked, then per
+// orders: one Redis round trip to learn which are done or parked, then per
 // new cancel one Quipt read and one Quipt write, then one fenced write
 // recording the page's cancels.
 type pageProcessor struct {
@@ -50,14 +50,11 @@ func (p *pageProcessor) process(ctx context.Context, page *shipstation.Page[ship
 	for i, c := range candidates {
 		ids[i] = c.quiptID
 	}
-	done, err := env.Store.Records(ctx, jobs.NSCancelled, ids)
+	known, err := env.Store.Lookup(ctx, p.run.Job, ids, jobs.NSCancelled)
 	if err != nil {
-		return fmt.Errorf("read cancel records: %w", err)
+		return fmt.Errorf("read cancel records and dead letters: %w", err)
 	}
-	parked, err := env.Store.Parked(ctx, p.run.Job, ids)
-	if err != nil {
-		return fmt.Errorf("read dead letters: %w", err)
-	}
+	done, parked := known.Records[jobs.NSCancelled], known.Parked
 
 	applied := map[string]string{}
 	for _, c := range candidates {

@@ -46,8 +46,9 @@ type fulfillment struct {
 	pkg
 }
 
-// fulfillmentPage handles one page with three Redis reads (order links,
-// package records, dead letters) and one fenced write of its records.
+// fulfillmentPage handles one page with two Redis round trips (the order
+// links, then the package records and dead letters of the fulfillments of
+// orders shipsync pushed) and one fenced write of its records.
 func (r *runner) fulfillmentPage(ctx context.Context, page *shipstation.Page[shipstation.Fulfillment]) error {
 	for _, bad := range page.Invalid {
 		r.sum.Seen++
@@ -64,13 +65,9 @@ func (r *runner) fulfillmentPage(ctx context.Context, page *shipstation.Page[shi
 	for i, f := range own {
 		exts[i] = f.ext
 	}
-	applied, err := r.records(ctx, jobs.NSPackages, exts)
+	applied, parked, err := r.lookup(ctx, jobs.NSPackages, exts, nil)
 	if err != nil {
 		return err
-	}
-	parked, err := r.Env.Store.Parked(ctx, r.run.Job, exts)
-	if err != nil {
-		return fmt.Errorf("read dead letters: %w", err)
 	}
 	kv := map[string]string{}
 	err = r.applyFulfillments(ctx, own, applied, parked, kv)

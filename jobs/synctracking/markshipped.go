@@ -52,8 +52,8 @@ type imported struct {
 	log  zerolog.Logger
 }
 
-// markPage handles one page with two Redis reads (records, dead letters) and
-// one fenced write of its records.
+// markPage handles one page with one Redis round trip (records and dead
+// letters) and one fenced write of its records.
 func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	for _, bad := range page.Invalid {
 		r.sum.Seen++
@@ -87,13 +87,9 @@ func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) er
 	for i, o := range own {
 		ids[i], parkIDs[i] = o.id, markKeyPrefix+o.id
 	}
-	marked, err := r.records(ctx, jobs.NSMarkedShipped, ids)
+	marked, parked, err := r.lookup(ctx, jobs.NSMarkedShipped, ids, parkIDs)
 	if err != nil {
 		return err
-	}
-	parked, err := r.Env.Store.Parked(ctx, r.run.Job, parkIDs)
-	if err != nil {
-		return fmt.Errorf("read dead letters: %w", err)
 	}
 	kv := map[string]string{}
 	for _, o := range own {

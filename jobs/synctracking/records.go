@@ -11,6 +11,7 @@ import (
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/state"
 )
 
 // Prefixes of the Quipt ExternalShipmentId of a package (docs/quipt-api.md),
@@ -50,20 +51,29 @@ func (r *runner) newPkg(ext, orderID string, fields map[string]any) pkg {
 	return pkg{ext: ext, orderID: orderID, fields: fields, log: r.run.Log.With().Fields(fields).Logger()}
 }
 
-// records reads the records of ids in namespace ns in one round trip. In a
-// dry run, what earlier pages of the run decided is laid over them, so a dry
-// run reports each effect once, as the real run would make it.
-func (r *runner) records(ctx context.Context, ns string, ids []string) (map[string]string, error) {
-	rec, err := r.Env.Store.Records(ctx, ns, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read %s records: %w", ns, err)
+// lookup reads, in one round trip, the records of ids in namespace ns and
+// which items the job has parked: those of ids, or, when parkIDs is not nil,
+// those of parkIDs (items whose dead-letter id is not their record id). In a
+// dry run, what earlier pages of the run decided is laid over the records, so
+// a dry run reports each effect once, as the real run would make it.
+func (r *runner) lookup(ctx context.Context, ns string, ids, parkIDs []string) (records map[string]string, parked map[string]bool, _ error) {
+	var known *state.Lookup
+	var err error
+	if parkIDs == nil {
+		known, err = r.Env.Store.Lookup(ctx, r.run.Job, ids, ns)
+	} else {
+		known, err = r.Env.Store.LookupWithParkIDs(ctx, r.run.Job, ids, parkIDs, ns)
 	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s records and dead letters: %w", ns, err)
+	}
+	rec := known.Records[ns]
 	for _, id := range ids {
 		if v, ok := r.decided[ns][id]; ok {
 			rec[id] = v
 		}
 	}
-	return rec, nil
+	return rec, known.Parked, nil
 }
 
 // record stores kv in namespace ns with one fenced write and returns err, the

@@ -65,9 +65,10 @@ type label struct {
 	pkg
 }
 
-// shipmentPage handles one page: at most three Redis reads (links for
-// shipments without an orderKey, package records, dead letters), the Quipt
-// writes, and one fenced write of the page's records.
+// shipmentPage handles one page: one Redis round trip for the package
+// records and dead letters (and one before it for the links of shipments
+// without an orderKey, if any), the Quipt writes, and one fenced write of the
+// page's records.
 func (r *runner) shipmentPage(ctx context.Context, page *shipstation.Page[shipstation.Shipment]) error {
 	for _, bad := range page.Invalid {
 		r.sum.Seen++
@@ -84,13 +85,9 @@ func (r *runner) shipmentPage(ctx context.Context, page *shipstation.Page[shipst
 	for i, l := range labels {
 		exts[i] = l.ext
 	}
-	applied, err := r.records(ctx, jobs.NSPackages, exts)
+	applied, parked, err := r.lookup(ctx, jobs.NSPackages, exts, nil)
 	if err != nil {
 		return err
-	}
-	parked, err := r.Env.Store.Parked(ctx, r.run.Job, exts)
-	if err != nil {
-		return fmt.Errorf("read dead letters: %w", err)
 	}
 	kv := map[string]string{}
 	err = r.applyLabels(ctx, labels, applied, parked, kv)
