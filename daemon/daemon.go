@@ -89,7 +89,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 		shipstation.WithBaseURL(cfg.ShipStationBaseURL),
 		shipstation.WithCredentials(cfg.ShipStationAPIKey.Reveal(), cfg.ShipStationAPISecret.Reveal()),
 		shipstation.WithPacer(budget),
-		shipstation.WithLogger(log.With().Str("upstream", "shipstation").Logger()),
+		shipstation.WithLogger(log),
 		shipstation.WithObserver(m.Upstream("shipstation")),
 	}
 	if pk := cfg.ShipStationPartnerKey.Reveal(); pk != "" {
@@ -98,7 +98,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	qOpts := []quipt.Option{
 		quipt.WithBaseURL(cfg.QuiptBaseURL),
 		quipt.WithCredentials(cfg.QuiptConsumerKey, cfg.QuiptConsumerSecret.Reveal(), cfg.QuiptToken, cfg.QuiptTokenSecret.Reveal()),
-		quipt.WithLogger(log.With().Str("upstream", "quipt").Logger()),
+		quipt.WithLogger(log),
 		quipt.WithObserver(m.Upstream("quipt")),
 	}
 	if opts.HTTPClient != nil {

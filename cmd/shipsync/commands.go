@@ -14,9 +14,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/connector/retry"
 	"github.com/shipsync/shipsync/daemon"
 	"github.com/shipsync/shipsync/ops"
 	"github.com/shipsync/shipsync/preflight"
+	"github.com/shipsync/shipsync/state"
 )
 
 // setup loads the configuration and builds the logger and the App. A bad
@@ -29,6 +31,7 @@ func setup(stdout, stderr io.Writer, env map[string]string, opts daemon.Options)
 		return nil, zerolog.Nop(), false
 	}
 	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, cfg.LogLevel)
+	captureLibraryLogs(log)
 	app, err := daemon.New(cfg, log, opts)
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start")
@@ -153,7 +156,9 @@ func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]stri
 }
 
 // cmdOnce is `shipsync once JOB`: one run now; exit 0 when it completed, even
-// if it dead-lettered items.
+// if it dead-lettered items. SIGTERM or SIGINT stops it as it stops the
+// daemon: the run finishes or checkpoints the page in hand within
+// SHUTDOWN_GRACE.
 func cmdOnce(ctx context.Context, job string, stdout, stderr io.Writer, env map[string]string) int {
 	app, log, ok := setup(stdout, stderr, env, daemon.Options{})
 	if !ok {
@@ -173,9 +178,45 @@ func cmdOnce(ctx context.Context, job string, stdout, stderr io.Writer, env map[
 		log.Error().Err(err).Msg("cannot register jobs")
 		return exitFailed
 	}
-	if err := app.Scheduler.RunOnce(ctx, job); err != nil {
+
+	// The run gets its own context: a signal asks it to stop through the
+	// scheduler (Run.Stopping), and cancels it only after the grace period.
+	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRun()
+	go func() {
+		select {
+		case <-ctx.Done():
+			log.Info().Dur("grace", app.Config.ShutdownGrace).Msg("stopping: finishing the page in hand")
+			graceCtx, cancel := context.WithTimeout(context.Background(), app.Config.ShutdownGrace)
+			defer cancel()
+			_ = app.Scheduler.Stop(graceCtx)
+		case <-runCtx.Done():
+		}
+	}()
+	if err := runOnceWaitingForLease(runCtx, app, log, job); err != nil {
 		log.Error().Err(err).Str("job", job).Msg("run did not complete")
 		return exitFailed
 	}
 	return exitOK
+}
+
+// runOnceWaitingForLease runs job once. When another runner holds the job's
+// lease, which is what a run killed without a chance to release it leaves
+// behind, it waits for the lease to expire (LEASE_TTL, plus a margin) rather
+// than fail at once.
+func runOnceWaitingForLease(ctx context.Context, app *daemon.App, log zerolog.Logger, job string) error {
+	deadline := time.Now().Add(app.Config.LeaseTTL + 5*time.Second)
+	for waited := false; ; waited = true {
+		err := app.Scheduler.RunOnce(ctx, job)
+		if !errors.Is(err, state.ErrLeaseHeld) || time.Now().After(deadline) {
+			return err
+		}
+		if !waited {
+			log.Info().Str("job", job).Dur("lease_ttl", app.Config.LeaseTTL).
+				Msg("another runner holds the job's lease (or died holding it): waiting for it")
+		}
+		if err := retry.Sleep(ctx, 250*time.Millisecond); err != nil {
+			return err
+		}
+	}
 }

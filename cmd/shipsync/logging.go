@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"log"
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 )
 
@@ -32,4 +35,20 @@ type levelWriter struct {
 func (w levelWriter) Write(p []byte) (int, error) {
 	w.l.WithLevel(w.lvl).Msg(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// redisLogger routes go-redis's own messages (failed dials, pool trouble),
+// which it would otherwise print as plain text on stderr, into the root
+// logger.
+type redisLogger struct{ l zerolog.Logger }
+
+func (r redisLogger) Printf(_ context.Context, format string, v ...any) {
+	r.l.Warn().Str("component", "redis").Msg(fmt.Sprintf(format, v...))
+}
+
+// captureLibraryLogs sends the logs of libraries that keep a process-wide
+// logger to l. go-redis has only a package-level logger, so this is the one
+// place shipsync sets process-wide state, in main's package.
+func captureLibraryLogs(l zerolog.Logger) {
+	redis.SetLogger(redisLogger{l: l})
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -322,5 +324,60 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, nil, "frobnicate"); code != exitUsage || !strings.Contains(errOut, "usage") {
 		t.Errorf("unknown command: %d %q", code, errOut)
+	}
+}
+
+// TestEveryLineIsJSONEvenWhenRedisIsDown runs shipsync as a real process with
+// an unreachable Redis, so that libraries writing to the process's own stderr
+// (go-redis reports failed dials there by default) are caught too.
+func TestEveryLineIsJSONEvenWhenRedisIsDown(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	c := newCrasher(t, w)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := ln.Addr().String()
+	ln.Close()
+	cmd := c.command("get-orders")
+	cmd.Env = append(cmd.Env, "REDIS_URL=redis://"+deadAddr+"/0", "LEASE_TTL=1s")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatal("once get-orders succeeded without Redis")
+	}
+	assertJSONLines(t, "stdout", stdout.String())
+	assertJSONLines(t, "stderr", stderr.String())
+	if !strings.Contains(stdout.String(), `"component":"redis"`) {
+		t.Errorf("the Redis failure was not logged:\n%s", stdout.String())
+	}
+	assertNoSecrets(t, stdout.String(), stderr.String())
+}
+
+// TestOnceWaitsForALeaseLeftByAKilledRun: a run killed while holding the
+// job's lease leaves it in Redis until LEASE_TTL; the next `once` waits for it
+// instead of failing.
+func TestOnceWaitsForALeaseLeftByAKilledRun(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	addE2EOrder(w, "LEASE-1", "Ground")
+	if _, err := w.Store.AcquireLease(context.Background(), "get-orders", "a-run-that-died", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if w.Redis.Mini != nil {
+		go func() { // miniredis expires keys only when told
+			time.Sleep(time.Second)
+			w.Redis.Mini.FastForward(time.Second)
+		}()
+	}
+	start := time.Now()
+	code, stdout, stderr := runCmd(t, with(testEnv(w), "LEASE_TTL", "1s"), "once", "get-orders")
+	if code != 0 {
+		t.Fatalf("once exited %d while a dead run's lease was pending\n%s%s", code, stdout, stderr)
+	}
+	if time.Since(start) < 500*time.Millisecond {
+		t.Errorf("once ran at once although the lease was held")
+	}
+	if len(w.Q.PurchaseOrders()) != 1 {
+		t.Errorf("the run after the wait imported %d orders, want 1", len(w.Q.PurchaseOrders()))
 	}
 }
