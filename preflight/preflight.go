@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shipsync/shipsync/config"
 	"github.com/shipsync/shipsync/connector/quipt"
@@ -205,9 +206,12 @@ func (c *Checker) checkStores(ctx context.Context, r *Report) {
 		r.disable("stores could not be listed", jobPushOrders)
 		return
 	}
-	known := map[int64]bool{}
+	active := map[int64]bool{}
 	for _, s := range stores {
-		known[s.StoreID] = true
+		if !s.Active {
+			continue
+		}
+		active[s.StoreID] = true
 		r.add("store", fmt.Sprintf("%d %s", s.StoreID, s.StoreName), Listed, "")
 	}
 	cfg := c.Config
@@ -217,19 +221,24 @@ func (c *Checker) checkStores(ctx context.Context, r *Report) {
 		r.disable(reason, jobPushOrders)
 	}
 	if cfg.SingleStoreID != 0 {
-		resolve(r, "store", "SINGLE_STORE_ID="+strconv.FormatInt(cfg.SingleStoreID, 10), known[cfg.SingleStoreID], "no such store", jobPushOrders)
+		resolve(r, "store", "SINGLE_STORE_ID="+strconv.FormatInt(cfg.SingleStoreID, 10), active[cfg.SingleStoreID], "no such active store", jobPushOrders)
 	}
 	for _, name := range sortedKeys(cfg.ChannelStores) {
 		id := cfg.ChannelStores[name]
-		resolve(r, "store", fmt.Sprintf("CHANNEL_STORES %q=%d", name, id), known[id], "no such store", jobPushOrders)
+		resolve(r, "store", fmt.Sprintf("CHANNEL_STORES %q=%d", name, id), active[id], "no such active store", jobPushOrders)
 	}
 }
 
 func (c *Checker) checkWarehouses(ctx context.Context, r *Report) {
 	warehouses, err := c.ShipStation.Warehouses.List(ctx)
 	if err != nil {
-		r.add("warehouse", "list", Invalid, err.Error())
-		r.disable("warehouses could not be listed", jobPushOrders)
+		// Only a configuration that names warehouses depends on this list.
+		if len(c.Config.Warehouses) > 0 {
+			r.add("warehouse", "list", Invalid, err.Error())
+			r.disable("warehouses could not be listed to resolve WAREHOUSES", jobPushOrders)
+		} else {
+			r.add("warehouse", "list", Listed, "could not be listed (not needed): "+err.Error())
+		}
 		return
 	}
 	known := map[int64]bool{}
@@ -246,14 +255,19 @@ func (c *Checker) checkWarehouses(ctx context.Context, r *Report) {
 func (c *Checker) checkUsers(ctx context.Context, r *Report) {
 	users, err := c.ShipStation.Users.List(ctx)
 	if err != nil {
-		r.add("user", "list", Invalid, err.Error())
-		r.disable("users could not be listed", jobGetOrders)
+		// Only a configuration that names a user depends on this list.
+		if c.Config.AssignUserID != "" {
+			r.add("user", "list", Invalid, err.Error())
+			r.disable("users could not be listed to resolve ASSIGN_USER_ID", jobGetOrders)
+		} else {
+			r.add("user", "list", Listed, "could not be listed (not needed): "+err.Error())
+		}
 		return
 	}
 	found := false
 	for _, u := range users {
 		r.add("user", u.UserID+" "+u.Name, Listed, "")
-		found = found || u.UserID == c.Config.AssignUserID
+		found = found || strings.EqualFold(u.UserID, c.Config.AssignUserID)
 	}
 	if c.Config.AssignUserID != "" {
 		resolve(r, "user", "ASSIGN_USER_ID="+c.Config.AssignUserID, found, "no such active user", jobGetOrders)
@@ -263,8 +277,13 @@ func (c *Checker) checkUsers(ctx context.Context, r *Report) {
 func (c *Checker) checkTags(ctx context.Context, r *Report) {
 	tags, err := c.ShipStation.Tags.List(ctx)
 	if err != nil {
-		r.add("tag", "list", Invalid, err.Error())
-		r.disable("tags could not be listed", jobGetOrders)
+		// Only a configuration that names a tag depends on this list.
+		if c.Config.GetOrdersTagID != 0 {
+			r.add("tag", "list", Invalid, err.Error())
+			r.disable("tags could not be listed to resolve GET_ORDERS_TAG_ID", jobGetOrders)
+		} else {
+			r.add("tag", "list", Listed, "could not be listed (not needed): "+err.Error())
+		}
 		return
 	}
 	found := false

@@ -1,41 +1,32 @@
 package shipstation
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
 )
 
 // Store is a selling channel connection (marketplace ID 0 is a manual store).
+// Only the fields shipsync uses are decoded, so that an odd value elsewhere
+// (the store refresh dates are not even reliably Pacific) cannot fail the
+// preflight's listing.
 type Store struct {
 	StoreID         int64  `json:"storeId"`
 	StoreName       string `json:"storeName"`
 	MarketplaceID   int64  `json:"marketplaceId"`
 	MarketplaceName string `json:"marketplaceName"`
-	AccountName     string `json:"accountName"`
-	Email           string `json:"email"`
-	IntegrationURL  string `json:"integrationUrl"`
 	Active          bool   `json:"active"`
-	CompanyName     string `json:"companyName"`
-	Phone           string `json:"phone"`
-	PublicEmail     string `json:"publicEmail"`
-	Website         string `json:"website"`
-	// RefreshDate and LastRefreshAttempt are not reliably Pacific; do not
-	// build cursors on them.
-	RefreshDate        Time `json:"refreshDate"`
-	LastRefreshAttempt Time `json:"lastRefreshAttempt"`
-	CreateDate         Time `json:"createDate"`
-	ModifyDate         Time `json:"modifyDate"`
-	AutoRefresh        bool `json:"autoRefresh"`
 }
 
-// Warehouse is a ship-from location.
+// Warehouse is a ship-from location; as with Store, only the fields shipsync
+// uses are decoded.
 type Warehouse struct {
-	WarehouseID   int64   `json:"warehouseId"`
-	WarehouseName string  `json:"warehouseName"`
-	OriginAddress Address `json:"originAddress"`
-	ReturnAddress Address `json:"returnAddress"`
-	CreateDate    Time    `json:"createDate"`
-	IsDefault     bool    `json:"isDefault"`
+	WarehouseID   int64  `json:"warehouseId"`
+	WarehouseName string `json:"warehouseName"`
+	IsDefault     bool   `json:"isDefault"`
 }
 
 // User is a ShipStation user; UserID is a GUID.
@@ -71,9 +62,26 @@ func (s *WarehousesService) List(ctx context.Context) ([]Warehouse, error) {
 // UsersService handles /users.
 type UsersService service
 
-// List returns the active users.
+// List returns the active users. The API answers with an array; the original
+// v1 documentation shows a single object, which is accepted too.
 func (s *UsersService) List(ctx context.Context) ([]User, error) {
-	return list[User](ctx, s.client, "/users", nil)
+	var raw json.RawMessage
+	r := request{method: http.MethodGet, endpoint: "/users", path: "/users"}
+	if err := s.client.doJSON(ctx, r, &raw); err != nil {
+		return nil, err
+	}
+	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && trimmed[0] == '{' {
+		var one User
+		if err := json.Unmarshal(trimmed, &one); err != nil {
+			return nil, r.wrap(fmt.Errorf("decode response: %w", err))
+		}
+		return []User{one}, nil
+	}
+	var users []User
+	if err := json.Unmarshal(raw, &users); err != nil {
+		return nil, r.wrap(fmt.Errorf("decode response: %w", err))
+	}
+	return users, nil
 }
 
 // TagsService handles /accounts/listtags.

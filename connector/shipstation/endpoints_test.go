@@ -173,11 +173,11 @@ func TestListEndpoints(t *testing.T) {
 		t.Error("empty carrier code: want an error")
 	}
 	stores, err := c.Stores.List(t.Context())
-	if err != nil || len(stores) != 2 || !stores[0].Active || stores[1].Active || stores[0].RefreshDate.IsZero() {
+	if err != nil || len(stores) != 2 || !stores[0].Active || stores[1].Active || stores[0].StoreName == "" {
 		t.Errorf("stores = %+v, %v", stores, err)
 	}
 	warehouses, err := c.Warehouses.List(t.Context())
-	if err != nil || len(warehouses) != 1 || warehouses[0].OriginAddress.City != "Boise" || !warehouses[0].IsDefault {
+	if err != nil || len(warehouses) != 1 || warehouses[0].WarehouseName == "" || !warehouses[0].IsDefault {
 		t.Errorf("warehouses = %+v, %v", warehouses, err)
 	}
 	tags, err := c.Tags.List(t.Context())
@@ -189,9 +189,28 @@ func TestListEndpoints(t *testing.T) {
 func TestListDecodeErrorIsReported(t *testing.T) {
 	c, mux, _ := setup(t)
 	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(`{"userId":"not an array"}`))
+		_, _ = w.Write([]byte(`[{"userId": 42}]`))
 	})
 	if _, err := c.Users.List(t.Context()); err == nil {
 		t.Error("want a decode error")
+	}
+	mux.HandleFunc("GET /accounts/listtags", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"tagId": 1}`))
+	})
+	if _, err := c.Tags.List(t.Context()); err == nil {
+		t.Error("tags: want a decode error for an object")
+	}
+}
+
+// TestUsersAcceptsTheDocumentedSingleObject: the original v1 docs show
+// /users answering with one object rather than an array.
+func TestUsersAcceptsTheDocumentedSingleObject(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(` {"userId":"5f0c2d9e-8a41-4e3b-b6f7-2a9d1c0e7b53","userName":"ops","name":"Ops"}`))
+	})
+	users, err := c.Users.List(t.Context())
+	if err != nil || len(users) != 1 || users[0].UserID != "5f0c2d9e-8a41-4e3b-b6f7-2a9d1c0e7b53" {
+		t.Errorf("users = %+v, %v", users, err)
 	}
 }

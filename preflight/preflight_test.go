@@ -1,0 +1,180 @@
+package preflight_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/preflight"
+)
+
+func baseEnv(w *jobstest.World) map[string]string {
+	return map[string]string{
+		"REDIS_URL":              w.Redis.URL,
+		"SHIPSTATION_BASE_URL":   w.SS.URL(),
+		"SHIPSTATION_API_KEY":    jobstest.SSKey,
+		"SHIPSTATION_API_SECRET": jobstest.SSSecret,
+		"QUIPT_BASE_URL":         w.Q.URL(),
+		"QUIPT_CONSUMER_KEY":     jobstest.ConsumerKey,
+		"QUIPT_CONSUMER_SECRET":  jobstest.ConsumerSecret,
+		"QUIPT_TOKEN":            jobstest.Token,
+		"QUIPT_TOKEN_SECRET":     jobstest.TokenSecret,
+		"CHANNEL_STORES":         "Web Store=88231",
+		"WAREHOUSES":             "AUS1=301456",
+		"SHIPPING_MAPPINGS":      "Ground=fedex:fedex_ground;Priority=usps:usps_priority_mail",
+		"PREFERRED_CARRIER":      "ups",
+		"DEFAULT_SERVICE":        "ups_ground",
+	}
+}
+
+func check(t *testing.T, w *jobstest.World, env map[string]string, kv ...string) *preflight.Report {
+	t.Helper()
+	for i := 0; i+1 < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
+	}
+	cfg, err := config.Load(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := w.ShipStation
+	if cfg.ShipStationAPISecret.Reveal() != jobstest.SSSecret {
+		ss, err = shipstation.NewClient(shipstation.WithBaseURL(w.SS.URL()),
+			shipstation.WithCredentials(cfg.ShipStationAPIKey.Reveal(), cfg.ShipStationAPISecret.Reveal()),
+			shipstation.WithRetryPolicy(jobstest.FastRetry))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &preflight.Checker{Config: cfg, ShipStation: ss, Quipt: w.Quipt}
+	return c.Run(context.Background())
+}
+
+func invalid(r *preflight.Report) []string {
+	var out []string
+	for _, it := range r.Items {
+		if it.Status == preflight.Invalid {
+			out = append(out, it.Name+": "+it.Reason)
+		}
+	}
+	return out
+}
+
+func TestEverythingResolves(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	r := check(t, w, baseEnv(w), "ASSIGN_USER_ID", strings.ToUpper(sst.DefaultUserID), "GET_ORDERS_TAG_ID", "41822")
+	if !r.OK() || len(r.Disabled) != 0 {
+		t.Fatalf("invalid %v, disabled %v", invalid(r), r.Disabled)
+	}
+	if r.USPSCode != "stamps_com" {
+		t.Errorf("USPS code = %q, want stamps_com (the account's connected USPS carrier)", r.USPSCode)
+	}
+	for _, want := range []string{"connection/shipstation", "connection/quipt", "carrier/fedex", "carrier/stamps_com", "carrier/ups"} {
+		found := false
+		for _, it := range r.Items {
+			if it.Section+"/"+it.Name == want && it.Status == preflight.Enabled {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no enabled item %s", want)
+		}
+	}
+}
+
+func TestUnresolvedSettingsDisableOnlyTheJobsThatUseThem(t *testing.T) {
+	tests := []struct {
+		name         string
+		env          []string
+		prepare      func(*sst.Server)
+		wantDisabled []string
+		wantInvalid  string
+	}{
+		{name: "carrier not connected", env: []string{"PREFERRED_CARRIER", "dhl", "DEFAULT_SERVICE", "dhl_express_worldwide"},
+			prepare: func(s *sst.Server) {
+				var cs []sst.Carrier
+				for _, c := range sst.DefaultCarriers() {
+					if c.Code != "dhl_express_worldwide" {
+						cs = append(cs, c)
+					}
+				}
+				s.SetCarriers(cs)
+			},
+			wantDisabled: []string{"get-orders", "push-orders"}, wantInvalid: "not connected"},
+		{name: "service not offered", env: []string{"SHIPPING_MAPPINGS", "Ground=fedex:fedex_teleport"},
+			wantDisabled: []string{"get-orders", "push-orders"}, wantInvalid: "fedex_teleport"},
+		{name: "unknown store", env: []string{"CHANNEL_STORES", "Web Store=1"}, wantDisabled: []string{"push-orders"}, wantInvalid: "no such active store"},
+		{name: "inactive store", env: []string{"SINGLE_STORE_ID", "88232"},
+			prepare: func(s *sst.Server) {
+				stores := sst.DefaultStores()
+				stores[1].Active = false
+				s.SetStores(stores)
+			},
+			wantDisabled: []string{"push-orders"}, wantInvalid: "SINGLE_STORE_ID=88232"},
+		{name: "unknown warehouse", env: []string{"WAREHOUSES", "AUS1=7"}, wantDisabled: []string{"push-orders"}, wantInvalid: "no such warehouse"},
+		{name: "unknown user", env: []string{"ASSIGN_USER_ID", "00000000-0000-0000-0000-000000000001"}, wantDisabled: []string{"get-orders"}, wantInvalid: "no such active user"},
+		{name: "unknown tag", env: []string{"GET_ORDERS_TAG_ID", "5"}, wantDisabled: []string{"get-orders"}, wantInvalid: "no such tag"},
+		{name: "users unlistable but unused", prepare: func(s *sst.Server) { s.FailNext("/users", 1, 400) }},
+		{name: "tags unlistable but unused", prepare: func(s *sst.Server) { s.FailNext("/accounts/listtags", 1, 403) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := jobstest.New(t, jobstest.Options{})
+			if tt.prepare != nil {
+				tt.prepare(w.SS)
+			}
+			r := check(t, w, baseEnv(w), tt.env...)
+			var disabled []string
+			for _, j := range []string{"get-orders", "push-orders", "sync-tracking", "sync-cancels", "link-listings"} {
+				if _, off := r.Disabled[j]; off {
+					disabled = append(disabled, j)
+				}
+			}
+			if strings.Join(disabled, ",") != strings.Join(tt.wantDisabled, ",") {
+				t.Errorf("disabled %v, want %v (invalid: %v)", disabled, tt.wantDisabled, invalid(r))
+			}
+			if tt.wantInvalid == "" {
+				if !r.OK() {
+					t.Errorf("invalid items %v, want none", invalid(r))
+				}
+				return
+			}
+			if !strings.Contains(strings.Join(invalid(r), "\n"), tt.wantInvalid) {
+				t.Errorf("invalid items %v, want one mentioning %q", invalid(r), tt.wantInvalid)
+			}
+		})
+	}
+}
+
+func TestUSPSCodeFollowsTheAccount(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	var cs []sst.Carrier
+	for _, c := range sst.DefaultCarriers() {
+		if c.Code == "stamps_com" {
+			c.Code = "usps"
+		}
+		cs = append(cs, c)
+	}
+	w.SS.SetCarriers(cs)
+	w.SS.SetServices("usps", sst.DefaultServices()["stamps_com"])
+	r := check(t, w, baseEnv(w))
+	if r.USPSCode != "usps" || !r.OK() {
+		t.Errorf("USPS code %q, invalid %v; want usps and nothing invalid", r.USPSCode, invalid(r))
+	}
+}
+
+func TestConnections(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	r := check(t, w, baseEnv(w), "SHIPSTATION_API_SECRET", "wrong-secret")
+	if !r.Rejected || r.Unreachable || len(r.Disabled) != 5 {
+		t.Errorf("wrong secret: rejected=%v unreachable=%v disabled=%v", r.Rejected, r.Unreachable, r.Disabled)
+	}
+	w.SS.FailNext("/carriers", 6, 503)
+	r = check(t, w, baseEnv(w))
+	if r.Rejected || !r.Unreachable || len(r.Disabled) != 0 {
+		t.Errorf("ShipStation down: rejected=%v unreachable=%v disabled=%v", r.Rejected, r.Unreachable, r.Disabled)
+	}
+}
