@@ -19,18 +19,6 @@ func (c *Config) Selector() mapping.Selector {
 	}
 }
 
-// Schedules returns each job's schedule by job name: get-orders, push-orders,
-// sync-tracking, sync-cancels and link-listings.
-func (c *Config) Schedules() map[string]Schedule {
-	return map[string]Schedule{
-		"get-orders":    c.GetOrdersSchedule,
-		"push-orders":   c.PushOrdersSchedule,
-		"sync-tracking": c.SyncTrackingSchedule,
-		"sync-cancels":  c.SyncCancelsSchedule,
-		"link-listings": c.LinkListingsSchedule,
-	}
-}
-
 // MarshalZerologObject writes the effective settings for the startup log line,
 // as in log.Info().Object("config", cfg). Secrets show as "[redacted]" when
 // set and "" when not; REDIS_URL shows only its scheme, host and database.

@@ -42,6 +42,13 @@ func TestSchedules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := map[string]Schedule{
+		"get-orders":    cfg.GetOrdersSchedule,
+		"push-orders":   cfg.PushOrdersSchedule,
+		"sync-tracking": cfg.SyncTrackingSchedule,
+		"sync-cancels":  cfg.SyncCancelsSchedule,
+		"link-listings": cfg.LinkListingsSchedule,
+	}
 	want := map[string]Schedule{
 		"get-orders":    {Spec: "@every 1m"},
 		"push-orders":   {Spec: "*/5 * * * *"},
@@ -49,8 +56,8 @@ func TestSchedules(t *testing.T) {
 		"sync-cancels":  {Off: true},
 		"link-listings": {Spec: "0 3 * * *"},
 	}
-	if diff := cmp.Diff(want, cfg.Schedules()); diff != "" {
-		t.Errorf("Schedules (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("schedules (-want +got):\n%s", diff)
 	}
 	if got := cfg.SyncCancelsSchedule.String(); got != "off" {
 		t.Errorf("String() of an off schedule = %q, want off", got)

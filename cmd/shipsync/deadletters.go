@@ -76,6 +76,19 @@ func cmdDeadLetters(ctx context.Context, args []string, stdout, stderr io.Writer
 			ev.Msg("dropped: will not be processed again")
 		}
 	}
+	// A dropped item is no longer listed; retry --job J --id ID still lifts
+	// the drop, so the item is processed again.
+	if action == "retry" && n == 0 && *job != "" && *id != "" {
+		lifted, err := app.Store.RetryDeadLetter(ctx, *job, *id)
+		if err != nil {
+			log.Error().Err(err).Str("job", *job).Str("item_id", *id).Msg("retry failed")
+			return exitFailed
+		}
+		if lifted {
+			n = 1
+			log.Info().Str("event", "dead_letter").Str("job", *job).Str("item_id", *id).Msg("drop lifted: will be processed on the next run")
+		}
+	}
 	log.Info().Str("event", "dead_letters_"+action).Int("items", n).Msg(summaryText(action, n))
 	return exitOK
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -245,6 +246,20 @@ func TestDeadLettersCommand(t *testing.T) {
 	_, stdout, _ = runCmd(t, env, "deadletters", "list")
 	if !strings.Contains(stdout, `"items":0`) {
 		t.Errorf("a dropped dead letter is still listed:\n%s", stdout)
+	}
+	var id string
+	for _, o := range w.SS.Orders() {
+		id = fmt.Sprint(o.OrderID)
+	}
+	if parked, _ := w.Store.Parked(context.Background(), "get-orders", []string{id}); !parked[id] {
+		t.Fatal("a dropped item is not skipped any more")
+	}
+	code, stdout, _ = runCmd(t, env, "deadletters", "retry", "--job", "get-orders", "--id", id)
+	if code != 0 || !strings.Contains(stdout, `"items":1`) {
+		t.Fatalf("retry of a dropped item: exit %d\n%s", code, stdout)
+	}
+	if parked, _ := w.Store.Parked(context.Background(), "get-orders", []string{id}); parked[id] {
+		t.Error("retry did not lift the drop")
 	}
 }
 
