@@ -112,7 +112,15 @@ func (s *Summary) Add(name string, n int) {
 
 // Execute runs body with a per-run request counter on the context, then logs
 // the run's single summary line and feeds the item metrics.
+//
+// While the circuit breaker of ShipStation or Quipt is open (DESIGN.md §6),
+// body does not run: every job needs both upstreams, so the run is skipped
+// with one run_skipped warning and an error wrapping that connector's
+// ErrBreakerOpen, and the run is not counted a success.
 func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx context.Context, sum *Summary) error) error {
+	if err := e.upstreamDown(run); err != nil {
+		return err
+	}
 	var counter calls.Counter
 	ctx = calls.WithCounter(ctx, &counter)
 	start := time.Now()
@@ -151,34 +159,24 @@ func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx con
 	return err
 }
 
-// DeadLetter parks one item with its reason, so the run goes on and the item is
-// skipped until an operator retries it. In a dry run it only logs.
-func (e *Env) DeadLetter(ctx context.Context, run *scheduler.Run, sum *Summary, id, reason string, fields map[string]any) error {
-	sum.DeadLettered++
-	ev := run.Log.Warn().Str("event", "dead_letter").Str("item_id", id).Str("reason", reason)
-	if len(fields) > 0 {
-		ev = ev.Fields(fields)
-	}
-	if e.DryRun {
-		ev.Bool("dry_run", true).Msg("would dead-letter item")
+// breakerOpen is the state name BreakerState reports for an open breaker.
+const breakerOpen = "open"
+
+// upstreamDown returns, after logging it, why the run must be skipped: the
+// circuit breaker of an upstream is open. It returns nil when both are
+// closed or half-open (a half-open breaker lets a probe through).
+func (e *Env) upstreamDown(run *scheduler.Run) error {
+	var upstream string
+	var cause error
+	switch {
+	case e.ShipStation != nil && e.ShipStation.BreakerState() == breakerOpen:
+		upstream, cause = "shipstation", shipstation.ErrBreakerOpen
+	case e.Quipt != nil && e.Quipt.BreakerState() == breakerOpen:
+		upstream, cause = "quipt", quipt.ErrBreakerOpen
+	default:
 		return nil
 	}
-	ev.Msg("dead-lettered item")
-	err := e.Store.PutDeadLetter(ctx, run.Lease, state.DeadLetter{
-		Job: run.Job, ID: id, Reason: reason, At: e.Clock(),
-	})
-	if err != nil {
-		return fmt.Errorf("dead-letter %s: %w", id, err)
-	}
-	return nil
-}
-
-// Value returns *p, or the zero value when p is nil: the connectors' models
-// use pointers for the many fields the APIs send as null.
-func Value[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
+	run.Log.Warn().Str("event", "run_skipped").Str("upstream", upstream).Str("breaker", breakerOpen).
+		Msg("circuit breaker open: run skipped")
+	return fmt.Errorf("%s run skipped, %s unavailable: %w", run.Job, upstream, cause)
 }

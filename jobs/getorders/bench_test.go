@@ -3,39 +3,14 @@ package getorders
 import (
 	"context"
 	"fmt"
-	"net"
 	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/shipsync/shipsync/connector/calls"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
-
-// roundTrips counts Redis round trips: one per command, one per pipeline.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
-}
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // BenchmarkGetOrders imports 1,000 ShipStation orders into Quipt per
 // iteration, against the in-process sandboxes with no latency and no rate
@@ -60,8 +35,7 @@ func BenchmarkGetOrders(b *testing.B) {
 		for k := range n {
 			addOrder(w, seed{number: fmt.Sprintf("B-%04d", k), created: now.Add(-time.Duration(k) * time.Second), method: "Ground"})
 		}
-		rt := &roundTrips{}
-		w.Redis.Client.AddHook(rt)
+		rt := jobstest.CountRedisRoundTrips(w.Redis.Client)
 		job := newJob(w)
 		var counter calls.Counter
 		ctx := calls.WithCounter(context.Background(), &counter)
@@ -83,7 +57,7 @@ func BenchmarkGetOrders(b *testing.B) {
 		}
 		ssCalls += int64(w.SS.Count("GET", "/orders") + w.SS.Count("POST", "/orders/assignuser"))
 		qCalls += int64(w.Q.Calls("/v2/orders/purchase"))
-		redisRT += rt.n.Load()
+		redisRT += rt.N()
 		b.StartTimer()
 	}
 	iters := float64(b.N)

@@ -94,12 +94,8 @@ func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*ships
 // fenced write recording the page's imports. It returns the orders that still
 // need the user assigned.
 func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, page *shipstation.Page[shipstation.Order], since time.Time) ([]int64, error) {
-	for _, bad := range page.Invalid {
-		sum.Seen++
-		id := invalidID("ss-order", bad.ID, page.Page, bad.Index)
-		if err := j.Env.DeadLetter(ctx, run, sum, id, "malformed order: "+bad.Err.Error(), nil); err != nil {
-			return nil, err
-		}
+	if err := j.Env.DeadLetterInvalid(ctx, run, sum, jobs.InvalidShipStation(jobs.KindShipStationOrder, page.Page, page.Invalid)); err != nil {
+		return nil, err
 	}
 
 	var candidates []shipstation.Order
@@ -336,15 +332,15 @@ func (j *GetOrders) purchaseOrder(o shipstation.Order) (quipt.NewPurchaseOrder, 
 	po := quipt.NewPurchaseOrder{
 		OrderNumber:      o.OrderNumber,
 		PartnerReference: jobs.PartnerRefPrefix + strconv.FormatInt(o.OrderID, 10),
-		Channel:          quipt.Channel{ID: storeID(o), Name: firstNonEmpty(o.AdvancedOptions.Source, "ShipStation")},
+		Channel:          quipt.Channel{ID: storeID(o), Name: jobs.FirstNonEmpty(o.AdvancedOptions.Source, "ShipStation")},
 		Customer: quipt.Customer{
-			Name:  firstNonEmpty(o.BillTo.Name, o.ShipTo.Name),
+			Name:  jobs.FirstNonEmpty(o.BillTo.Name, o.ShipTo.Name),
 			Email: o.CustomerEmail,
-			Phone: firstNonEmpty(o.BillTo.Phone, o.ShipTo.Phone),
+			Phone: jobs.FirstNonEmpty(o.BillTo.Phone, o.ShipTo.Phone),
 		},
 		ShipTo: quipt.Address{
 			Name:        o.ShipTo.Name,
-			Company:     optional(o.ShipTo.Company),
+			Company:     jobs.Optional(o.ShipTo.Company),
 			Address1:    o.ShipTo.Street1,
 			Address2:    joinStreets(o.ShipTo.Street2, o.ShipTo.Street3),
 			City:        o.ShipTo.City,
@@ -386,31 +382,5 @@ func joinStreets(parts ...string) *string {
 			out = append(out, p)
 		}
 	}
-	return optional(strings.Join(out, ", "))
-}
-
-// optional returns nil for "", so Quipt receives null rather than an empty string.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// invalidID names a malformed list item for the dead-letter list: its id when
-// it could be read, else its position.
-func invalidID(kind string, id int64, page, index int) string {
-	if id != 0 {
-		return strconv.FormatInt(id, 10)
-	}
-	return fmt.Sprintf("%s-page%d-item%d", kind, page, index)
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	return jobs.Optional(strings.Join(out, ", "))
 }

@@ -417,7 +417,7 @@ func TestBadInputIsDeadLetteredAndRetried(t *testing.T) {
 	for _, d := range dls {
 		ids[d.ID] = d.Reason
 	}
-	if !strings.Contains(ids["999001"], "malformed") {
+	if !strings.Contains(ids["shipstation-order:999001"], "malformed") {
 		t.Errorf("malformed order not dead-lettered as such: %v", ids)
 	}
 	if len(purchaseOrdersByRef(t, w.Q)) != 1 || len(ids) != 2 {
@@ -452,4 +452,26 @@ func keys[V any](m map[string]V) []string {
 			}
 		}
 	})
+}
+
+// TestMalformedOrderIsDeadLetteredOnce: the second run over a page with a
+// malformed order has nothing to do, and does nothing: no dead letter, no
+// growing attempts.
+func TestMalformedOrderIsDeadLetteredOnce(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	addOrder(w, seed{number: "OK-1", created: now.Add(-time.Hour), method: "Ground"})
+	w.SS.AddRawOrder(json.RawMessage(`{"orderId": 999001, "orderNumber": "BROKEN", "createDate": "yesterday-ish", "orderStatus": "awaiting_shipment"}`))
+	job := newJob(w)
+	for range 2 {
+		if err := w.Run(context.Background(), jobs.NameGetOrders, job.Run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dls := w.DeadLetters(t, jobs.NameGetOrders)
+	if d, ok := dls["shipstation-order:999001"]; !ok || d.Attempts != 1 || len(dls) != 1 {
+		t.Errorf("dead letters = %+v, want shipstation-order:999001 alone, attempts 1", dls)
+	}
+	if s := w.Log.LastSummary(); s["dead_lettered"] != 0.0 || s["skipped_parked"] != 1.0 || s["created"] != 0.0 {
+		t.Errorf("second summary = %v, want dead_lettered 0, skipped_parked 1, created 0", s)
+	}
 }

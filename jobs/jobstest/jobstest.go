@@ -68,6 +68,10 @@ type Options struct {
 	QuiptTransport func(http.RoundTripper) http.RoundTripper
 	// SharedRedis, when set, is used instead of a fresh one (several replicas).
 	SharedRedis *redistest.Redis
+	// ShipStationOptions and QuiptOptions are added after the World's own
+	// client options (to set a breaker threshold, say).
+	ShipStationOptions []shipstation.Option
+	QuiptOptions       []quipt.Option
 }
 
 // New builds a World and registers its clean-up with t.
@@ -104,13 +108,14 @@ func New(t testing.TB, o Options) *World {
 	log := w.log
 	pacer := state.NewRateBudget(w.Redis.Client, w.Redis.Prefix, "test", limit, window)
 	var err error
-	w.ShipStation, err = shipstation.NewClient(
+	ssClientOpts := []shipstation.Option{
 		shipstation.WithBaseURL(w.SS.URL()),
 		shipstation.WithCredentials(SSKey, SSSecret),
 		shipstation.WithPacer(pacer),
 		shipstation.WithRetryPolicy(FastRetry),
 		shipstation.WithLogger(log),
-	)
+	}
+	w.ShipStation, err = shipstation.NewClient(append(ssClientOpts, o.ShipStationOptions...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +128,7 @@ func New(t testing.TB, o Options) *World {
 	if o.QuiptTransport != nil {
 		qOpts = append(qOpts, quipt.WithHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: o.QuiptTransport(http.DefaultTransport)}))
 	}
-	w.Quipt, err = quipt.NewClient(qOpts...)
+	w.Quipt, err = quipt.NewClient(append(qOpts, o.QuiptOptions...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,4 +148,33 @@ func (w *World) Run(ctx context.Context, name string, fn scheduler.RunFunc) erro
 		return err
 	}
 	return sch.RunOnce(ctx, name)
+}
+
+// DeadLetters returns job's dead letters by ID.
+func (w *World) DeadLetters(t testing.TB, job string) map[string]state.DeadLetter {
+	t.Helper()
+	dls, err := w.Store.DeadLetters(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]state.DeadLetter, len(dls))
+	for _, d := range dls {
+		out[d.ID] = d
+	}
+	return out
+}
+
+// PutRecords writes records in namespace ns under a lease of its own, as
+// another job (or an earlier run that crashed) would have written them.
+func (w *World) PutRecords(t testing.TB, ns string, kv map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	l, err := w.Store.AcquireLease(ctx, "test-seed", "jobstest", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = w.Store.ReleaseLease(ctx, l) }()
+	if err := w.Store.PutRecords(ctx, l, ns, kv); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,38 +1,14 @@
 package pushorders
 
 import (
-	"context"
 	"fmt"
 	"runtime"
-	"sync/atomic"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
-
-// roundTrips counts Redis round trips: one per command sent alone, one per
-// pipeline (or MULTI/EXEC block).
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // BenchmarkPushOrders pushes 1,000 new Quipt orders per iteration against the
 // sandboxes (ShipStation rate limit off) and reports the calls each upstream
@@ -43,8 +19,7 @@ func BenchmarkPushOrders(b *testing.B) {
 	const perIteration = 1000
 	const pages = perIteration / quipt.MaxPageSize
 	w := newWorld(b, jobstest.Options{})
-	var rt roundTrips
-	w.Redis.Client.AddHook(&rt)
+	rt := jobstest.CountRedisRoundTrips(w.Redis.Client)
 	job := newJob(w)
 
 	var prev []quipttest.Order
@@ -60,7 +35,7 @@ func BenchmarkPushOrders(b *testing.B) {
 			}
 		}
 		prev = addOrders(w, perIteration, fmt.Sprintf("BENCH%d", i))
-		rt.n.Store(0)
+		rt.Reset()
 		runtime.ReadMemStats(&ms)
 		before := ms.Mallocs
 		b.StartTimer()
@@ -70,7 +45,7 @@ func BenchmarkPushOrders(b *testing.B) {
 		b.StopTimer()
 		runtime.ReadMemStats(&ms)
 		mallocs += ms.Mallocs - before
-		roundTripsTotal += uint64(rt.n.Load())
+		roundTripsTotal += uint64(rt.N())
 		if got := summaryInt(b, w, "created"); got != perIteration {
 			b.Fatalf("iteration %d created %d orders, want %d", i, got, perIteration)
 		}

@@ -58,9 +58,9 @@ func (j *PushOrders) shipStationOrder(o quipt.Order) (shipstation.Order, string)
 		OrderKey:                 jobs.PushedKeyPrefix + o.ID,
 		OrderDate:                shipstation.Time{Time: o.CreatedAt},
 		OrderStatus:              orderStatus(o),
-		CustomerUsername:         firstNonEmpty(o.Customer.Email, o.Customer.Name),
+		CustomerUsername:         jobs.FirstNonEmpty(o.Customer.Email, o.Customer.Name),
 		CustomerEmail:            o.Customer.Email,
-		BillTo:                   shipstation.Address{Name: firstNonEmpty(o.Customer.Name, o.ShipTo.Name), Phone: o.Customer.Phone},
+		BillTo:                   shipstation.Address{Name: jobs.FirstNonEmpty(o.Customer.Name, o.ShipTo.Name), Phone: o.Customer.Phone},
 		ShipTo:                   shipTo(o.ShipTo),
 		Items:                    items,
 		AmountPaid:               o.Totals.Total,
@@ -69,7 +69,7 @@ func (j *PushOrders) shipStationOrder(o quipt.Order) (shipstation.Order, string)
 		RequestedShippingService: o.Shipping.RequestedMethod,
 		CarrierCode:              &carrier,
 		ServiceCode:              &sel.Service,
-		PackageCode:              optional(sel.Package),
+		PackageCode:              jobs.Optional(sel.Package),
 		Confirmation:             sel.Confirmation,
 		AdvancedOptions: shipstation.AdvancedOptions{
 			StoreID:      storeID,
@@ -97,9 +97,9 @@ func (j *PushOrders) storeID(channel string) (int64, bool) {
 	if id, ok := j.ChannelStores[channel]; ok {
 		return id, true
 	}
-	want := normalizeName(channel)
+	want := mapping.NormalizeMethod(channel)
 	for name, id := range j.ChannelStores {
-		if normalizeName(name) == want {
+		if mapping.NormalizeMethod(name) == want {
 			return id, true
 		}
 	}
@@ -150,7 +150,7 @@ func orderItems(lines []quipt.Line) []shipstation.OrderItem {
 		items = append(items, shipstation.OrderItem{
 			LineItemKey:    l.ID,
 			SKU:            l.SKU,
-			Name:           firstNonEmpty(l.Name, l.SKU),
+			Name:           jobs.FirstNonEmpty(l.Name, l.SKU),
 			Quantity:       l.Quantity,
 			UnitPrice:      l.UnitPrice,
 			FulfillmentSKU: l.VendorSKU,
@@ -186,12 +186,6 @@ func shipTo(a quipt.Address) shipstation.Address {
 	}
 }
 
-// normalizeName lower-cases s and collapses its runs of white space, so
-// " Web  STORE" and "web store" compare equal.
-func normalizeName(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
-
 // truncate cuts s to at most n bytes, never inside a character. n bytes of
 // UTF-8 are never more than n UTF-16 code units, the unit ShipStation (.NET)
 // counts its maximum lengths in.
@@ -203,21 +197,4 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// optional returns nil for "", so the field is left out of the order.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
@@ -99,24 +100,28 @@ func TestInterruptedStepsAreFinishedByTheNextRun(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var healed atomic.Bool
-			w := newWorld(t, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
-				return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-					if !isAck(r) || healed.Load() {
-						return next.RoundTrip(r)
-					}
-					switch tc.ackMode {
-					case "refuse":
-						return nil, errors.New("connection refused (test)")
-					case "lose":
-						resp, err := next.RoundTrip(r)
-						if err == nil {
-							resp.Body.Close()
+			w := newWorld(t, jobstest.Options{
+				// The refused or lost acknowledgements open Quipt's breaker;
+				// it half-opens long before the next scheduled run would come.
+				QuiptOptions: []quipt.Option{quipt.WithBreaker(10, 20*time.Millisecond)},
+				QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
+					return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+						if !isAck(r) || healed.Load() {
+							return next.RoundTrip(r)
 						}
-						return nil, errors.New("connection reset by peer (test)")
-					}
-					return next.RoundTrip(r)
-				})
-			}})
+						switch tc.ackMode {
+						case "refuse":
+							return nil, errors.New("connection refused (test)")
+						case "lose":
+							resp, err := next.RoundTrip(r)
+							if err == nil {
+								resp.Body.Close()
+							}
+							return nil, errors.New("connection reset by peer (test)")
+						}
+						return next.RoundTrip(r)
+					})
+				}})
 			orders := addOrders(w, 30, "I")
 			job := newJob(w)
 			if tc.breakRun != nil {
@@ -136,6 +141,7 @@ func TestInterruptedStepsAreFinishedByTheNextRun(t *testing.T) {
 			}
 
 			healed.Store(true)
+			waitBreakerNotOpen(t, w)
 			calls := len(w.SS.CreateOrdersCalls())
 			run(t, w, job)
 			if resent := len(w.SS.CreateOrdersCalls()) > calls; resent != tc.wantResent {
@@ -221,5 +227,18 @@ func TestQuiptRefusalOfTheAcknowledgementDeadLettersTheOrder(t *testing.T) {
 		if wantAcked := o.ID != refused; rec.Acked != wantAcked || len(w.Q.Acknowledgements(o.ID)) != map[bool]int{true: 1}[wantAcked] {
 			t.Errorf("order %s: acked %v with %d acknowledgements, want acked %v", o.OrderNumber, rec.Acked, len(w.Q.Acknowledgements(o.ID)), wantAcked)
 		}
+	}
+}
+
+// waitBreakerNotOpen waits until neither upstream's breaker is open, as the
+// next scheduled run would: while one is, runs are skipped.
+func waitBreakerNotOpen(t *testing.T, w *jobstest.World) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for w.Quipt.BreakerState() == "open" || w.ShipStation.BreakerState() == "open" {
+		if time.Now().After(deadline) {
+			t.Fatal("a breaker stayed open")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

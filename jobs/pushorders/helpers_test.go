@@ -179,13 +179,9 @@ func requireNotSent(t testing.TB, w *jobstest.World, o quipttest.Order) {
 
 func deadLetters(t testing.TB, w *jobstest.World) map[string]string {
 	t.Helper()
-	dls, err := w.Store.DeadLetters(context.Background(), jobs.NamePushOrders)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, d := range dls {
-		out[d.ID] = d.Reason
+	for id, d := range w.DeadLetters(t, jobs.NamePushOrders) {
+		out[id] = d.Reason
 	}
 	return out
 }

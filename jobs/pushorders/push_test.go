@@ -253,8 +253,8 @@ func TestBadOrdersAreDeadLetteredAndRetried(t *testing.T) {
 	run(t, w, job)
 
 	dls := deadLetters(t, w)
-	if !strings.HasPrefix(dls["raw-broken"], "malformed order") {
-		t.Errorf("malformed order (%s) dead letter = %q", rawKey, dls["raw-broken"])
+	if !strings.HasPrefix(dls["quipt-order:raw-broken"], "malformed quipt order") {
+		t.Errorf("malformed order (%s) dead letter = %q", rawKey, dls["quipt-order:raw-broken"])
 	}
 	if dls[nameless.ID] != "missing OrderNumber" {
 		t.Errorf("order without number: dead letter = %q", dls[nameless.ID])
@@ -387,5 +387,24 @@ func TestResultForMatchesByKeyThenPosition(t *testing.T) {
 		if ok != tc.wantOK || r.OrderID != tc.wantID || r.ErrorMessage != tc.wantEM {
 			t.Errorf("resultFor(%s, %d, %d) = %+v, %v", tc.key, tc.i, tc.n, r, ok)
 		}
+	}
+}
+
+// TestMalformedOrderIsDeadLetteredOnce: the second run over a page with a
+// malformed order has nothing to do, and does nothing: no dead letter, no
+// growing attempts.
+func TestMalformedOrderIsDeadLetteredOnce(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	addOrder(w, seed{number: "G-1"})
+	w.Q.AddRawFulfillmentOrder(4, json.RawMessage(`{"Id": "raw-broken", "OrderNumber": 12345, "Status": 4}`))
+	job := newJob(w)
+	run(t, w, job)
+	run(t, w, job)
+	dls := w.DeadLetters(t, jobs.NamePushOrders)
+	if d, ok := dls["quipt-order:raw-broken"]; !ok || d.Attempts != 1 || len(dls) != 1 {
+		t.Errorf("dead letters = %+v, want quipt-order:raw-broken alone, attempts 1", dls)
+	}
+	if d, p := summaryInt(t, w, "dead_lettered"), summaryInt(t, w, "skipped_parked"); d != 0 || p != 1 {
+		t.Errorf("second summary: dead_lettered %d, skipped_parked %d; want 0 and 1", d, p)
 	}
 }

@@ -124,15 +124,8 @@ func (p *pass) flush(ctx context.Context, threshold int) error {
 // join the batch; orders pushed but not yet acknowledged are acknowledged.
 func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	env := p.job.Env
-	for _, bad := range page.Invalid {
-		p.sum.Seen++
-		id := bad.ID
-		if id == "" {
-			id = fmt.Sprintf("quipt-order-page%d-item%d", page.PageNumber, bad.Index)
-		}
-		if err := env.DeadLetter(ctx, p.run, p.sum, id, "malformed order: "+bad.Err.Error(), map[string]any{"quipt_order_id": bad.ID}); err != nil {
-			return err
-		}
+	if err := env.DeadLetterInvalid(ctx, p.run, p.sum, jobs.InvalidQuipt(jobs.KindQuiptOrder, page.PageNumber, page.Invalid)); err != nil {
+		return err
 	}
 
 	var candidates []quipt.Order

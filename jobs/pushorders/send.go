@@ -73,7 +73,7 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 				acks = append(acks, ack{order: b.order, rec: b.rec})
 			}
 		case ok && !r.Success:
-			rejected = append(rejected, rejection{b, "shipstation rejected the order: " + firstNonEmpty(r.ErrorMessage, "no error message")})
+			rejected = append(rejected, rejection{b, "shipstation rejected the order: " + jobs.FirstNonEmpty(r.ErrorMessage, "no error message")})
 		default:
 			// No usable answer for this order: it is not recorded, so the
 			// next run sends it again (an update if it was applied).

@@ -3,34 +3,12 @@ package synccancels
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
-
-// roundTrips counts Redis round trips: one per command, one per pipeline.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // BenchmarkSyncCancels cancels 1,000 pushed orders per iteration, against
 // the in-process sandboxes with no latency and no rate limit, and reports:
@@ -52,8 +30,7 @@ func BenchmarkSyncCancels(b *testing.B) {
 			w.SS.CancelOrder(so.OrderID)
 		}
 		job := newJob(w, ModeSoft)
-		rt := &roundTrips{}
-		w.Redis.Client.AddHook(rt)
+		rt := jobstest.CountRedisRoundTrips(w.Redis.Client)
 		start := time.Now()
 		b.StartTimer()
 
@@ -69,7 +46,7 @@ func BenchmarkSyncCancels(b *testing.B) {
 		}
 		ssCalls += sum["shipstation_calls"].(float64)
 		qCalls += sum["quipt_calls"].(float64)
-		redisRT += float64(rt.n.Load())
+		redisRT += float64(rt.N())
 		b.StartTimer()
 	}
 	iters := float64(b.N)

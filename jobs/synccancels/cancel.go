@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -34,12 +33,8 @@ type candidate struct {
 
 func (p *pageProcessor) process(ctx context.Context, page *shipstation.Page[shipstation.Order]) error {
 	env := p.job.Env
-	for _, bad := range page.Invalid {
-		p.sum.Seen++
-		id := invalidID(bad.ID, page.Page, bad.Index)
-		if err := env.DeadLetter(ctx, p.run, p.sum, id, "malformed order: "+bad.Err.Error(), nil); err != nil {
-			return err
-		}
+	if err := env.DeadLetterInvalid(ctx, p.run, p.sum, jobs.InvalidShipStation(jobs.KindShipStationOrder, page.Page, page.Invalid)); err != nil {
+		return err
 	}
 
 	candidates := p.candidates(page.Items)
@@ -134,7 +129,7 @@ func (p *pageProcessor) cancel(ctx context.Context, log zerolog.Logger, c candid
 		OrderID: c.quiptID,
 		Type:    p.cancelType,
 		Reason:  fmt.Sprintf("Cancelled in ShipStation (order %s)", c.order.OrderNumber),
-		Lines:   openLines(order),
+		Lines:   jobs.Unshipped(order),
 	}
 	if len(req.Lines) == 0 {
 		return false, env.DeadLetter(ctx, p.run, p.sum, c.quiptID, "nothing to cancel: every line of the Quipt order has shipped", fields)
@@ -162,28 +157,6 @@ func (p *pageProcessor) cancel(ctx context.Context, log zerolog.Logger, c candid
 	return true, nil
 }
 
-// openLines lists every line of o with the quantity not on a live (not
-// voided) shipment: what is left to cancel. For an order nothing of which has
-// shipped, that is every line with its full quantity.
-func openLines(o *quipt.Order) []quipt.LineQuantity {
-	shipped := map[string]int{}
-	for _, sh := range o.Shipments {
-		if sh.Voided {
-			continue
-		}
-		for _, l := range sh.Lines {
-			shipped[l.LineID] += l.Quantity
-		}
-	}
-	var out []quipt.LineQuantity
-	for _, l := range o.Lines {
-		if left := l.Quantity - shipped[l.ID]; left > 0 {
-			out = append(out, quipt.LineQuantity{LineID: l.ID, Quantity: left})
-		}
-	}
-	return out
-}
-
 // record stores the page's applied cancels in one fenced write.
 func (p *pageProcessor) record(ctx context.Context, kv map[string]string) error {
 	if len(kv) == 0 || p.job.Env.DryRun {
@@ -193,13 +166,4 @@ func (p *pageProcessor) record(ctx context.Context, kv map[string]string) error 
 		return fmt.Errorf("record %d cancels: %w", len(kv), err)
 	}
 	return nil
-}
-
-// invalidID names a malformed list item for the dead-letter list: its
-// ShipStation orderId when it could be read, else its position.
-func invalidID(id int64, page, index int) string {
-	if id != 0 {
-		return "ss-order-" + strconv.FormatInt(id, 10)
-	}
-	return fmt.Sprintf("ss-order-page%d-item%d", page, index)
 }

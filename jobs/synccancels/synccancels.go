@@ -26,14 +26,15 @@ const (
 )
 
 // CursorName is the job's cursor: the latest ShipStation modifyDate of the
-// last window that was processed completely.
+// last window that was processed completely, or that window's end minus
+// Overlap when it is later (a quiet account), so that its lag stays bounded.
 const CursorName = "orders-modified"
 
-// Overlap is how far before the cursor each run starts reading. It covers the
-// hour repeated when Pacific clocks fall back, in which ShipStation's
-// offset-less modifyDate reads up to an hour earlier than the instant it was
-// written.
-const Overlap = 65 * time.Minute
+// Overlap is how far before the cursor each run starts reading
+// (jobs.CursorOverlap). It covers the hour repeated when Pacific clocks fall
+// back, in which ShipStation's offset-less modifyDate reads up to an hour
+// earlier than the instant it was written.
+const Overlap = jobs.CursorOverlap
 
 // DefaultInitialLookback is the window of the first run, before the job has a
 // cursor.
@@ -84,21 +85,19 @@ func (j *SyncCancels) mode() string {
 }
 
 func (j *SyncCancels) run(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, cancelType string) error {
-	cursor, err := j.cursor(ctx, run.Job)
+	w, err := j.Env.OpenWindow(ctx, run, CursorName, j.lookback())
 	if err != nil {
 		return err
 	}
-	start, end := cursor.Add(-Overlap), j.Env.Clock()
-	run.Log.Debug().Time("modified_since", start).Time("modified_until", end).Str("mode", j.mode()).Msg("listing cancelled ShipStation orders")
+	run.Log.Debug().Time("modified_since", w.Start).Time("modified_until", w.End).Str("mode", j.mode()).Msg("listing cancelled ShipStation orders")
 
 	p := pageProcessor{job: j, run: run, sum: sum, cancelType: cancelType}
-	var latest time.Time
 	firstTotal := -1
 	windowChanged := false
 	for page, err := range j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{
 		OrderStatus:     shipstation.StatusCancelled,
-		ModifyDateStart: start,
-		ModifyDateEnd:   end,
+		ModifyDateStart: w.Start,
+		ModifyDateEnd:   w.End,
 		SortBy:          "ModifyDate",
 		SortDir:         "ASC",
 	}) {
@@ -114,9 +113,7 @@ func (j *SyncCancels) run(ctx context.Context, run *scheduler.Run, sum *jobs.Sum
 			return err
 		}
 		for _, o := range page.Items {
-			if o.ModifyDate.After(latest) {
-				latest = o.ModifyDate.Time
-			}
+			w.See(o.ModifyDate.Time)
 		}
 		if run.Stopping() {
 			run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page; the cursor stays")
@@ -128,43 +125,18 @@ func (j *SyncCancels) run(ctx context.Context, run *scheduler.Run, sum *jobs.Sum
 		// longer cancelled), so the pages shifted and one order may have been
 		// skipped: keep the cursor so that the next run reads the window again.
 		run.Log.Info().Str("event", "window_changed").Msg("orders left the window during the scan; the cursor stays")
+		j.Env.ReportCursorLag(run, w)
 		return nil
 	}
-	return j.advance(ctx, run, cursor, latest)
+	// The whole window succeeded: the cursor moves to the newest modifyDate
+	// seen, or, on a quiet account, to the window's end minus the overlap.
+	return j.Env.AdvanceCursor(ctx, run, w)
 }
 
-// cursor returns the stored cursor or, on the first run, the point
-// InitialLookback minus Overlap ago, so the first window spans InitialLookback.
-func (j *SyncCancels) cursor(ctx context.Context, job string) (time.Time, error) {
-	cursor, ok, err := j.Env.Store.Cursor(ctx, job, CursorName)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read cursor %s: %w", CursorName, err)
+// lookback is the window of the first run, before the job has a cursor.
+func (j *SyncCancels) lookback() time.Duration {
+	if j.InitialLookback > 0 {
+		return j.InitialLookback
 	}
-	if ok {
-		return cursor, nil
-	}
-	lookback := j.InitialLookback
-	if lookback <= 0 {
-		lookback = DefaultInitialLookback
-	}
-	return j.Env.Clock().Add(Overlap - lookback), nil
-}
-
-// advance moves the cursor to latest, the newest modifyDate of a window that
-// was processed completely; the cursor never moves back. A dry run never moves
-// it.
-func (j *SyncCancels) advance(ctx context.Context, run *scheduler.Run, cursor, latest time.Time) error {
-	if j.Env.DryRun {
-		return nil
-	}
-	if latest.After(cursor) {
-		if err := j.Env.Store.AdvanceCursor(ctx, run.Lease, CursorName, latest); err != nil {
-			return fmt.Errorf("advance cursor %s: %w", CursorName, err)
-		}
-		cursor = latest
-	}
-	if m := j.Env.Metrics; m != nil {
-		m.CursorLag(run.Job, CursorName, j.Env.Clock().Sub(cursor))
-	}
-	return nil
+	return DefaultInitialLookback
 }

@@ -15,12 +15,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/metrics"
 )
 
 // now is the fixed start of the test worlds' clocks (10:00 PST).
@@ -483,7 +486,7 @@ func TestRefusedCancelsAreDeadLetteredAndTheRestProceed(t *testing.T) {
 	if r := reasons["no-such-order"]; !strings.Contains(r, "404") {
 		t.Errorf("unknown order dead letter reason = %q, want the 404", r)
 	}
-	if r := reasons["ss-order-990001"]; !strings.Contains(r, "malformed") {
+	if r := reasons["shipstation-order:990001"]; !strings.Contains(r, "malformed") {
 		t.Errorf("malformed order dead letter reason = %q", r)
 	}
 	if len(reasons) != 3 {
@@ -505,8 +508,8 @@ func TestRefusedCancelsAreDeadLetteredAndTheRestProceed(t *testing.T) {
 	if n := w.Q.Calls(cancelPath); n != calls {
 		t.Errorf("second run sent %d cancels, want 0", n-calls)
 	}
-	if s := w.Log.LastSummary(); s["skipped_parked"] != 2.0 || s["skipped_done"] != 2.0 {
-		t.Errorf("summary = %v, want skipped_parked 2 and skipped_done 2", s)
+	if s := w.Log.LastSummary(); s["skipped_parked"] != 3.0 || s["skipped_done"] != 2.0 || s["dead_lettered"] != 0.0 {
+		t.Errorf("summary = %v, want skipped_parked 3 (the malformed order too), skipped_done 2 and dead_lettered 0", s)
 	}
 }
 
@@ -602,5 +605,58 @@ func TestWindowThatShiftsDuringTheScanIsReadAgain(t *testing.T) {
 	}
 	if _, ok := cursor(t, w); !ok {
 		t.Error("the second, undisturbed run did not set the cursor")
+	}
+}
+
+// TestMalformedOrderIsDeadLetteredOnce: the second run over a page with a
+// malformed order has nothing to do, and does nothing: no dead letter, no
+// growing attempts.
+func TestMalformedOrderIsDeadLetteredOnce(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	w.SS.AddRawOrder(json.RawMessage(`{"orderId": 990001, "orderNumber": "BROKEN", "orderKey": "quipt:x", "modifyDate": "soon", "orderStatus": "cancelled"}`))
+	job := newJob(w, ModeSoft)
+	run(t, w, job)
+	run(t, w, job)
+	dls := w.DeadLetters(t, jobs.NameSyncCancels)
+	if d, ok := dls["shipstation-order:990001"]; !ok || d.Attempts != 1 || len(dls) != 1 {
+		t.Errorf("dead letters = %+v, want shipstation-order:990001 alone, attempts 1", dls)
+	}
+	if s := w.Log.LastSummary(); s["dead_lettered"] != 0.0 || s["skipped_parked"] != 1.0 {
+		t.Errorf("second summary = %v, want dead_lettered 0, skipped_parked 1", s)
+	}
+}
+
+// TestQuietAccountMovesTheCursorAndReportsItsLag: with nothing cancelled,
+// each complete window still moves the cursor, to its end minus the overlap,
+// so the lag stays at the overlap instead of growing until it alerts.
+func TestQuietAccountMovesTheCursorAndReportsItsLag(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	at := now
+	w.Env.Now = func() time.Time { return at }
+	reg := prometheus.NewRegistry()
+	w.Env.Metrics = metrics.New(reg)
+	job := newJob(w, ModeSoft)
+	lag := `
+# HELP shipsync_cursor_lag_seconds Now minus the cursor of a job, at the end of its last run.
+# TYPE shipsync_cursor_lag_seconds gauge
+shipsync_cursor_lag_seconds{cursor="orders-modified",job="sync-cancels"} 3900
+`
+	for _, step := range []time.Duration{0, time.Hour, 5 * time.Hour} {
+		at = now.Add(step)
+		run(t, w, job)
+		if c, ok := cursor(t, w); !ok || !c.Equal(at.Add(-Overlap)) {
+			t.Errorf("after the run at %v: cursor = %v (set %v), want %v", at, c, ok, at.Add(-Overlap))
+		}
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(lag), "shipsync_cursor_lag_seconds"); err != nil {
+			t.Errorf("after the run at %v: %v", at, err)
+		}
+	}
+
+	// A dry run leaves the cursor where it is.
+	w.Env.DryRun = true
+	at = now.Add(6 * time.Hour)
+	run(t, w, job)
+	if c, _ := cursor(t, w); !c.Equal(now.Add(5*time.Hour - Overlap)) {
+		t.Errorf("dry run moved the cursor to %v", c)
 	}
 }

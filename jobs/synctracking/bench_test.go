@@ -1,41 +1,15 @@
 package synctracking
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"runtime"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
-
-// roundTrips counts Redis round trips: one per command, one per pipeline.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
-}
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // BenchmarkSyncTracking tracks 1,000 packages (1,000 pushed orders with one
 // label each) per iteration, against the in-process sandboxes with no latency
@@ -64,8 +38,7 @@ func BenchmarkSyncTracking(b *testing.B) {
 			w.SS.CreateLabel(so.OrderID, nil, "ups", "ups_ground")
 		}
 		putRecords(b, w, jobs.NSShipStationOrder, links)
-		rt := &roundTrips{}
-		w.Redis.Client.AddHook(rt)
+		rt := jobstest.CountRedisRoundTrips(w.Redis.Client)
 		job := newJob(w)
 		var ms0, ms1 runtime.MemStats
 		runtime.ReadMemStats(&ms0)
@@ -84,7 +57,7 @@ func BenchmarkSyncTracking(b *testing.B) {
 		sum := w.Log.LastSummary()
 		ssCalls += int64(sum["shipstation_calls"].(float64))
 		qCalls += int64(sum["quipt_calls"].(float64))
-		redisRT += rt.n.Load()
+		redisRT += rt.N()
 		b.StartTimer()
 	}
 	iters := float64(b.N)

@@ -3,14 +3,18 @@ package synctracking
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/metrics"
 )
 
 // setClock makes the job's clock show *at; the sandbox keeps its own clock,
@@ -139,5 +143,29 @@ func TestFallBackHour(t *testing.T) {
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("shipped packages (-want +got):\n%s", diff)
+	}
+}
+
+// TestCursorLagIsReported: every pass reports its cursor's lag; a quiet
+// source's cursor is the window's end minus the overlap.
+func TestCursorLagIsReported(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	at := now
+	setClock(w, &at)
+	reg := prometheus.NewRegistry()
+	w.Env.Metrics = metrics.New(reg)
+	_, a := pushed(t, w, "A", line{"CASE", 1})
+	addLabel(w, a, now.Add(-10*time.Minute), "1ZA")
+	run(t, w, newJob(w))
+
+	want := `
+# HELP shipsync_cursor_lag_seconds Now minus the cursor of a job, at the end of its last run.
+# TYPE shipsync_cursor_lag_seconds gauge
+shipsync_cursor_lag_seconds{cursor="fulfillments-created",job="sync-tracking"} 3900
+shipsync_cursor_lag_seconds{cursor="shipments-created",job="sync-tracking"} 600
+shipsync_cursor_lag_seconds{cursor="shipments-voided",job="sync-tracking"} 3900
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "shipsync_cursor_lag_seconds"); err != nil {
+		t.Error(err)
 	}
 }

@@ -22,13 +22,13 @@ func (r *runner) fulfillments(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	opts := shipstation.FulfillmentListOptions{CreateDateStart: w.start, CreateDateEnd: w.end}
+	opts := shipstation.FulfillmentListOptions{CreateDateStart: w.Start, CreateDateEnd: w.End}
 	for page, err := range r.Env.ShipStation.Fulfillments.Pages(ctx, opts) {
 		if err != nil {
 			return false, fmt.Errorf("list ShipStation fulfillments: %w", err)
 		}
 		for i := range page.Items {
-			w.see(page.Items[i].CreateDate.Time)
+			w.See(page.Items[i].CreateDate.Time)
 		}
 		if err := r.fulfillmentPage(ctx, page); err != nil {
 			return false, err
@@ -50,12 +50,8 @@ type fulfillment struct {
 // links, then the package records and dead letters of the fulfillments of
 // orders shipsync pushed) and one fenced write of its records.
 func (r *runner) fulfillmentPage(ctx context.Context, page *shipstation.Page[shipstation.Fulfillment]) error {
-	for _, bad := range page.Invalid {
-		r.sum.Seen++
-		id := invalidID(fulfillmentKeyPrefix, bad.ID, page.Page, bad.Index)
-		if err := r.Env.DeadLetter(ctx, r.run, r.sum, id, "malformed fulfillment: "+bad.Err.Error(), nil); err != nil {
-			return err
-		}
+	if err := r.Env.DeadLetterInvalid(ctx, r.run, r.sum, jobs.InvalidShipStation(jobs.KindShipStationFulfillment, page.Page, page.Invalid)); err != nil {
+		return err
 	}
 	own, err := r.ownFulfillments(ctx, page.Items)
 	if err != nil || len(own) == 0 {
@@ -167,7 +163,7 @@ func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quip
 	if !ok {
 		return r.Env.DeadLetter(ctx, r.run, r.sum, f.ext, fmt.Sprintf("unknown carrier %q", f.f.CarrierCode), f.fields)
 	}
-	lines := unshipped(o)
+	lines := jobs.Unshipped(o)
 	if len(lines) == 0 {
 		kv[f.ext] = packageNothingToShip
 		r.sum.Skipped++

@@ -83,15 +83,7 @@ func pushed(t testing.TB, w *jobstest.World, number string, lines ...line) (quip
 // putRecords writes records under a lease of its own, as another job would.
 func putRecords(t testing.TB, w *jobstest.World, ns string, kv map[string]string) {
 	t.Helper()
-	ctx := context.Background()
-	l, err := w.Store.AcquireLease(ctx, "test-seed", "test", time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = w.Store.ReleaseLease(ctx, l) }()
-	if err := w.Store.PutRecords(ctx, l, ns, kv); err != nil {
-		t.Fatal(err)
-	}
+	w.PutRecords(t, ns, kv)
 }
 
 // writes returns Quipt's successful writes to endpoint.
@@ -141,13 +133,9 @@ func keys[V any](m map[string]V) []string {
 // deadLetters returns the job's dead letters by ID.
 func deadLetters(t testing.TB, w *jobstest.World) map[string]string {
 	t.Helper()
-	dls, err := w.Store.DeadLetters(context.Background(), jobs.NameSyncTracking)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, d := range dls {
-		out[d.ID] = d.Reason
+	for id, d := range w.DeadLetters(t, jobs.NameSyncTracking) {
+		out[id] = d.Reason
 	}
 	return out
 }

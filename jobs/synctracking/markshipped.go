@@ -52,18 +52,34 @@ type imported struct {
 	log  zerolog.Logger
 }
 
-// markPage handles one page with one Redis round trip (records and dead
-// letters) and one fenced write of its records.
+// pendingPrefix starts the jobs.NSMarkedShipped record of an order whose
+// markasshipped is about to be sent: pending:<tracking number>, the intent,
+// written before the call. Any other value is the tracking number the order
+// was marked shipped with: done.
+const pendingPrefix = "pending:"
+
+// mark is a markasshipped to send.
+type mark struct {
+	imported
+	req    shipstation.MarkAsShippedRequest
+	fields map[string]any
+	// pending is true when an earlier run wrote the intent already.
+	pending bool
+}
+
+// markPage handles one page: one Redis round trip (records and dead letters),
+// then one fenced write of the intents of the orders to mark, the
+// markasshipped calls, and one fenced write of what they did.
+//
+// markasshipped is not idempotent, and ShipStation does not promise to refuse
+// a second one, so each is sent exactly once by intent: an order without a
+// record was never sent (no call goes out before its intent is recorded), so
+// it is sent without further reads; an order whose record is still pending
+// was perhaps sent by a run that stopped before recording the outcome, so its
+// order is read first and it is sent only if still open.
 func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) error {
-	for _, bad := range page.Invalid {
-		r.sum.Seen++
-		id := "quipt-purchase-order:" + bad.ID
-		if bad.ID == "" {
-			id = fmt.Sprintf("quipt-purchase-order:page%d-item%d", page.PageNumber, bad.Index)
-		}
-		if err := r.Env.DeadLetter(ctx, r.run, r.sum, id, "malformed purchase order: "+bad.Err.Error(), nil); err != nil {
-			return err
-		}
+	if err := r.Env.DeadLetterInvalid(ctx, r.run, r.sum, jobs.InvalidQuipt(jobs.KindQuiptPurchaseOrder, page.PageNumber, page.Invalid)); err != nil {
+		return err
 	}
 	var own []imported
 	for i := range page.Items {
@@ -92,64 +108,146 @@ func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) er
 		return err
 	}
 	kv := map[string]string{}
+	var sends []mark
+	planned := map[string]bool{}
 	for _, o := range own {
-		if _, done := marked[o.id]; done {
+		rec, has := marked[o.id]
+		intended, pending := strings.CutPrefix(rec, pendingPrefix)
+		_, decided := kv[o.id]
+		switch {
+		case has && !pending, planned[o.id] || decided:
+			// Done, or a second purchase order of the same ShipStation order.
 			r.sum.Skipped++
 			r.sum.Add("skipped_applied", 1)
 			continue
-		}
-		if parked[markKeyPrefix+o.id] {
+		case parked[markKeyPrefix+o.id]:
 			r.sum.Skipped++
 			r.sum.Add("skipped_parked", 1)
 			continue
 		}
-		if err = r.markOrder(ctx, o, kv); err != nil {
+		m, ok, err := r.planMark(ctx, o, pending, intended, kv)
+		if err != nil {
+			return r.record(ctx, jobs.NSMarkedShipped, kv, err)
+		}
+		if ok {
+			sends = append(sends, m)
+			planned[o.id] = true
+		}
+	}
+	if err := r.intend(ctx, sends); err != nil {
+		return r.record(ctx, jobs.NSMarkedShipped, kv, err)
+	}
+	for _, m := range sends {
+		if err = r.send(ctx, m, kv); err != nil {
 			break
 		}
 	}
 	return r.record(ctx, jobs.NSMarkedShipped, kv, err)
 }
 
-// markOrder marks one ShipStation order shipped with the first live Quipt
-// shipment of its purchase order: ShipStation takes one mark-as-shipped per
-// order, so further packages are not sent.
-func (r *runner) markOrder(ctx context.Context, o imported, kv map[string]string) error {
+// planMark decides what to send for one order not yet marked. An order with a
+// pending intent is read first: shipped means done (recorded in kv with the
+// intended tracking number), cancelled is dead-lettered, open is sent again.
+// ok is false when there is nothing to send.
+func (r *runner) planMark(ctx context.Context, o imported, pending bool, intended string, kv map[string]string) (_ mark, ok bool, _ error) {
+	fields := map[string]any{"ss_order_id": o.ssID, "quipt_order_id": o.po.ID}
+	if pending {
+		if done, err := r.resolveIntent(ctx, o, intended, fields, kv); done || err != nil {
+			return mark{}, false, err
+		}
+	}
 	sh := firstLive(o.po.Shipments)
 	if sh == nil {
 		r.sum.Skipped++
 		r.sum.Add("skipped_no_live_shipment", 1)
 		o.log.Info().Str("event", "no_live_shipment").Msg("shipped purchase order has no live shipment to report")
-		return nil
+		return mark{}, false, nil
 	}
+	fields["quipt_shipment_id"] = sh.ID
 	carrier := sh.CarrierCode
 	if c, ok := mapping.ParseCarrier(sh.CarrierCode); ok {
 		carrier = c.ShipStationCode(r.Env.USPSCode)
 	}
-	fields := map[string]any{"ss_order_id": o.ssID, "quipt_order_id": o.po.ID, "quipt_shipment_id": sh.ID}
 	if carrier == "" {
-		return r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
+		return mark{}, false, r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
 	}
-	req := shipstation.MarkAsShippedRequest{
+	return mark{imported: o, fields: fields, pending: pending, req: shipstation.MarkAsShippedRequest{
 		OrderID: o.ssID, CarrierCode: carrier, ShipDate: sh.ShipDate, TrackingNumber: sh.TrackingNumber,
 		NotifyCustomer: r.NotifyCustomer, NotifySalesChannel: r.NotifySalesChannel,
+	}}, true, nil
+}
+
+// resolveIntent reads the ShipStation order of a pending intent: a run wrote
+// the intent and then stopped before recording what its markasshipped did,
+// which may have been sent or not. done is true when nothing is to be sent:
+// the order is shipped (recorded as done in kv), cancelled (dead-lettered) or
+// could not be read for good (dead-lettered).
+func (r *runner) resolveIntent(ctx context.Context, o imported, intended string, fields map[string]any, kv map[string]string) (done bool, _ error) {
+	so, err := r.Env.ShipStation.Orders.Get(ctx, o.ssID)
+	if ok, err := r.settle(ctx, markKeyPrefix+o.id, "read ShipStation order of a pending markasshipped", err, fields); !ok {
+		return true, err
 	}
-	ev := o.log.Info().Str("tracking_number", req.TrackingNumber).Str("carrier", req.CarrierCode).Str("ship_date", req.ShipDate).
+	switch so.OrderStatus {
+	case shipstation.StatusShipped:
+		kv[o.id] = intended
+		r.sum.Skipped++
+		r.sum.Add("already_shipped", 1)
+		r.sum.Add("pending_resolved", 1)
+		o.log.Info().Str("event", "already_shipped").Str("tracking_number", intended).Bool("pending", true).
+			Msg("ShipStation order of a pending markasshipped is shipped: recorded as done")
+		return true, nil
+	case shipstation.StatusCancelled:
+		return true, r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, errOrderCancelled.Error(), fields)
+	}
+	o.log.Info().Str("event", "pending_resend").Str("order_status", so.OrderStatus).
+		Msg("ShipStation order of a pending markasshipped is still open: sending it")
+	return false, nil
+}
+
+// intend records, in one fenced write, the intent of every mark of sends
+// that has none yet. Nothing is sent unless it succeeded. A dry run writes
+// nothing.
+func (r *runner) intend(ctx context.Context, sends []mark) error {
+	if r.Env.DryRun {
+		return nil
+	}
+	intents := map[string]string{}
+	for _, m := range sends {
+		if !m.pending {
+			intents[m.id] = pendingPrefix + m.req.TrackingNumber
+		}
+	}
+	if len(intents) == 0 {
+		return nil
+	}
+	if err := r.Env.Store.PutRecords(ctx, r.run.Lease, jobs.NSMarkedShipped, intents); err != nil {
+		return fmt.Errorf("record %d markasshipped intents: %w", len(intents), err)
+	}
+	return nil
+}
+
+// send marks one ShipStation order shipped with the first live Quipt
+// shipment of its purchase order (ShipStation takes one mark-as-shipped per
+// order, so further packages are not sent) and notes the done record in kv.
+func (r *runner) send(ctx context.Context, m mark, kv map[string]string) error {
+	req := m.req
+	ev := m.log.Info().Str("tracking_number", req.TrackingNumber).Str("carrier", req.CarrierCode).Str("ship_date", req.ShipDate).
 		Bool("notify_customer", req.NotifyCustomer).Bool("notify_sales_channel", req.NotifySalesChannel)
 	if r.Env.DryRun {
 		ev.Str("event", "would_mark_shipped").Msg("dry run: would mark ShipStation order shipped")
-		kv[o.id] = req.TrackingNumber
+		kv[m.id] = req.TrackingNumber
 		r.sum.Created++
 		r.sum.Add("marked_shipped", 1)
 		return nil
 	}
 	already, err := r.markOnce(ctx, req)
 	if errors.Is(err, errOrderCancelled) {
-		return r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, err.Error(), fields)
+		return r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+m.id, err.Error(), m.fields)
 	}
-	if ok, err := r.settle(ctx, markKeyPrefix+o.id, "mark ShipStation order shipped", err, fields); !ok {
+	if ok, err := r.settle(ctx, markKeyPrefix+m.id, "mark ShipStation order shipped", err, m.fields); !ok {
 		return err
 	}
-	kv[o.id] = req.TrackingNumber
+	kv[m.id] = req.TrackingNumber
 	if already {
 		r.sum.Skipped++
 		r.sum.Add("already_shipped", 1)

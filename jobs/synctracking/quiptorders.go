@@ -55,27 +55,6 @@ func stateOf(o *quipt.Order, ext string) shipmentState {
 	return shipmentAbsent
 }
 
-// unshipped returns, per line of o, the quantity no live shipment carries,
-// leaving out lines fully shipped.
-func unshipped(o *quipt.Order) []quipt.LineQuantity {
-	shipped := map[string]int{}
-	for _, sh := range o.Shipments {
-		if sh.Voided {
-			continue
-		}
-		for _, l := range sh.Lines {
-			shipped[l.LineID] += l.Quantity
-		}
-	}
-	var out []quipt.LineQuantity
-	for _, l := range o.Lines {
-		if left := l.Quantity - shipped[l.ID]; left > 0 {
-			out = append(out, quipt.LineQuantity{LineID: l.ID, Quantity: left})
-		}
-	}
-	return out
-}
-
 // lineBySKU returns the Id of the first line of o whose SKU (or, failing
 // that, VendorSKU) equals sku, ignoring case and surrounding spaces; "" when
 // none does.

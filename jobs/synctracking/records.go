@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strconv"
 
 	"github.com/rs/zerolog"
 
@@ -110,13 +109,4 @@ func (r *runner) settle(ctx context.Context, id, what string, err error, fields 
 	default:
 		return false, fmt.Errorf("%s (%s): %w", what, id, err)
 	}
-}
-
-// invalidID names a malformed list item for the dead-letter list: by its ID
-// when that could be read, else by its position.
-func invalidID(prefix string, id int64, page, index int) string {
-	if id != 0 {
-		return prefix + strconv.FormatInt(id, 10)
-	}
-	return fmt.Sprintf("%spage%d-item%d", prefix, page, index)
 }

@@ -17,8 +17,8 @@ import (
 // Quipt shipments made from them.
 func (r *runner) voidedShipments(ctx context.Context) (bool, error) {
 	return r.shipmentPass(ctx, CursorShipmentsVoided,
-		func(w *window) shipstation.ShipmentListOptions {
-			return shipstation.ShipmentListOptions{VoidDateStart: w.start, VoidDateEnd: w.end}
+		func(w *jobs.Window) shipstation.ShipmentListOptions {
+			return shipstation.ShipmentListOptions{VoidDateStart: w.Start, VoidDateEnd: w.End}
 		},
 		func(sh *shipstation.Shipment) time.Time { return sh.VoidDate.Time })
 }
@@ -28,8 +28,8 @@ func (r *runner) voidedShipments(ctx context.Context) (bool, error) {
 // the void pass.
 func (r *runner) createdShipments(ctx context.Context) (bool, error) {
 	return r.shipmentPass(ctx, CursorShipmentsCreated,
-		func(w *window) shipstation.ShipmentListOptions {
-			return shipstation.ShipmentListOptions{CreateDateStart: w.start, CreateDateEnd: w.end, IncludeShipmentItems: true}
+		func(w *jobs.Window) shipstation.ShipmentListOptions {
+			return shipstation.ShipmentListOptions{CreateDateStart: w.Start, CreateDateEnd: w.End, IncludeShipmentItems: true}
 		},
 		func(sh *shipstation.Shipment) time.Time { return sh.CreateDate.Time })
 }
@@ -37,7 +37,7 @@ func (r *runner) createdShipments(ctx context.Context) (bool, error) {
 // shipmentPass walks one window of /shipments and advances its cursor when
 // every page was handled. It reports false when it stopped early for a
 // shutdown.
-func (r *runner) shipmentPass(ctx context.Context, cursor string, opts func(*window) shipstation.ShipmentListOptions, stamp func(*shipstation.Shipment) time.Time) (bool, error) {
+func (r *runner) shipmentPass(ctx context.Context, cursor string, opts func(*jobs.Window) shipstation.ShipmentListOptions, stamp func(*shipstation.Shipment) time.Time) (bool, error) {
 	w, err := r.openWindow(ctx, cursor)
 	if err != nil {
 		return false, err
@@ -47,7 +47,7 @@ func (r *runner) shipmentPass(ctx context.Context, cursor string, opts func(*win
 			return false, fmt.Errorf("list ShipStation shipments (%s): %w", cursor, err)
 		}
 		for i := range page.Items {
-			w.see(stamp(&page.Items[i]))
+			w.See(stamp(&page.Items[i]))
 		}
 		if err := r.shipmentPage(ctx, page); err != nil {
 			return false, err
@@ -70,12 +70,8 @@ type label struct {
 // without an orderKey, if any), the Quipt writes, and one fenced write of the
 // page's records.
 func (r *runner) shipmentPage(ctx context.Context, page *shipstation.Page[shipstation.Shipment]) error {
-	for _, bad := range page.Invalid {
-		r.sum.Seen++
-		id := invalidID(labelKeyPrefix, bad.ID, page.Page, bad.Index)
-		if err := r.Env.DeadLetter(ctx, r.run, r.sum, id, "malformed shipment: "+bad.Err.Error(), nil); err != nil {
-			return err
-		}
+	if err := r.Env.DeadLetterInvalid(ctx, r.run, r.sum, jobs.InvalidShipStation(jobs.KindShipStationShipment, page.Page, page.Invalid)); err != nil {
+		return err
 	}
 	labels, err := r.ownLabels(ctx, page.Items)
 	if err != nil || len(labels) == 0 {

@@ -183,10 +183,10 @@ func TestBadInputIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 	run(t, w, job)
 	dls := deadLetters(t, w)
 	for id, want := range map[string]string{
-		labelKey(la):         "unknown carrier",
-		labelKey(lb):         "matches no line",
-		labelKey(lc):         "quipt refused the shipment",
-		"shipstation:999001": "malformed shipment",
+		labelKey(la):                  "unknown carrier",
+		labelKey(lb):                  "matches no line",
+		labelKey(lc):                  "quipt refused the shipment",
+		"shipstation-shipment:999001": "malformed shipstation shipment",
 	} {
 		if !strings.Contains(dls[id], want) {
 			t.Errorf("dead letter %s = %q, want it to mention %q", id, dls[id], want)
@@ -211,5 +211,31 @@ func TestBadInputIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 	run(t, w, job)
 	if _, ok := shipments(t, w, qc.ID)[labelKey(lc)]; !ok {
 		t.Error("the retried label was not shipped")
+	}
+}
+
+// TestMalformedItemsAreDeadLetteredOnce: a malformed label and a malformed
+// fulfillment are dead-lettered by the first run; the second run, which has
+// nothing new to do, writes no dead letter and counts them skipped.
+func TestMalformedItemsAreDeadLetteredOnce(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	w.SS.AddRawShipment(json.RawMessage(`{"shipmentId": 999001, "createDate": "yesterday-ish", "orderKey": "quipt:zzz"}`))
+	w.SS.AddRawFulfillment(json.RawMessage(`{"fulfillmentId": 888001, "orderId": "not-a-number"}`))
+	job := newJob(w)
+	run(t, w, job)
+	run(t, w, job)
+
+	dls := w.DeadLetters(t, jobs.NameSyncTracking)
+	for _, id := range []string{"shipstation-shipment:999001", "shipstation-fulfillment:888001"} {
+		if d, ok := dls[id]; !ok || d.Attempts != 1 || !strings.HasPrefix(d.Reason, "malformed ") {
+			t.Errorf("dead letter %s = %+v (present %v), want one attempt", id, d, ok)
+		}
+	}
+	if len(dls) != 2 {
+		t.Errorf("dead letters = %v, want 2", keys(dls))
+	}
+	// The sandbox lists the raw label in both /shipments passes (void and create).
+	if s := w.Log.LastSummary(); s["dead_lettered"] != 0.0 || s["skipped_parked"] != 3.0 {
+		t.Errorf("second summary = %v, want dead_lettered 0 and skipped_parked 3", s)
 	}
 }

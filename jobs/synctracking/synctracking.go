@@ -16,8 +16,9 @@
 //
 // Each package is applied exactly once: the NSPackages and NSMarkedShipped
 // records say what was applied, Quipt's writes are idempotent on their keys,
-// and markasshipped, which is not, is only repeated after reading the order
-// showed that the earlier attempt did not take effect.
+// and markasshipped, which is not, is sent only after its intent was recorded
+// (a pending NSMarkedShipped record); it is repeated only after reading the
+// order showed that the earlier attempt did not take effect.
 package synctracking
 
 import (
