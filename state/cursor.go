@@ -55,6 +55,8 @@ func (s *Store) AdvanceCursor(ctx context.Context, l *Lease, name string, t time
 		return err
 	}
 	keys := []string{leaseKey, s.key("cursor", l.Job)}
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	res, err := advanceCursorScript.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
 	return fencedResult(res, err, "advance cursor "+l.Job+"/"+name)
 }

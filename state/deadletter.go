@@ -83,6 +83,8 @@ func (s *Store) PutDeadLetter(ctx context.Context, l *Lease, d DeadLetter) error
 		return fmt.Errorf("state: encode dead letter %s/%s: %w", d.Job, d.ID, err)
 	}
 	keys := []string{leaseKey, s.key("dl", d.Job), s.key("dl-attempts", d.Job), s.key("dl-jobs")}
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	res, err := putDeadLetterScript.Run(ctx, s.rdb, keys, token, d.ID, body, d.Job, max(d.Attempts, 1)).Int64()
 	return fencedResult(res, err, "put dead letter "+d.Job+"/"+d.ID)
 }

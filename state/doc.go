@@ -29,4 +29,15 @@
 // owner took it over, the script writes nothing and the call returns
 // [ErrFenced]. Operator actions (retrying or dropping dead letters) and run
 // records are not fenced.
+//
+// The fenced writes ([Store.PutRecords], [Store.PutRecordSets],
+// [Store.DeleteRecords], [Store.AdvanceCursor], [Store.PutDeadLetter]) and
+// [Store.ReleaseLease] run detached from the caller's cancellation
+// (context.WithoutCancel), bounded by a short timeout of their own (5 s). They
+// record effects already applied remotely, and a run's context may end just
+// before them (SIGTERM's grace period, the run's timeout, a cancelled "once"):
+// were they cancelled with it, the record of work done would be lost and the
+// effect could be applied again. Detaching does not weaken the fence: a stale
+// lease is refused whatever the context. [Store.RenewLease] and every read
+// honour the caller's context.
 package state

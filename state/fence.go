@@ -1,9 +1,16 @@
 package state
 
 import (
+	"context"
 	"fmt"
 	"strconv"
+	"time"
 )
+
+// fencedWriteTimeout bounds every fenced write. The writes run detached from
+// the caller's cancellation (see detached), so this is what keeps one from
+// hanging on an unreachable Redis.
+const fencedWriteTimeout = 5 * time.Second
 
 // Script results shared by the fenced scripts.
 const (
@@ -34,6 +41,18 @@ func (s *Store) fenceArgs(l *Lease) (string, string, error) {
 		return "", "", fmt.Errorf("state: nil lease: %w", ErrFenced)
 	}
 	return s.key("lease", l.Job), strconv.FormatInt(l.Token, 10), nil
+}
+
+// detached returns the context a fenced write runs under: ctx's values, but
+// not its cancellation or deadline, bounded by fencedWriteTimeout instead. A
+// fenced write records an effect that was already applied remotely (a link,
+// an applied package, a moved cursor, a dead letter); when the run's context
+// ends just before it (SIGTERM's grace, the run's timeout, a cancelled once),
+// the write must still be made or that record is lost and the effect may be
+// applied again. The fence itself is unaffected: a stale lease is refused
+// whatever the context.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), fencedWriteTimeout)
 }
 
 // fencedResult maps a fenced script's integer result to an error.

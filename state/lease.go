@@ -68,7 +68,9 @@ func (s *Store) AcquireLease(ctx context.Context, job, owner string, ttl time.Du
 }
 
 // RenewLease extends l to ttl from now. It returns ErrFenced when l is no
-// longer held (it expired, or another owner took it over).
+// longer held (it expired, or another owner took it over). Unlike the fenced
+// writes it honours ctx: a renewal records no work, and one sent after its
+// caller gave up would keep a lease alive that nobody uses.
 func (s *Store) RenewLease(ctx context.Context, l *Lease, ttl time.Duration) error {
 	if ttl < time.Millisecond {
 		return fmt.Errorf("state: renew lease: ttl %v is shorter than 1ms", ttl)
@@ -77,8 +79,13 @@ func (s *Store) RenewLease(ctx context.Context, l *Lease, ttl time.Duration) err
 }
 
 // ReleaseLease gives l up so another owner may take the job at once. It
-// returns ErrFenced, and deletes nothing, when l was no longer held.
+// returns ErrFenced, and deletes nothing, when l was no longer held. Like the
+// fenced writes it runs detached from ctx's cancellation (bounded by
+// fencedWriteTimeout), so a run that ended by cancellation still hands its
+// job over at once instead of when the lease expires.
 func (s *Store) ReleaseLease(ctx context.Context, l *Lease) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	return s.runLeaseScript(ctx, releaseScript, l, "release lease")
 }
 

@@ -11,8 +11,14 @@ import (
 )
 
 const (
-	// minLimitedJitter is the least spread of the wake-up times after a 429,
-	// so replicas paused together do not all send at the same instant.
+	// claimMarginDivisor sets the safety margin added to the claim window:
+	// window/claimMarginDivisor (at least minClaimMargin). See claimMargin.
+	claimMarginDivisor = 50
+	// minClaimMargin is the least safety margin, for very short windows.
+	minClaimMargin = time.Millisecond
+	// minLimitedJitter is the least width of the range the jitter after a 429
+	// is drawn from ([0, max(reset/5, minLimitedJitter))), so replicas paused
+	// together do not all send at the same instant.
 	minLimitedJitter = 250 * time.Millisecond
 	// observeTimeout bounds the Redis call of Observe, which outlives its
 	// caller's context so a pause is recorded even while the caller gives up.
@@ -20,10 +26,11 @@ const (
 )
 
 // claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key;
-// ARGV[1] limit, ARGV[2] window in ms, ARGV[3] a unique member. It returns 0
-// when the slot was claimed, else the ms to wait before trying again. Times
-// are the Redis server's (TIME), in whole ms, so replicas with skewed clocks
-// agree; whole ms keep every number exact in Lua.
+// ARGV[1] limit, ARGV[2] claim window in ms (the budget's window plus its
+// safety margin), ARGV[3] a unique member. It returns 0 when the slot was
+// claimed, else the ms to wait before trying again. Times are the Redis
+// server's (TIME), in whole ms, so replicas with skewed clocks agree; whole ms
+// keep every number exact in Lua.
 var claimScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -56,17 +63,35 @@ return 1
 `)
 
 // RateBudget is the ShipStation request budget shared through Redis by every
-// replica that uses the same key pair. No interval of its window ever holds
-// more than limit claims across all replicas, and the pauses the server asks
-// for (nothing remaining, or a 429) apply to all of them.
+// replica that uses the same key pair. No interval of its window plus a small
+// safety margin (see claimMargin) ever holds more than limit claims across all
+// replicas, and the pauses the server asks for (nothing remaining, or a 429)
+// apply to all of them.
 //
 // It implements shipstation.Pacer.
 type RateBudget struct {
-	rdb            redis.UniversalClient
-	keys           []string // claim log, pause key
-	limit          int
-	window         time.Duration
+	rdb    redis.UniversalClient
+	keys   []string // claim log, pause key
+	limit  int
+	window time.Duration
+	// claimWindow is window plus claimMargin(window): how long a claim
+	// keeps its slot.
+	claimWindow    time.Duration
 	onObserveError func(error)
+}
+
+// claimMargin is the safety margin added to the window in which claims are
+// counted: window/50, at least 1 ms (1.2 s of ShipStation's 60 s window).
+//
+// Claims are timed by the Redis clock when the slot is granted, but the server
+// counts requests when they arrive, and the delay between the two varies
+// (connection set-up, TLS handshake, scheduling, a replica farther away). Were
+// a slot freed exactly window after the oldest claim, a saturated pacer whose
+// oldest request arrived late and whose newest arrived early could put limit+1
+// arrivals into one of the server's windows, and earn a 429 that pauses every
+// replica. The margin absorbs that skew for about 2 % of the throughput.
+func claimMargin(window time.Duration) time.Duration {
+	return max(window/claimMarginDivisor, minClaimMargin)
 }
 
 // RateBudgetOption configures a RateBudget.
@@ -92,6 +117,7 @@ func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, w
 		window:         max(window, time.Millisecond),
 		onObserveError: func(error) {},
 	}
+	b.claimWindow = b.window + claimMargin(b.window)
 	for _, o := range opts {
 		o(b)
 	}
@@ -105,15 +131,13 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("state: wait for rate budget: %w", err)
 		}
-		member := strconv.FormatUint(rand.Uint64(), 36)
-		waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.window.Milliseconds(), member).Int64()
+		wait, err := b.claim(ctx)
 		if err != nil {
-			return fmt.Errorf("state: claim rate budget: %w", err)
+			return err
 		}
-		if waitMs <= 0 {
+		if wait <= 0 {
 			return nil
 		}
-		wait := time.Duration(waitMs) * time.Millisecond
 		// A little jitter so replicas waiting for the same slot do not all ask at once.
 		if err := sleep(ctx, wait+rand.N(wait/10+time.Millisecond)); err != nil {
 			return fmt.Errorf("state: wait for rate budget: %w", err)
@@ -121,11 +145,23 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 	}
 }
 
+// claim tries once to claim a slot. It returns 0 when the slot was claimed,
+// else how long to wait before trying again.
+func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
+	member := strconv.FormatUint(rand.Uint64(), 36)
+	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("state: claim rate budget: %w", err)
+	}
+	return time.Duration(max(waitMs, 0)) * time.Millisecond, nil
+}
+
 // Observe takes in the rate-limit headers of a response: remaining requests
 // (-1 when absent), time until the server's window resets, and whether the
 // response was a 429. Nothing remaining pauses every replica until the reset;
 // a 429 pauses them until the reset (the budget's window when unknown) plus a
-// random jitter of up to a fifth of it, at least 250 ms.
+// random jitter drawn uniformly from [0, max(reset/5, 250 ms)): the jitter's
+// range is at least 250 ms wide, but the jitter itself may be anything from 0.
 func (b *RateBudget) Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) {
 	var pause time.Duration
 	switch {

@@ -128,6 +128,8 @@ func (s *Store) PutRecordSets(ctx context.Context, l *Lease, sets map[string]map
 			args = append(args, k, v)
 		}
 	}
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	res, err := putRecordSetsScript.Run(ctx, s.rdb, keys, args...).Int64()
 	return fencedResult(res, err, fmt.Sprintf("write %d records of %s", n, strings.Join(nss, ", ")))
 }
@@ -150,6 +152,8 @@ func (s *Store) fencedHashWrite(ctx context.Context, script *redis.Script, l *Le
 	if err != nil {
 		return err
 	}
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	res, err := script.Run(ctx, s.rdb, []string{leaseKey, s.key("rec", ns)}, append([]any{token}, args...)...).Int64()
 	return fencedResult(res, err, what)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -171,6 +172,46 @@ func TestFulfillmentOrder(t *testing.T) {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !IsPermanent(err) || apiErr.Endpoint != endpointFulfillmentByID {
 		t.Fatalf("unknown id: %v, want a permanent 404 on %s", err, endpointFulfillmentByID)
+	}
+}
+
+// FulfillmentOrder asks for the order's Shipments and Cancellations (the
+// sandbox, like Quipt's lists, leaves them out unless include names them):
+// sync-tracking and sync-cancels decide on them.
+func TestFulfillmentOrderIncludesShipmentsAndCancellations(t *testing.T) {
+	srv := newSandbox(t)
+	o := seedOrder(srv, "Q-1")
+	c := newTestClient(t, srv.URL())
+	ctx := ctxWithTimeout(t)
+	if _, err := c.Ship(ctx, shipRequest(o.ID, "shipstation:1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Cancel(ctx, CancelRequest{OrderID: o.ID, Type: CancelSoft, Reason: "warehouse"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.FulfillmentOrder(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Shipments) != 1 || got.Shipments[0].ExternalShipmentID != "shipstation:1" {
+		t.Errorf("Shipments = %+v, want the one shipment", got.Shipments)
+	}
+	if len(got.Cancellations) != 1 || got.Cancellations[0].Type != CancelSoft {
+		t.Errorf("Cancellations = %+v, want the soft cancel", got.Cancellations)
+	}
+
+	// The query itself, independent of the sandbox.
+	var query string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		query = r.URL.RawQuery
+		w.Write([]byte(`{"Success":true,"Result":{"Id":"x","Status":4}}`))
+	}))
+	t.Cleanup(ts.Close)
+	if _, err := newTestClient(t, ts.URL).FulfillmentOrder(ctx, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "include=" + url.QueryEscape(IncludeShipments+","+IncludeCancellations); query != want {
+		t.Errorf("query = %q, want %q", query, want)
 	}
 }
 

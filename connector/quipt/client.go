@@ -1,7 +1,7 @@
 // Package quipt is the client of the Quipt Merchant/Retailer API v2 as fixed
 // by docs/quipt-api.md: OAuth 1.0a HMAC-SHA1 signing, the response envelope,
 // paged lists that tolerate malformed items, idempotent writes, retries and a
-// circuit breaker.
+// circuit breaker that counts HTTP requests (every attempt, retries included).
 package quipt
 
 import (
@@ -78,7 +78,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		ReadyToTrip: func(counts gobreaker.Counts) bool {
 			return counts.ConsecutiveFailures >= s.breakerThreshold
 		},
-		IsExcluded: excludedFromBreaker,
+		IsExcluded:   func(err error) bool { return breakerOutcome(err) == outcomeExcluded },
+		IsSuccessful: func(err error) bool { return breakerOutcome(err) == outcomeSuccess },
 		OnStateChange: func(_ string, from, to gobreaker.State) {
 			c.logger.Warn().Str("upstream", "quipt").Str("from", from.String()).Str("to", to.String()).Msg("circuit breaker state changed")
 			if c.observer != nil {

@@ -38,44 +38,100 @@ type request struct {
 	body     []byte // JSON; nil for GET
 }
 
-// do sends req through the circuit breaker with retries and returns the
-// successful envelope.
+// do sends req, with retries, and returns the successful envelope. Every
+// attempt passes the circuit breaker (see breakerOutcome); while it is open
+// nothing is sent and the error wraps ErrBreakerOpen.
 func (c *Client) do(ctx context.Context, req request) (*envelope, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("quipt: %s %s: %w", req.method, req.template, err)
 	}
-	env, err := c.breaker.Execute(func() (*envelope, error) { return c.withRetries(ctx, req) })
+	return c.withRetries(ctx, req)
+}
+
+// breakerOutcome classifies one attempt for the circuit breaker, which counts
+// HTTP requests, retries included (DESIGN.md §6: it opens after 10
+// consecutive failed requests):
+//
+//   - a 2xx answer is a success, even when its envelope reports a failure or
+//     cannot be decoded: Quipt is up, and the item's problem is the item's;
+//   - a 5xx or 408 answer and a transport failure (refused, dropped or timed-out
+//     connection) are failures;
+//   - a 429, a permanent 4xx, invalid input and the caller's cancellation are
+//     neither: a busy upstream, a caller's mistake and a run that ends are no
+//     outage, and they leave the count of consecutive failures as it was.
+func breakerOutcome(err error) outcome {
+	var (
+		rl        *RateLimitError
+		apiErr    *APIError
+		decodeErr *decodeError
+	)
+	switch {
+	case err == nil:
+		return outcomeSuccess
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &rl):
+		return outcomeExcluded
+	case errors.As(err, &apiErr):
+		switch {
+		case apiErr.StatusCode >= 200 && apiErr.StatusCode < 300:
+			return outcomeSuccess
+		case apiErr.StatusCode == http.StatusRequestTimeout || apiErr.StatusCode >= 500:
+			return outcomeFailure
+		default:
+			return outcomeExcluded
+		}
+	case errors.As(err, &decodeErr):
+		return outcomeSuccess
+	case IsPermanent(err):
+		return outcomeExcluded
+	default:
+		return outcomeFailure
+	}
+}
+
+// outcome is how the circuit breaker counts one attempt.
+type outcome int
+
+const (
+	outcomeSuccess outcome = iota
+	outcomeFailure
+	outcomeExcluded
+)
+
+// breakerAttempt sends one attempt of req through the circuit breaker. A
+// refusal (open, or half-open with its probe already out) wraps
+// ErrBreakerOpen; nothing was sent then.
+func (c *Client) breakerAttempt(ctx context.Context, req request) (*envelope, error) {
+	env, err := c.breaker.Execute(func() (*envelope, error) { return c.attempt(ctx, req) })
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		return nil, fmt.Errorf("%w: %s %s not sent", ErrBreakerOpen, req.method, req.template)
 	}
 	return env, err
 }
 
-// excludedFromBreaker keeps client mistakes (permanent 4xx, invalid input) and
-// the caller's cancellation from counting as upstream failures.
-func excludedFromBreaker(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsPermanent(err)
-}
-
-// withRetries runs the attempts of one request. 5xx, 408, timeouts and
-// dropped connections are retried with the policy's jittered backoff; a 429
-// waits Retry-After (plus up to Policy.Base of jitter) and uses an attempt too;
-// a Retry-After longer than maxRetryAfterWait is not waited out and the
-// *RateLimitError is returned. Nothing is sent once ctx is done.
+// withRetries runs the attempts of one request, each through the circuit
+// breaker. 5xx, 408, timeouts and dropped connections are retried with the
+// policy's jittered backoff; a 429 waits Retry-After (plus up to Policy.Base of
+// jitter) and uses an attempt too; a Retry-After longer than maxRetryAfterWait
+// is not waited out and the *RateLimitError is returned. Nothing is sent once
+// ctx is done, and nothing more once the breaker is open: a failed attempt that
+// opened it ends the call at once, without waiting to retry.
 func (c *Client) withRetries(ctx context.Context, req request) (*envelope, error) {
 	for attempt := 1; ; attempt++ {
-		env, err := c.attempt(ctx, req)
+		env, err := c.breakerAttempt(ctx, req)
 		if err == nil {
 			return env, nil
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("quipt: %s %s: %w", req.method, req.template, ctx.Err())
 		}
-		if !retryable(err) {
+		if errors.Is(err, ErrBreakerOpen) || !retryable(err) {
 			return nil, err
 		}
 		if attempt >= c.policy.Attempts {
 			return nil, fmt.Errorf("quipt: giving up after %d attempts: %w", attempt, err)
+		}
+		if c.breaker.State() == gobreaker.StateOpen {
+			return nil, fmt.Errorf("%w: %s %s not retried (last attempt: %v)", ErrBreakerOpen, req.method, req.template, err)
 		}
 		wait := c.policy.Delay(attempt)
 		var rl *RateLimitError

@@ -9,8 +9,9 @@ import (
 )
 
 // ErrBreakerOpen is returned (wrapped) while the client's circuit breaker is
-// open or half-open and already probing: no request was sent. Jobs that need
-// Quipt skip their run when they see it.
+// open or half-open and already probing: the attempt was not sent. A call whose
+// own failed attempt opened the breaker returns it too, instead of retrying.
+// Jobs that need Quipt skip their run when they see it.
 var ErrBreakerOpen = errors.New("quipt: circuit breaker open")
 
 // ErrInvalidRequest is returned (wrapped) when a call's arguments are

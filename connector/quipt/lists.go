@@ -64,7 +64,10 @@ func (c *Client) Inventory(ctx context.Context) iter.Seq2[*Page[InventoryItem], 
 }
 
 // FulfillmentOrder fetches one fulfillment order, with its shipments and
-// cancellations. An unknown id is an *APIError with StatusCode 404.
+// cancellations: it always sends include=Shipments,Cancellations, since Quipt
+// leaves those arrays out unless asked and the callers (sync-tracking,
+// sync-cancels) decide on them. An unknown id is an *APIError with
+// StatusCode 404.
 func (c *Client) FulfillmentOrder(ctx context.Context, id string) (*Order, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%w: fulfillment order id is empty", ErrInvalidRequest)
@@ -73,7 +76,7 @@ func (c *Client) FulfillmentOrder(ctx context.Context, id string) (*Order, error
 		method:   http.MethodGet,
 		template: endpointFulfillmentByID,
 		path:     "/v2/orders/fulfillment/id/" + url.PathEscape(id),
-		query:    url.Values{},
+		query:    listQuery(nil, []string{IncludeShipments, IncludeCancellations}),
 	})
 	if err != nil {
 		return nil, err

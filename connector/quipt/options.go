@@ -93,7 +93,9 @@ func WithRetryPolicy(p retry.Policy) Option {
 }
 
 // WithBreaker sets the circuit breaker: it opens after threshold consecutive
-// failed requests and half-opens after openFor (default 10 and 30 s).
+// failed HTTP requests (attempts: every retry counts; 429s, permanent 4xx and
+// cancelled attempts count neither way) and half-opens after openFor (default
+// 10 and 30 s).
 func WithBreaker(threshold uint32, openFor time.Duration) Option {
 	return func(s *settings) error {
 		if threshold < 1 || openFor <= 0 {

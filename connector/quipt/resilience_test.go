@@ -338,3 +338,95 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 		t.Errorf("breaker states %v, want %v", states, want)
 	}
 }
+
+// The breaker counts HTTP requests, not calls (DESIGN.md §6): the retries of
+// one call open it once threshold attempts in a row failed, and the call then
+// stops without sending (or sleeping) more.
+func TestBreakerCountsAttempts(t *testing.T) {
+	srv := newSandbox(t)
+	c := newTestClient(t, srv.URL(), WithBreaker(3, time.Hour),
+		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
+	ctx := ctxWithTimeout(t)
+
+	// Two failed attempts, then a success: the success resets the count.
+	srv.FailNext("/v2/orders/fulfillment/1/1", 2, http.StatusServiceUnavailable)
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("Ping after 2 failed attempts: %v", err)
+	}
+	srv.FailNext("/v2/orders/fulfillment/1/1", 2, http.StatusBadGateway)
+	if err := c.Ping(ctx); err != nil || c.BreakerState() != "closed" {
+		t.Fatalf("Ping = %v, breaker %s; want success and closed (failures were not consecutive)", err, c.BreakerState())
+	}
+
+	before := srv.Calls(endpointFulfillmentList)
+	srv.FailNext("/v2/orders/fulfillment/1/1", 10, http.StatusInternalServerError)
+	err := c.Ping(ctx)
+	if !errors.Is(err, ErrBreakerOpen) || c.BreakerState() != "open" {
+		t.Fatalf("Ping during an outage = %v, breaker %s; want ErrBreakerOpen after 3 failed attempts", err, c.BreakerState())
+	}
+	if n := srv.Calls(endpointFulfillmentList) - before; n != 3 {
+		t.Errorf("sent %d attempts, want 3: the attempt that opened the breaker is the last", n)
+	}
+	// Open: the next call fails fast without sending.
+	before = srv.Calls(endpointFulfillmentList)
+	if err := c.Ping(ctx); !errors.Is(err, ErrBreakerOpen) || srv.Calls(endpointFulfillmentList) != before {
+		t.Errorf("Ping while open = %v after %d requests; want ErrBreakerOpen and none", err, srv.Calls(endpointFulfillmentList)-before)
+	}
+}
+
+// Transport failures and 408 count as failures; timeouts are attempts too.
+func TestBreakerCountsDroppedAndTimedOutAttempts(t *testing.T) {
+	srv := newSandbox(t)
+	c := newTestClient(t, srv.URL(), WithBreaker(3, time.Hour),
+		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
+	srv.DropNext("/v2/orders/fulfillment/1/1", 2)
+	srv.FailNext("/v2/orders/fulfillment/1/1", 5, http.StatusRequestTimeout)
+	if err := c.Ping(ctxWithTimeout(t)); !errors.Is(err, ErrBreakerOpen) {
+		t.Fatalf("Ping = %v, want ErrBreakerOpen after 2 drops and a 408", err)
+	}
+	if n := srv.Calls(endpointFulfillmentList); n != 3 {
+		t.Errorf("sent %d attempts, want 3", n)
+	}
+}
+
+// A 429 storm is a busy upstream, not a broken one: rate-limited attempts
+// are neither failures nor successes.
+func TestRateLimitStormDoesNotOpenBreaker(t *testing.T) {
+	srv := newSandbox(t)
+	c := newTestClient(t, srv.URL(), WithBreaker(2, time.Hour),
+		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
+	ctx := ctxWithTimeout(t)
+	srv.RateLimitNext(18, 0)
+	for range 3 {
+		var rl *RateLimitError
+		if err := c.Ping(ctx); !errors.As(err, &rl) {
+			t.Fatalf("Ping = %v, want a RateLimitError", err)
+		}
+	}
+	if n := srv.Calls(endpointFulfillmentList); n != 18 || c.BreakerState() != "closed" {
+		t.Fatalf("%d rate-limited attempts left the breaker %s, want 18 and closed", n, c.BreakerState())
+	}
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("Ping after the storm: %v", err)
+	}
+
+	// Neither does a 429 reset the count of failures around it: 503, 429,
+	// 503 are two consecutive failures.
+	var n atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch n.Add(1) {
+		case 2:
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+		default:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		w.Write([]byte(`{"Success":false}`))
+	}))
+	t.Cleanup(ts.Close)
+	c = newTestClient(t, ts.URL, WithBreaker(2, time.Hour),
+		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
+	if err := c.Ping(ctx); !errors.Is(err, ErrBreakerOpen) || n.Load() != 3 {
+		t.Errorf("Ping = %v after %d attempts, want ErrBreakerOpen after 3 (503, 429, 503)", err, n.Load())
+	}
+}

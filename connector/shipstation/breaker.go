@@ -7,11 +7,14 @@ import (
 	"github.com/sony/gobreaker/v2"
 )
 
-// newBreaker builds the client's circuit breaker. It counts calls, each with
-// all its retries: a call that ends in a 2xx is a success, one that ends in a
-// 5xx, 408 or transport failure is a failure, and one that ends in a
-// permanent 4xx, a cancelled context or an exhausted rate limit is neither, so
-// caller mistakes and a busy key never open it.
+// newBreaker builds the client's circuit breaker. It counts HTTP requests
+// (attempts), retries included, as DESIGN.md §6 asks ("opening after 10
+// consecutive failed requests"): an attempt answered with a 2xx is a success;
+// one answered with a 5xx or 408, or lost to a transport failure (refused,
+// reset or dropped connection, timeout), is a failure; and one answered with a
+// 429, answered with a permanent 4xx, cancelled with its context or never sent
+// because the pacer failed is neither, so a busy key, caller mistakes and a
+// run that ends never open it and do not break a run of failures either.
 func (c *Client) newBreaker() *gobreaker.CircuitBreaker[[]byte] {
 	threshold := c.breakerThreshold
 	return gobreaker.NewCircuitBreaker[[]byte](gobreaker.Settings{
@@ -21,8 +24,11 @@ func (c *Client) newBreaker() *gobreaker.CircuitBreaker[[]byte] {
 			return counts.ConsecutiveFailures >= threshold
 		},
 		IsExcluded: func(err error) bool {
-			var rateErr *RateLimitError
-			return IsPermanent(err) || errors.As(err, &rateErr) ||
+			var (
+				rateErr  *RateLimitError
+				pacerErr *pacerError
+			)
+			return IsPermanent(err) || errors.As(err, &rateErr) || errors.As(err, &pacerErr) ||
 				errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 		},
 		OnStateChange: func(_ string, from, to gobreaker.State) {
@@ -32,6 +38,15 @@ func (c *Client) newBreaker() *gobreaker.CircuitBreaker[[]byte] {
 		},
 	})
 }
+
+// pacerError is an attempt that was never sent because waiting for a rate
+// slot failed (the context ended, or the shared budget's Redis failed): it
+// says nothing about ShipStation, so the breaker ignores it.
+type pacerError struct{ err error }
+
+func (e *pacerError) Error() string { return e.err.Error() }
+
+func (e *pacerError) Unwrap() error { return e.err }
 
 // breakerRefused reports whether err is the breaker declining to run an attempt.
 func breakerRefused(err error) bool {

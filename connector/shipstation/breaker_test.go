@@ -23,35 +23,103 @@ func TestBreakerOpensAndFailsFast(t *testing.T) {
 		hits.Add(1)
 		writeJSON(t, w, 500, map[string]string{"message": "down"})
 	})
-	// The breaker counts calls, each with its 3 attempts: calls 1-10 fail
-	// with a 500 after retrying, the 10th opens the breaker, and the 11th
-	// fails fast without sending.
-	for i := range 11 {
+	// The breaker counts attempts (DESIGN.md §6: 10 consecutive failed
+	// requests): calls 1-3 fail with a 500 after 3 attempts each, the first
+	// attempt of call 4 is the 10th failure and opens the breaker, and call
+	// 4 ends there with ErrBreakerOpen instead of retrying.
+	for i := range 4 {
 		_, err := c.Users.List(t.Context())
-		if i < 10 && errors.Is(err, ErrBreakerOpen) {
+		if i < 3 && errors.Is(err, ErrBreakerOpen) {
 			t.Fatalf("call %d: breaker open too early", i+1)
 		}
-		if i == 10 && !errors.Is(err, ErrBreakerOpen) {
-			t.Fatalf("call 11: err = %v, want ErrBreakerOpen", err)
+		if i == 3 && !errors.Is(err, ErrBreakerOpen) {
+			t.Fatalf("call 4: err = %v, want ErrBreakerOpen", err)
 		}
 	}
-	if hits.Load() != 30 || c.BreakerState() != "open" {
-		t.Fatalf("hits %d, state %s; want 30, open", hits.Load(), c.BreakerState())
+	if hits.Load() != 10 || pacer.waits.Load() != 10 || c.BreakerState() != "open" {
+		t.Fatalf("hits %d, pacer waits %d, state %s; want 10, 10, open", hits.Load(), pacer.waits.Load(), c.BreakerState())
 	}
 	counter := &calls.Counter{}
-	waits := pacer.waits.Load()
 	_, err := c.Users.List(calls.WithCounter(t.Context(), counter))
 	if !errors.Is(err, ErrBreakerOpen) || !errors.Is(err, gobreaker.ErrOpenState) {
 		t.Errorf("err = %v, want ErrBreakerOpen and gobreaker.ErrOpenState", err)
 	}
-	if hits.Load() != 30 || counter.ShipStation() != 0 {
+	if hits.Load() != 10 || counter.ShipStation() != 0 {
 		t.Errorf("an open breaker sent a request: hits %d, counted %d", hits.Load(), counter.ShipStation())
 	}
-	if pacer.waits.Load() != waits {
+	if pacer.waits.Load() != 10 {
 		t.Error("an open breaker still waited for (and spent) a rate slot")
 	}
 	if _, _, states := obs.snapshot(); !cmp.Equal(states, []string{"closed", "open"}) {
 		t.Errorf("breaker states reported %v", states)
+	}
+}
+
+// One call's retries count one by one: a call with more attempts than the
+// threshold opens the breaker itself and stops there, without sending,
+// sleeping or waiting for a rate slot again.
+func TestBreakerCountsAttemptsOfOneCall(t *testing.T) {
+	c, mux, pacer := setup(t, WithBreaker(3, time.Hour),
+		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
+	var hits atomic.Int32
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		writeJSON(t, w, 503, map[string]string{"message": "down"})
+	})
+	_, err := c.Users.List(t.Context())
+	if !errors.Is(err, ErrBreakerOpen) || c.BreakerState() != "open" {
+		t.Fatalf("err = %v, state %s; want ErrBreakerOpen from the call whose attempts opened it", err, c.BreakerState())
+	}
+	if hits.Load() != 3 || pacer.waits.Load() != 3 {
+		t.Errorf("hits %d, pacer waits %d; want 3 each", hits.Load(), pacer.waits.Load())
+	}
+}
+
+// Failures must be consecutive: a successful attempt, even a retry within a
+// call, resets the count. Transport failures and 408s are failures.
+func TestBreakerNeedsConsecutiveFailedAttempts(t *testing.T) {
+	c, mux, _ := setup(t, WithBreaker(3, time.Hour),
+		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
+	var hits atomic.Int32
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		switch hits.Add(1) % 3 {
+		case 1:
+			writeJSON(t, w, 502, map[string]string{"message": "bad gateway"})
+		case 2:
+			writeJSON(t, w, http.StatusRequestTimeout, map[string]string{"message": "timeout"})
+		default:
+			writeJSON(t, w, 200, []User{})
+		}
+	})
+	for range 4 {
+		if _, err := c.Users.List(t.Context()); err != nil {
+			t.Fatalf("List: %v", err)
+		}
+	}
+	if hits.Load() != 12 || c.BreakerState() != "closed" {
+		t.Fatalf("hits %d, state %s; want 12 and closed (never 3 failures in a row)", hits.Load(), c.BreakerState())
+	}
+
+	// A dropped connection is a failure: 502, 408, drop opens it.
+	var drops atomic.Int32
+	mux.HandleFunc("GET /carriers", func(w http.ResponseWriter, r *http.Request) {
+		n := drops.Add(1)
+		switch n {
+		case 1:
+			writeJSON(t, w, 502, map[string]string{"message": "bad gateway"})
+		case 2:
+			writeJSON(t, w, http.StatusRequestTimeout, map[string]string{"message": "timeout"})
+		default:
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			conn.Close()
+		}
+	})
+	if _, err := c.Carriers.List(t.Context()); !errors.Is(err, ErrBreakerOpen) || drops.Load() != 3 {
+		t.Errorf("err = %v after %d attempts; want ErrBreakerOpen after 502, 408 and a dropped connection", err, drops.Load())
 	}
 }
 
@@ -110,11 +178,14 @@ func TestClientErrorsDoNotOpenBreaker(t *testing.T) {
 	}
 }
 
-// TestRateLimitsDoNotOpenBreaker: a busy key is not an outage, so calls that
-// end in an exhausted rate limit leave the breaker closed.
+// TestRateLimitsDoNotOpenBreaker: a busy key is not an outage, so a storm of
+// 429s, each one an attempt, leaves the breaker closed; and a 429 between two
+// failures neither breaks nor extends their run.
 func TestRateLimitsDoNotOpenBreaker(t *testing.T) {
 	c, mux, _ := setup(t, WithBreaker(2, time.Hour))
+	var limited atomic.Int32
 	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		limited.Add(1)
 		w.Header().Set("X-Rate-Limit-Remaining", "0")
 		w.Header().Set("X-Rate-Limit-Reset", "0")
 		writeJSON(t, w, http.StatusTooManyRequests, map[string]string{"message": "Too Many Requests"})
@@ -125,7 +196,21 @@ func TestRateLimitsDoNotOpenBreaker(t *testing.T) {
 			t.Fatalf("err = %v, want a RateLimitError", err)
 		}
 	}
-	if c.BreakerState() != "closed" {
-		t.Errorf("breaker %s after rate-limited calls, want closed", c.BreakerState())
+	if want := int32(3 * (maxRateLimitRetries + 1)); limited.Load() != want || c.BreakerState() != "closed" {
+		t.Errorf("breaker %s after %d rate-limited attempts, want closed after %d", c.BreakerState(), limited.Load(), want)
+	}
+
+	var hits atomic.Int32
+	mux.HandleFunc("GET /carriers", func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 2 {
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", "0")
+			writeJSON(t, w, http.StatusTooManyRequests, map[string]string{"message": "Too Many Requests"})
+			return
+		}
+		writeJSON(t, w, 503, map[string]string{"message": "down"})
+	})
+	if _, err := c.Carriers.List(t.Context()); !errors.Is(err, ErrBreakerOpen) || hits.Load() != 3 {
+		t.Errorf("err = %v after %d attempts; want ErrBreakerOpen after 503, 429, 503", err, hits.Load())
 	}
 }

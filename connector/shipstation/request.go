@@ -69,8 +69,10 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 // only when the failure proves they were not sent. Nothing is repeated once
 // ctx is done.
 //
-// The breaker sees the whole call, retries included, as one request: it opens
-// after breakerThreshold calls in a row failed for good (DESIGN.md §6).
+// Every attempt passes the circuit breaker, which counts HTTP requests
+// (DESIGN.md §6: it opens after breakerThreshold consecutive failed requests,
+// retries included; see newBreaker). While it is open nothing is sent, no rate
+// slot is claimed, and the error wraps ErrBreakerOpen.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	var payload []byte
 	if r.body != nil {
@@ -80,18 +82,12 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		payload = b
 	}
-	// Fail fast rather than wait for a rate slot the breaker would refuse.
-	if c.breaker.State() == gobreaker.StateOpen {
-		return nil, r.wrap(ErrBreakerOpen)
-	}
-	body, err := c.breaker.Execute(func() ([]byte, error) { return c.retrying(ctx, r, payload) })
-	if breakerRefused(err) {
-		return nil, r.wrap(ErrBreakerOpen)
-	}
-	return body, err
+	return c.retrying(ctx, r, payload)
 }
 
-// retrying sends r until it succeeds, fails for good or runs out of attempts.
+// retrying sends r until it succeeds, fails for good, runs out of attempts or
+// finds the breaker open. An attempt whose failure opened the breaker ends
+// the call at once, without waiting to retry.
 func (c *Client) retrying(ctx context.Context, r request, payload []byte) ([]byte, error) {
 	failures, limited := 0, 0
 	for {
@@ -104,6 +100,8 @@ func (c *Client) retrying(ctx context.Context, r request, payload []byte) ([]byt
 		}
 		var rateErr *RateLimitError
 		switch {
+		case errors.Is(err, ErrBreakerOpen):
+			return nil, err
 		case errors.As(err, &rateErr):
 			limited++
 			if limited > maxRateLimitRetries {
@@ -119,6 +117,9 @@ func (c *Client) retrying(ctx context.Context, r request, payload []byte) ([]byt
 			if failures >= c.retry.Attempts {
 				return nil, err
 			}
+			if c.breaker.State() == gobreaker.StateOpen {
+				return nil, r.wrap(fmt.Errorf("%w, not retried (last attempt: %v)", ErrBreakerOpen, err))
+			}
 			delay := c.retry.Delay(failures)
 			c.log.Warn().Err(err).Str("endpoint", r.endpoint).Int("attempt", failures).
 				Int64("delay_ms", delay.Milliseconds()).Msg("shipstation request failed; retrying")
@@ -131,16 +132,25 @@ func (c *Client) retrying(ctx context.Context, r request, payload []byte) ([]byt
 	}
 }
 
-// attempt sends r once, when the pacer lets it.
+// attempt sends r once through the circuit breaker, when the pacer lets it.
+// The breaker decides first, so an open breaker (or a half-open one whose
+// probe is out) refuses the attempt before it waits for, and spends, a rate
+// slot; the refusal wraps ErrBreakerOpen.
 func (c *Client) attempt(ctx context.Context, r request, payload []byte) ([]byte, error) {
 	req, err := c.newRequest(ctx, r, payload)
 	if err != nil {
 		return nil, r.wrap(err)
 	}
-	if err := c.pacer.Wait(ctx); err != nil {
-		return nil, r.wrap(fmt.Errorf("wait for rate budget: %w", err))
+	body, err := c.breaker.Execute(func() ([]byte, error) {
+		if err := c.pacer.Wait(ctx); err != nil {
+			return nil, &pacerError{r.wrap(fmt.Errorf("wait for rate budget: %w", err))}
+		}
+		return c.send(ctx, r, req)
+	})
+	if breakerRefused(err) {
+		return nil, r.wrap(ErrBreakerOpen)
 	}
-	return c.send(ctx, r, req)
+	return body, err
 }
 
 // newRequest builds the HTTP request for one attempt of r.

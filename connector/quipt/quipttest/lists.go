@@ -46,14 +46,7 @@ func (s *Server) listOrders(b *book) func(http.ResponseWriter, *http.Request) {
 				items = append(items, e.raw)
 				continue
 			}
-			item := listedOrder{Order: cloneOrder(e.order)}
-			if withShipments {
-				item.Shipments = &item.Order.Shipments
-			}
-			if withCancellations {
-				item.Cancellations = &item.Order.Cancellations
-			}
-			items = append(items, item)
+			items = append(items, listed(e.order, withShipments, withCancellations))
 		}
 		s.respond(w, items, &paging{PageNumber: number, Total: len(matching), HasMoreRecords: to < len(matching)})
 	}
@@ -70,14 +63,33 @@ func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, items, &paging{PageNumber: number, Total: len(s.inventory), HasMoreRecords: to < len(s.inventory)})
 }
 
-// getFulfillmentOrder serves one fulfillment order with all its arrays.
+// getFulfillmentOrder serves one fulfillment order. Like the lists, it
+// includes Shipments and Cancellations only when the include parameter asks
+// for them, so a client that forgets include sees them absent.
 func (s *Server) getFulfillmentOrder(w http.ResponseWriter, r *http.Request) {
+	withShipments, withCancellations, ok := s.includes(w, r.URL.Query().Get("include"))
+	if !ok {
+		return
+	}
 	o := s.fulfillment.order(r.PathValue("id"))
 	if o == nil {
 		s.fail(w, http.StatusNotFound, "NotFound", "unknown order")
 		return
 	}
-	s.respond(w, cloneOrder(*o), nil)
+	s.respond(w, listed(*o, withShipments, withCancellations), nil)
+}
+
+// listed is o as a read answers it: a copy, with Shipments and Cancellations
+// present only when asked for.
+func listed(o Order, withShipments, withCancellations bool) listedOrder {
+	item := listedOrder{Order: cloneOrder(o)}
+	if withShipments {
+		item.Shipments = &item.Order.Shipments
+	}
+	if withCancellations {
+		item.Cancellations = &item.Order.Cancellations
+	}
+	return item
 }
 
 // pageParams reads {pageSize} and {pageNumber}, answering 400 when invalid.

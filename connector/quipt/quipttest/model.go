@@ -157,8 +157,9 @@ type paging struct {
 	HasMoreRecords bool `json:"HasMoreRecords"`
 }
 
-// listedOrder is an order in a list answer: Shipments and Cancellations are
-// present only when the include parameter asked for them.
+// listedOrder is an order in a read answer (the lists and the by-id call):
+// Shipments and Cancellations are present only when the include parameter
+// asked for them.
 type listedOrder struct {
 	Order
 	Shipments     *[]Shipment     `json:"Shipments,omitempty"`

@@ -237,3 +237,49 @@ func TestOperatorActions(t *testing.T) {
 		t.Error("FulfillmentOrder returned shared storage")
 	}
 }
+
+// The by-id read honours include exactly like the lists: without it the
+// order carries no Shipments and no Cancellations, so a client that forgets
+// to ask for them notices in tests.
+func TestGetFulfillmentOrderHonoursInclude(t *testing.T) {
+	s := New()
+	defer s.Close()
+	var n atomic.Int64
+	o := s.AddFulfillmentOrder(Order{Lines: []Line{{SKU: "A", Quantity: 2}}})
+	if a := send(t, s, "POST", "/v2/orders/fulfillment/ship", `{"OrderId":"`+o.ID+`","ExternalShipmentId":"e","Lines":[{"LineId":"l1","Quantity":1}]}`, true, &n); a.status != 200 {
+		t.Fatalf("ship: %d %+v", a.status, a.env.Messages)
+	}
+	if a := send(t, s, "POST", "/v2/orders/fulfillment/cancel", `{"OrderId":"`+o.ID+`","Type":"Soft","Reason":"r"}`, true, &n); a.status != 200 {
+		t.Fatalf("cancel: %d %+v", a.status, a.env.Messages)
+	}
+	path := "/v2/orders/fulfillment/id/" + o.ID
+	for query, want := range map[string][]string{
+		"":                                   nil,
+		"?include=Shipments":                 {"Shipments"},
+		"?include=Cancellations":             {"Cancellations"},
+		"?include=Shipments,Cancellations":   {"Shipments", "Cancellations"},
+		"?include=Cancellations%2CShipments": {"Shipments", "Cancellations"},
+	} {
+		a := send(t, s, "GET", path+query, "", true, &n)
+		if a.status != 200 || !a.env.Success {
+			t.Fatalf("GET %s: %d %+v", query, a.status, a.env.Messages)
+		}
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(a.env.Result, &item); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"Shipments", "Cancellations"} {
+			raw, present := item[field]
+			wanted := strings.Contains(strings.Join(want, ","), field)
+			switch {
+			case wanted && (!present || string(raw) == "null" || string(raw) == "[]"):
+				t.Errorf("GET %s: %s = %s, want the order's %s", query, field, raw, field)
+			case !wanted && present && string(raw) != "null":
+				t.Errorf("GET %s: %s = %s, want it absent or null without include", query, field, raw)
+			}
+		}
+	}
+	if a := send(t, s, "GET", path+"?include=Lines", "", true, &n); a.status != 400 || a.env.Success {
+		t.Errorf("include=Lines: %d, want 400 as on the lists", a.status)
+	}
+}
