@@ -1,9 +1,13 @@
 package scheduler
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 )
 
@@ -60,4 +64,27 @@ func defaultOwner() string {
 		host = "unknown-host"
 	}
 	return fmt.Sprintf("%s-%d-%06x", host, os.Getpid(), rand.Uint32()>>8)
+}
+
+// deadHere reports whether owner names a process of this host (the form of
+// defaultOwner: hostname-pid-random) that no longer exists. Any other owner,
+// including one of another host, is presumed alive.
+func deadHere(owner string) bool {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		return false
+	}
+	rest, ok := strings.CutPrefix(owner, host+"-")
+	if !ok {
+		return false
+	}
+	pidText, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return false
+	}
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }

@@ -57,7 +57,7 @@ func (s *Scheduler) execute(ctx context.Context, job Job) error {
 
 	run := &Run{Job: job.Name, ID: newRunID(), stop: s.stopping}
 	run.Log = s.log.With().Str("job", job.Name).Str("run_id", run.ID).Logger()
-	lease, err := s.store.AcquireLease(ctx, job.Name, s.owner, s.leaseTTL)
+	lease, err := s.acquire(ctx, run)
 	switch {
 	case errors.Is(err, state.ErrLeaseHeld):
 		run.Log.Debug().Msg("another replica holds the job's lease, run skipped")
@@ -72,6 +72,26 @@ func (s *Scheduler) execute(ctx context.Context, job Job) error {
 	err = s.invoke(ctx, job, run)
 	s.finish(run, started, time.Since(started), err)
 	return err
+}
+
+// acquire takes the run's lease. A lease held by a process of this host that
+// no longer exists (a run killed without a chance to release it) is broken
+// rather than waited out: the next replica or `shipsync once` takes over at
+// once instead of after the lease's TTL.
+func (s *Scheduler) acquire(ctx context.Context, run *Run) (*state.Lease, error) {
+	lease, err := s.store.AcquireLease(ctx, run.Job, s.owner, s.leaseTTL)
+	if !errors.Is(err, state.ErrLeaseHeld) {
+		return lease, err
+	}
+	holder, held, oerr := s.store.LeaseOwner(ctx, run.Job)
+	if oerr != nil || !held || !deadHere(holder) {
+		return nil, err
+	}
+	if broken, berr := s.store.BreakLease(ctx, run.Job, holder); berr != nil || !broken {
+		return nil, err
+	}
+	run.Log.Warn().Str("dead_owner", holder).Msg("took over the lease of a run whose process is gone")
+	return s.store.AcquireLease(ctx, run.Job, s.owner, s.leaseTTL)
 }
 
 // invoke calls job.Run with the run's context, keeping the lease alive

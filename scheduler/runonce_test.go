@@ -3,7 +3,10 @@ package scheduler_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -224,5 +227,53 @@ func TestStolenLeaseCancelsRun(t *testing.T) {
 	// The old run's clean-up did not release the thief's lease.
 	if err := store.RenewLease(ctx, thief, time.Minute); err != nil {
 		t.Fatalf("thief's lease after the old run ended: %v", err)
+	}
+}
+
+// TestRunOnceTakesOverTheLeaseOfADeadLocalProcess: a run killed without
+// releasing its lease leaves it behind; a process of the same host that is
+// gone is recognised, and its lease broken instead of waited out. A holder
+// that is alive, or of another host, is respected.
+func TestRunOnceTakesOverTheLeaseOfADeadLocalProcess(t *testing.T) {
+	store := newStore(t)
+	ctx := testCtx(t)
+	host, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	deadOwner := fmt.Sprintf("%s-%d-abcdef", host, gone.Process.Pid)
+	if _, err := store.AcquireLease(ctx, "job", deadOwner, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ran := false
+	s := newScheduler(t, store, zerolog.Nop())
+	if err := s.Add(scheduler.Job{Name: "job", Schedule: "off", Run: func(context.Context, *scheduler.Run) error {
+		ran = true
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RunOnce(ctx, "job"); err != nil || !ran {
+		t.Fatalf("RunOnce with a dead process's lease = %v (ran %v), want the run", err, ran)
+	}
+
+	for _, alive := range []string{
+		fmt.Sprintf("%s-%d-abcdef", host, os.Getppid()), // a live process of this host
+		fmt.Sprintf("other-host-%d-abcdef", gone.Process.Pid),
+	} {
+		if _, err := store.AcquireLease(ctx, "job2-"+alive, alive, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		job := "job2-" + alive
+		if err := s.Add(scheduler.Job{Name: job, Schedule: "off", Run: func(context.Context, *scheduler.Run) error { return nil }}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RunOnce(ctx, job); !errors.Is(err, state.ErrLeaseHeld) {
+			t.Errorf("RunOnce against the lease of %s = %v, want ErrLeaseHeld", alive, err)
+		}
 	}
 }

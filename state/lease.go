@@ -2,7 +2,9 @@ package state
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -48,6 +50,49 @@ end
 redis.call('DEL', KEYS[1])
 return 1
 `)
+
+// breakScript deletes the lease only if owner still holds it: KEYS[1] lease
+// key; ARGV[1] owner. It returns 1 when it deleted the lease.
+var breakScript = redis.NewScript(`
+local lease = redis.call('GET', KEYS[1])
+if not lease then
+  return 0
+end
+local sep = string.find(lease, ':', 1, true)
+if sep and string.sub(lease, sep + 1) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`)
+
+// LeaseOwner returns who holds job's lease, if anyone.
+func (s *Store) LeaseOwner(ctx context.Context, job string) (string, bool, error) {
+	v, err := s.rdb.Get(ctx, s.key("lease", job)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("state: read lease %s: %w", job, err)
+	}
+	_, owner, ok := strings.Cut(v, ":")
+	if !ok {
+		return "", false, fmt.Errorf("state: lease %s holds %q, not token:owner", job, v)
+	}
+	return owner, true, nil
+}
+
+// BreakLease deletes job's lease if owner still holds it, so the job can be
+// taken over before the lease expires: only for an owner known to be dead.
+// The next lease granted has a higher fencing token, so should the owner be
+// alive after all, every state write it attempts is refused.
+func (s *Store) BreakLease(ctx context.Context, job, owner string) (bool, error) {
+	n, err := breakScript.Run(ctx, s.rdb, []string{s.key("lease", job)}, owner).Int64()
+	if err != nil {
+		return false, fmt.Errorf("state: break lease %s: %w", job, err)
+	}
+	return n == 1, nil
+}
 
 // AcquireLease grants owner the lease on job for ttl, with a fencing token
 // higher than any granted before for the job. It returns ErrLeaseHeld when

@@ -147,3 +147,28 @@ func TestNilLeaseIsFenced(t *testing.T) {
 		t.Fatalf("PutRecords(nil lease): err = %v, want ErrFenced", err)
 	}
 }
+
+func TestBreakLeaseOnlyBreaksTheNamedOwner(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := testCtx(t)
+	old := mustLease(t, s, "job", "host-1-aaa")
+	if owner, held, err := s.LeaseOwner(ctx, "job"); err != nil || !held || owner != "host-1-aaa" {
+		t.Fatalf("LeaseOwner = %q %v %v", owner, held, err)
+	}
+	if broken, err := s.BreakLease(ctx, "job", "someone-else"); err != nil || broken {
+		t.Fatalf("BreakLease by the wrong owner = %v %v, want false", broken, err)
+	}
+	if broken, err := s.BreakLease(ctx, "job", "host-1-aaa"); err != nil || !broken {
+		t.Fatalf("BreakLease = %v %v, want true", broken, err)
+	}
+	if _, held, _ := s.LeaseOwner(ctx, "job"); held {
+		t.Fatal("the lease is still held after BreakLease")
+	}
+	next := mustLease(t, s, "job", "host-2-bbb")
+	if next.Token <= old.Token {
+		t.Errorf("token after a broken lease = %d, want more than %d", next.Token, old.Token)
+	}
+	if err := s.PutRecords(ctx, old, "ns", map[string]string{"a": "b"}); !errors.Is(err, state.ErrFenced) {
+		t.Errorf("the broken lease's owner could still write: %v", err)
+	}
+}
