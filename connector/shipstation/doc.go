@@ -3,11 +3,14 @@
 // built from options, one service per resource (c.Orders, c.Shipments, ...),
 // ctx first on every call, typed errors.
 //
-// Every request goes through the same path: the Pacer grants a slot (so the
-// shared 40 requests/minute budget of the key pair is respected), the circuit
-// breaker admits the attempt, the response's X-Rate-Limit-* headers are fed
-// back to the Pacer, 429s wait for the window reset and are retried, and 5xx,
-// 408, timeouts and dropped connections are retried with the retry.Policy.
+// Every request goes through the same path: the circuit breaker admits the
+// attempt (an open breaker fails fast, spending no rate slot), the Pacer
+// grants a slot (so the shared 40 requests/minute budget of the key pair is
+// respected), the response's X-Rate-Limit-* headers are fed back to the
+// Pacer, 429s wait for the window reset and are retried, and 5xx, 408,
+// timeouts and dropped connections are retried with the retry.Policy. The
+// writes without an idempotency key (assignuser, markasshipped) are never
+// repeated once an attempt may have reached ShipStation: see ErrUncertain.
 //
 // Timestamps are Pacific local time without an offset; see Time and Date.
 // Nullable JSON fields decode into plain Go types where null and the zero

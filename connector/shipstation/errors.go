@@ -16,7 +16,8 @@ import (
 const maxErrorText = 512
 
 // ErrBreakerOpen is returned (wrapped) when the circuit breaker refuses a
-// request without sending it. It also satisfies errors.Is(err, gobreaker.ErrOpenState).
+// request without sending it, or when a call's own failed attempt opened it.
+// It also satisfies errors.Is(err, gobreaker.ErrOpenState).
 var ErrBreakerOpen = fmt.Errorf("shipstation: %w", gobreaker.ErrOpenState)
 
 // ErrNotApplied is returned (wrapped) when ShipStation answered 2xx but said
