@@ -117,6 +117,8 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("quipt client: %w", err)
 	}
+	// The Quipt client reports breaker changes only; start its gauge off.
+	m.Upstream("quipt").ObserveBreakerState(q.BreakerState())
 
 	store := state.New(rdb, cfg.StatePrefix)
 	schedOpts := []scheduler.Option{scheduler.WithHooks(scheduler.Hooks{OnRunDone: func(job string, _ time.Time, d time.Duration, err error) {
