@@ -7,7 +7,9 @@ package preflight
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +28,10 @@ const (
 	Invalid = "invalid"
 	// Listed marks something the account has that the configuration does not name.
 	Listed = "listed"
+	// Unchecked means a list could not be read (not a credentials problem), so
+	// the values that depend on it could not be verified; no job is disabled
+	// for it, and the report stays OK.
+	Unchecked = "unchecked"
 )
 
 // Item is one line of the report.
@@ -62,10 +68,25 @@ func (r *Report) add(section, name, status, reason string) {
 	r.Items = append(r.Items, Item{Section: section, Name: name, Status: status, Reason: reason})
 }
 
-// connectionFailed records a failed first call to an upstream: a permanent
-// error (credentials rejected) disables every job, a transient one only says so.
-func (r *Report) connectionFailed(upstream string, err error, permanent bool) {
-	if permanent {
+// rejected reports whether err is an upstream refusing the credentials (401
+// or 403), as opposed to an upstream that could not answer or lacks a call.
+func rejected(err error) bool {
+	var ssErr *shipstation.APIError
+	var qErr *quipt.APIError
+	switch {
+	case errors.As(err, &ssErr):
+		return ssErr.StatusCode == http.StatusUnauthorized || ssErr.StatusCode == http.StatusForbidden
+	case errors.As(err, &qErr):
+		return qErr.StatusCode == http.StatusUnauthorized || qErr.StatusCode == http.StatusForbidden
+	}
+	return false
+}
+
+// connectionFailed records a failed first call to an upstream: rejected
+// credentials disable every job; any other failure only says so, since
+// nothing is known about the configuration then.
+func (r *Report) connectionFailed(upstream string, err error, rejected bool) {
+	if rejected {
 		r.Rejected = true
 		r.add("connection", upstream, Invalid, err.Error())
 		r.disable(upstream+" connection invalid", allJobs...)
@@ -107,14 +128,14 @@ func (c *Checker) Run(ctx context.Context) *Report {
 	r := &Report{Disabled: map[string]string{}}
 
 	if err := c.Quipt.Ping(ctx); err != nil {
-		r.connectionFailed("quipt", err, quipt.IsPermanent(err))
+		r.connectionFailed("quipt", err, rejected(err))
 	} else {
 		r.add("connection", "quipt", Enabled, "")
 	}
 
 	carriers, err := c.ShipStation.Carriers.List(ctx)
 	if err != nil {
-		r.connectionFailed("shipstation", err, shipstation.IsPermanent(err))
+		r.connectionFailed("shipstation", err, rejected(err))
 		return r
 	}
 	r.add("connection", "shipstation", Enabled, "")
@@ -202,13 +223,12 @@ func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []ships
 func (c *Checker) checkStores(ctx context.Context, r *Report) {
 	stores, err := c.ShipStation.Stores.List(ctx)
 	if err != nil {
-		r.add("store", "list", Invalid, err.Error())
-		r.disable("stores could not be listed", jobPushOrders)
+		r.add("store", "list", Unchecked, "could not be listed: "+err.Error())
 		return
 	}
 	active := map[int64]bool{}
 	for _, s := range stores {
-		if !s.Active {
+		if !s.IsActive() {
 			continue
 		}
 		active[s.StoreID] = true
@@ -233,12 +253,7 @@ func (c *Checker) checkWarehouses(ctx context.Context, r *Report) {
 	warehouses, err := c.ShipStation.Warehouses.List(ctx)
 	if err != nil {
 		// Only a configuration that names warehouses depends on this list.
-		if len(c.Config.Warehouses) > 0 {
-			r.add("warehouse", "list", Invalid, err.Error())
-			r.disable("warehouses could not be listed to resolve WAREHOUSES", jobPushOrders)
-		} else {
-			r.add("warehouse", "list", Listed, "could not be listed (not needed): "+err.Error())
-		}
+		r.add("warehouse", "list", Unchecked, "could not be listed: "+err.Error())
 		return
 	}
 	known := map[int64]bool{}
@@ -255,13 +270,7 @@ func (c *Checker) checkWarehouses(ctx context.Context, r *Report) {
 func (c *Checker) checkUsers(ctx context.Context, r *Report) {
 	users, err := c.ShipStation.Users.List(ctx)
 	if err != nil {
-		// Only a configuration that names a user depends on this list.
-		if c.Config.AssignUserID != "" {
-			r.add("user", "list", Invalid, err.Error())
-			r.disable("users could not be listed to resolve ASSIGN_USER_ID", jobGetOrders)
-		} else {
-			r.add("user", "list", Listed, "could not be listed (not needed): "+err.Error())
-		}
+		r.add("user", "list", Unchecked, "could not be listed: "+err.Error())
 		return
 	}
 	found := false
@@ -277,13 +286,7 @@ func (c *Checker) checkUsers(ctx context.Context, r *Report) {
 func (c *Checker) checkTags(ctx context.Context, r *Report) {
 	tags, err := c.ShipStation.Tags.List(ctx)
 	if err != nil {
-		// Only a configuration that names a tag depends on this list.
-		if c.Config.GetOrdersTagID != 0 {
-			r.add("tag", "list", Invalid, err.Error())
-			r.disable("tags could not be listed to resolve GET_ORDERS_TAG_ID", jobGetOrders)
-		} else {
-			r.add("tag", "list", Listed, "could not be listed (not needed): "+err.Error())
-		}
+		r.add("tag", "list", Unchecked, "could not be listed: "+err.Error())
 		return
 	}
 	found := false

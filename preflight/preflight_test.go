@@ -117,8 +117,10 @@ func TestUnresolvedSettingsDisableOnlyTheJobsThatUseThem(t *testing.T) {
 		{name: "unknown warehouse", env: []string{"WAREHOUSES", "AUS1=7"}, wantDisabled: []string{"push-orders"}, wantInvalid: "no such warehouse"},
 		{name: "unknown user", env: []string{"ASSIGN_USER_ID", "00000000-0000-0000-0000-000000000001"}, wantDisabled: []string{"get-orders"}, wantInvalid: "no such active user"},
 		{name: "unknown tag", env: []string{"GET_ORDERS_TAG_ID", "5"}, wantDisabled: []string{"get-orders"}, wantInvalid: "no such tag"},
-		{name: "users unlistable but unused", prepare: func(s *sst.Server) { s.FailNext("/users", 1, 400) }},
-		{name: "tags unlistable but unused", prepare: func(s *sst.Server) { s.FailNext("/accounts/listtags", 1, 403) }},
+		{name: "users unlistable", env: []string{"ASSIGN_USER_ID", sst.DefaultUserID}, prepare: func(s *sst.Server) { s.FailNext("/users", 1, 404) }},
+		{name: "tags unlistable", env: []string{"GET_ORDERS_TAG_ID", "41822"}, prepare: func(s *sst.Server) { s.FailNext("/accounts/listtags", 1, 404) }},
+		{name: "stores unlistable", prepare: func(s *sst.Server) { s.FailNext("/stores", 1, 404) }},
+		{name: "warehouses unlistable", prepare: func(s *sst.Server) { s.FailNext("/warehouses", 1, 404) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,5 +178,11 @@ func TestConnections(t *testing.T) {
 	r = check(t, w, baseEnv(w))
 	if r.Rejected || !r.Unreachable || len(r.Disabled) != 0 {
 		t.Errorf("ShipStation down: rejected=%v unreachable=%v disabled=%v", r.Rejected, r.Unreachable, r.Disabled)
+	}
+	// A call the upstream lacks is not a credentials problem.
+	w.SS.FailNext("/carriers", 1, 404)
+	r = check(t, w, baseEnv(w))
+	if r.Rejected || len(r.Disabled) != 0 {
+		t.Errorf("/carriers 404: rejected=%v disabled=%v", r.Rejected, r.Disabled)
 	}
 }

@@ -106,6 +106,10 @@ func decodePage[T any](env *envelope, pageNumber int, validate func(*T) error) (
 		if env.Paging.PageNumber > 0 {
 			page.PageNumber = env.Paging.PageNumber
 		}
+	} else {
+		// Without a Paging block, a full page may have more behind it; an
+		// empty next page ends the walk.
+		page.HasMore = len(raws) >= MaxPageSize
 	}
 	for i, raw := range raws {
 		item, err := decodeItem(raw, validate)

@@ -19,6 +19,11 @@ var ErrBreakerOpen = errors.New("quipt: circuit breaker open")
 // PartnerReference or a shipment without lines.
 var ErrInvalidRequest = errors.New("quipt: invalid request")
 
+// ErrMalformed is returned (wrapped) when Quipt answered with a record that
+// cannot be read (a wrong type, a missing Id). Asking again returns the same
+// record, so it is permanent: the item it concerns is dead-lettered.
+var ErrMalformed = errors.New("quipt: malformed record")
+
 // maxErrorBody caps the raw response body kept in an APIError.
 const maxErrorBody = 1024
 
@@ -81,7 +86,7 @@ func (e *RateLimitError) Error() string {
 // request cannot fix, so the item should be dead-lettered: invalid arguments,
 // a 4xx answer other than 408 and 429, or a 2xx envelope reporting failure.
 func IsPermanent(err error) bool {
-	if errors.Is(err, ErrInvalidRequest) {
+	if errors.Is(err, ErrInvalidRequest) || errors.Is(err, ErrMalformed) {
 		return true
 	}
 	var apiErr *APIError

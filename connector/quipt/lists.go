@@ -83,7 +83,7 @@ func (c *Client) FulfillmentOrder(ctx context.Context, id string) (*Order, error
 	}
 	order, err := decodeItem(env.Result, validateOrder)
 	if err != nil {
-		return nil, fmt.Errorf("quipt: fulfillment order %s: %w", id, err)
+		return nil, fmt.Errorf("quipt: fulfillment order %s: %w: %w", id, ErrMalformed, err)
 	}
 	return &order, nil
 }

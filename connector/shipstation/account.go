@@ -18,8 +18,13 @@ type Store struct {
 	StoreName       string `json:"storeName"`
 	MarketplaceID   int64  `json:"marketplaceId"`
 	MarketplaceName string `json:"marketplaceName"`
-	Active          bool   `json:"active"`
+	// Active is nil when the answer leaves it out; see IsActive.
+	Active *bool `json:"active"`
 }
+
+// IsActive reports whether the store is active; a store whose answer does not
+// say is taken as active.
+func (s Store) IsActive() bool { return s.Active == nil || *s.Active }
 
 // Warehouse is a ship-from location; as with Store, only the fields shipsync
 // uses are decoded.
@@ -46,7 +51,7 @@ type Tag struct {
 // StoresService handles /stores.
 type StoresService service
 
-// List returns all stores, inactive ones included (see Store.Active).
+// List returns all stores, inactive ones included (see Store.IsActive).
 func (s *StoresService) List(ctx context.Context) ([]Store, error) {
 	return list[Store](ctx, s.client, "/stores", url.Values{"showInactive": {"true"}})
 }

@@ -173,7 +173,7 @@ func TestListEndpoints(t *testing.T) {
 		t.Error("empty carrier code: want an error")
 	}
 	stores, err := c.Stores.List(t.Context())
-	if err != nil || len(stores) != 2 || !stores[0].Active || stores[1].Active || stores[0].StoreName == "" {
+	if err != nil || len(stores) != 2 || !stores[0].IsActive() || stores[1].IsActive() || stores[0].StoreName == "" {
 		t.Errorf("stores = %+v, %v", stores, err)
 	}
 	warehouses, err := c.Warehouses.List(t.Context())
@@ -199,6 +199,19 @@ func TestListDecodeErrorIsReported(t *testing.T) {
 	})
 	if _, err := c.Tags.List(t.Context()); err == nil {
 		t.Error("tags: want a decode error for an object")
+	}
+}
+
+// TestStoreWithoutActiveIsActive: a store answer that leaves "active" out is
+// not taken for an inactive store.
+func TestStoreWithoutActiveIsActive(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("GET /stores", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`[{"storeId":1,"storeName":"Web"},{"storeId":2,"storeName":"Old","active":false}]`))
+	})
+	stores, err := c.Stores.List(t.Context())
+	if err != nil || len(stores) != 2 || !stores[0].IsActive() || stores[1].IsActive() {
+		t.Errorf("stores = %+v, %v", stores, err)
 	}
 }
 

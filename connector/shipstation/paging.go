@@ -54,6 +54,7 @@ func pages[T any](ctx context.Context, c *Client, spec listSpec) iter.Seq2[*Page
 		size = MaxPageSize
 	}
 	return func(yield func(*Page[T], error) bool) {
+		seen := 0
 		for n := 1; ; n++ {
 			q := url.Values{}
 			for k, v := range spec.query {
@@ -72,14 +73,29 @@ func pages[T any](ctx context.Context, c *Client, spec listSpec) iter.Seq2[*Page
 				yield(nil, r.wrap(fmt.Errorf("page %d: %w", n, err)))
 				return
 			}
-			if len(page.Items)+len(page.Invalid) == 0 || !yield(page, nil) {
+			got := len(page.Items) + len(page.Invalid)
+			if got == 0 || !yield(page, nil) {
 				return
 			}
-			if n >= page.Pages && n*size >= page.Total {
+			seen += got
+			if lastPage(n, page.Pages, seen, page.Total, got == size) {
 				return
 			}
 		}
 	}
+}
+
+// lastPage decides whether page n ends the list. "pages" is trusted only
+// together with "total", since old ShipStation examples show pages: 0 on full
+// pages and a server may serve fewer items per page than asked: the walk goes
+// on while fewer items than total have been read, and, when the envelope
+// gives neither pages nor total, while pages come back full (an empty page
+// ends it).
+func lastPage(n, pages, seen, total int, full bool) bool {
+	if pages == 0 && total == 0 {
+		return !full
+	}
+	return n >= pages && seen >= total
 }
 
 // decodePage decodes a list envelope, each item on its own so that one bad

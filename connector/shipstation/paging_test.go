@@ -93,6 +93,38 @@ func TestPagesStopRules(t *testing.T) {
 			},
 			wantIDs: []int64{1, 2, 3}, wantPages: 2, wantHits: 2,
 		},
+		{
+			name:     "server serves fewer items per page than asked: total decides",
+			pageSize: 500,
+			serve: func(t *testing.T, w http.ResponseWriter, page int) {
+				switch page {
+				case 1:
+					orderPage(t, w, []int64{1, 2}, 5, 1, 0)
+				case 2:
+					orderPage(t, w, []int64{3, 4}, 5, 2, 0)
+				case 3:
+					orderPage(t, w, []int64{5}, 5, 3, 0)
+				default:
+					t.Errorf("page %d requested", page)
+				}
+			},
+			wantIDs: []int64{1, 2, 3, 4, 5}, wantPages: 3, wantHits: 3,
+		},
+		{
+			name:     "no pages and no total: read on while pages are full",
+			pageSize: 2,
+			serve: func(t *testing.T, w http.ResponseWriter, page int) {
+				switch page {
+				case 1:
+					_, _ = w.Write([]byte(`{"orders":[{"orderId":1},{"orderId":2}]}`))
+				case 2:
+					_, _ = w.Write([]byte(`{"orders":[{"orderId":3}]}`))
+				default:
+					t.Errorf("page %d requested", page)
+				}
+			},
+			wantIDs: []int64{1, 2, 3}, wantPages: 2, wantHits: 2,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

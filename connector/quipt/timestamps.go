@@ -1,0 +1,78 @@
+package quipt
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// lenientTime reads a Quipt timestamp: RFC 3339 (UTC per the docs), the same
+// without a zone (read as UTC), a date alone, or null or "" (zero). A record
+// whose only flaw is an empty or zone-less time is still worked with.
+type lenientTime struct{ time.Time }
+
+func (t *lenientTime) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		t.Time = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("timestamp %s: %w", b, err)
+	}
+	if s == "" {
+		t.Time = time.Time{}
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05", "2006-01-02"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("timestamp %q is not RFC 3339", s)
+}
+
+// UnmarshalJSON decodes an order, reading its times leniently.
+func (o *Order) UnmarshalJSON(b []byte) error {
+	type plain Order
+	aux := struct {
+		*plain
+		CreatedAt lenientTime `json:"CreatedAt"`
+		UpdatedAt lenientTime `json:"UpdatedAt"`
+	}{plain: (*plain)(o)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	o.CreatedAt, o.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
+	return nil
+}
+
+// UnmarshalJSON decodes a cancellation, reading its time leniently.
+func (c *Cancellation) UnmarshalJSON(b []byte) error {
+	type plain Cancellation
+	aux := struct {
+		*plain
+		CreatedAt lenientTime `json:"CreatedAt"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	c.CreatedAt = aux.CreatedAt.Time
+	return nil
+}
+
+// UnmarshalJSON decodes an inventory record, reading its time leniently.
+func (i *InventoryItem) UnmarshalJSON(b []byte) error {
+	type plain InventoryItem
+	aux := struct {
+		*plain
+		UpdatedAt lenientTime `json:"UpdatedAt"`
+	}{plain: (*plain)(i)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	i.UpdatedAt = aux.UpdatedAt.Time
+	return nil
+}
