@@ -18,6 +18,7 @@
 //	P:dropped:<job>                 hash  <id> -> JSON of the dead letter when an operator dropped it
 //	P:dl-jobs                       set   of jobs that ever had a dead letter
 //	P:run:<job>                     hash  last_at, last_ok, last_success (unix nanoseconds)
+//	P:account                       hash  <fact> -> value the preflight learned (e.g. usps-code)
 //	P:ratebudget:<key id>:log       sorted set of claims, scored by server time in µs
 //	P:ratebudget:<key id>:pause     string: server time in µs before which nobody may send
 //

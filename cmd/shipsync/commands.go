@@ -121,7 +121,7 @@ func serve(ctx context.Context, app *daemon.App, log zerolog.Logger, addr string
 func runPreflight(ctx context.Context, app *daemon.App, log zerolog.Logger) *preflight.Report {
 	checker := &preflight.Checker{Config: app.Config, ShipStation: app.ShipStation, Quipt: app.Quipt}
 	report := checker.Run(ctx)
-	app.SetUSPSCode(report.USPSCode)
+	app.SetUSPSCode(rememberUSPSCode(ctx, app, log, report.USPSCode))
 	for _, it := range report.Items {
 		ev := log.Info()
 		if it.Status == preflight.Invalid {
@@ -137,6 +137,25 @@ func runPreflight(ctx context.Context, app *daemon.App, log zerolog.Logger) *pre
 		log.Error().Str("event", "check").Str("section", "job").Str("name", job).Str("status", preflight.Invalid).Str("reason", reason).Msg("preflight")
 	}
 	return report
+}
+
+// rememberUSPSCode returns the account's USPS carrier code: the one the
+// preflight just found, recorded in Redis for the next start, or, when the
+// preflight could not tell (ShipStation unreachable), the one recorded last, so
+// that pushed orders keep their carrier code and content.
+func rememberUSPSCode(ctx context.Context, app *daemon.App, log zerolog.Logger, found string) string {
+	if found != "" {
+		if err := app.Store.PutAccountFact(ctx, state.FactUSPSCode, found); err != nil {
+			log.Warn().Err(err).Msg("cannot record the account's USPS carrier code")
+		}
+		return found
+	}
+	code, ok, err := app.Store.AccountFact(ctx, state.FactUSPSCode)
+	if err != nil || !ok {
+		return ""
+	}
+	log.Info().Str("usps_code", code).Msg("preflight could not list carriers: using the USPS carrier code recorded earlier")
+	return code
 }
 
 // cmdCheck is `shipsync check`: the preflight alone; non-zero when anything is invalid.

@@ -396,3 +396,26 @@ func TestOnceWaitsForALeaseLeftByAKilledRun(t *testing.T) {
 		t.Errorf("the run after the wait imported %d orders, want 1", len(w.Q.PurchaseOrders()))
 	}
 }
+
+// TestUSPSCodeSurvivesAnUnreachablePreflight: the USPS carrier code found by
+// one preflight is used when a later one cannot list the carriers, so pushed
+// orders do not change carrier code (and content) with ShipStation's moods.
+func TestUSPSCodeSurvivesAnUnreachablePreflight(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	var stdout, stderr jobstest.LogBuffer
+	app, log, ok := setup(&stdout, &stderr, testEnv(w), daemon.Options{})
+	if !ok {
+		t.Fatal(stderr.String())
+	}
+	defer app.Close()
+	ctx := context.Background()
+	if got := rememberUSPSCode(ctx, app, log, ""); got != "" {
+		t.Fatalf("code before any preflight = %q, want none", got)
+	}
+	if got := rememberUSPSCode(ctx, app, log, "usps"); got != "usps" {
+		t.Fatalf("code = %q, want usps", got)
+	}
+	if got := rememberUSPSCode(ctx, app, log, ""); got != "usps" {
+		t.Errorf("code after an unreachable preflight = %q, want the recorded usps", got)
+	}
+}
