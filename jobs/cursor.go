@@ -58,21 +58,27 @@ func (w *Window) See(t time.Time) {
 // AdvanceCursor is called once the whole window was processed. It moves the
 // cursor to the newest timestamp seen in the window, or to the window's end
 // minus CursorOverlap when that is later, so that a quiet source does not
-// make every later window longer nor its lag grow. The next window then
-// starts at least CursorOverlap before anything not yet seen could be
-// stamped: everything stamped before the new cursor was listed in this
-// window, and the listing repeats the last CursorOverlap of it. The cursor
-// never moves back, and a dry run never moves it. When Metrics is set, the
-// cursor's lag (now − cursor) is reported, also in a dry run.
+// make every later window longer nor its lag grow; but never past the
+// window's end: min(max(End − CursorOverlap, newest), End). An item stamped
+// after the end (an upstream clock ahead of ours, or a time zone misread)
+// would otherwise put the cursor in the future, and the next windows, which
+// start CursorOverlap before it, would skip what is stamped in between. The
+// next window then starts at least CursorOverlap before anything not yet
+// seen could be stamped: everything stamped before the new cursor was listed
+// in this window, and the listing repeats the last CursorOverlap of it. The
+// cursor never moves back, and a dry run never moves it. When Metrics is
+// set, the cursor's lag (now − cursor) is reported, also in a dry run.
 func (e *Env) AdvanceCursor(ctx context.Context, run *scheduler.Run, w *Window) error {
+	if w.newest.After(w.End) {
+		run.Log.Warn().Str("event", "cursor_capped").Str("cursor", w.Name).
+			Time("newest_seen", w.newest).Time("window_end", w.End).
+			Msg("an item is stamped after the window's end (upstream clock ahead, or a time zone misread): the cursor stops at the window's end")
+	}
 	if e.DryRun {
 		e.ReportCursorLag(run, w)
 		return nil
 	}
-	to := w.End.Add(-CursorOverlap)
-	if w.newest.After(to) {
-		to = w.newest
-	}
+	to := cursorTarget(w)
 	if !w.hasCursor || to.After(w.cursor) {
 		if err := e.Store.AdvanceCursor(ctx, run.Lease, w.Name, to); err != nil {
 			return fmt.Errorf("advance cursor %s: %w", w.Name, err)
@@ -81,6 +87,19 @@ func (e *Env) AdvanceCursor(ctx context.Context, run *scheduler.Run, w *Window) 
 	}
 	e.ReportCursorLag(run, w)
 	return nil
+}
+
+// cursorTarget is where a complete window moves the cursor:
+// min(max(End − CursorOverlap, newest), End).
+func cursorTarget(w *Window) time.Time {
+	to := w.End.Add(-CursorOverlap)
+	if w.newest.After(to) {
+		to = w.newest
+	}
+	if to.After(w.End) {
+		to = w.End
+	}
+	return to
 }
 
 // ReportCursorLag sets the lag metric of the window's cursor as it stands,

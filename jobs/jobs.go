@@ -100,6 +100,29 @@ type Summary struct {
 	DeadLettered int
 	// Extra holds job-specific counters (assigned, voided, linked, ...).
 	Extra map[string]int
+	// Lists holds job-specific lists of names (the unlinked SKUs, ...) for
+	// the summary line only; they feed no metric.
+	Lists map[string]List
+}
+
+// List is a list of names on the summary line: the first names, and how
+// many more were left off.
+type List struct {
+	Names []string
+	More  int
+}
+
+// List sets the list called name to the first limit of names (all of them
+// when limit ≤ 0). Execute logs it as a JSON array under name and, when names
+// were left off, their number under name + "_more".
+func (s *Summary) List(name string, names []string, limit int) {
+	if s.Lists == nil {
+		s.Lists = map[string]List{}
+	}
+	if limit <= 0 || limit > len(names) {
+		limit = len(names)
+	}
+	s.Lists[name] = List{Names: append([]string{}, names[:limit]...), More: len(names) - limit}
 }
 
 // Add increments a job-specific counter.
@@ -143,6 +166,12 @@ func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx con
 		Int64("duration_ms", time.Since(start).Milliseconds())
 	for k, v := range sum.Extra {
 		ev = ev.Int(k, v)
+	}
+	for k, l := range sum.Lists {
+		ev = ev.Strs(k, l.Names)
+		if l.More > 0 {
+			ev = ev.Int(k+"_more", l.More)
+		}
 	}
 	ev.Msg("run finished")
 

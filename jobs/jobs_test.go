@@ -321,6 +321,103 @@ shipsync_cursor_lag_seconds{cursor="test-cursor",job="sync-cancels"} ` + strconv
 	lag((3*time.Hour + 5*time.Minute).Seconds())
 }
 
+// TestAdvanceCursorStopsAtTheWindowEnd: an item stamped after the window's
+// end (an upstream clock ahead of ours, or naive UTC read as Pacific) moves
+// the cursor to the window's end, not into the future, so that the next
+// window still reads what is stamped between now and that item.
+func TestAdvanceCursorStopsAtTheWindowEnd(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{Start: now})
+	at := now
+	w.Env.Now = func() time.Time { return at }
+	const job, name = jobs.NameSyncCancels, "skewed-cursor"
+	pass := func(seen ...time.Time) *jobs.Window {
+		t.Helper()
+		var win *jobs.Window
+		if err := execute(w, job, func(ctx context.Context, run *scheduler.Run, _ *jobs.Summary) error {
+			var err error
+			if win, err = w.Env.OpenWindow(ctx, run, name, 24*time.Hour); err != nil {
+				return err
+			}
+			for _, s := range seen {
+				win.See(s)
+			}
+			return w.Env.AdvanceCursor(ctx, run, win)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return win
+	}
+	cursor := func() time.Time {
+		t.Helper()
+		c, ok, err := w.Store.Cursor(context.Background(), job, name)
+		if err != nil || !ok {
+			t.Fatalf("cursor: set %v, %v", ok, err)
+		}
+		return c
+	}
+
+	// Seven hours ahead, as a naive UTC stamp reads in Pacific time.
+	pass(now.Add(-time.Hour), now.Add(7*time.Hour))
+	if c := cursor(); !c.Equal(now) {
+		t.Errorf("cursor = %v, want the window's end %v", c, now)
+	}
+	if ev := w.Log.Events("cursor_capped"); len(ev) != 1 || ev[0]["cursor"] != name {
+		t.Errorf("cursor_capped warnings = %v, want one", ev)
+	}
+	// The next window starts the overlap before the window's end, so it
+	// covers what is stamped after now, and the cursor follows the items
+	// again once our clock has caught up.
+	at = now.Add(30 * time.Minute)
+	win := pass(now.Add(20 * time.Minute))
+	if !win.Start.Equal(now.Add(-jobs.CursorOverlap)) {
+		t.Errorf("next window starts %v, want %v", win.Start, now.Add(-jobs.CursorOverlap))
+	}
+	if c := cursor(); !c.Equal(now.Add(20 * time.Minute)) {
+		t.Errorf("cursor = %v, want the newest timestamp seen", c)
+	}
+	// Exactly at the end is not capped.
+	at = now.Add(time.Hour)
+	pass(now.Add(time.Hour))
+	if c := cursor(); !c.Equal(now.Add(time.Hour)) {
+		t.Errorf("cursor = %v, want %v", c, now.Add(time.Hour))
+	}
+	if n := len(w.Log.Events("cursor_capped")); n != 1 {
+		t.Errorf("%d cursor_capped warnings, want still 1", n)
+	}
+}
+
+// TestSummaryLists: lists are logged on the summary line as JSON arrays,
+// capped, with the number left off under <name>_more, and feed no metric.
+func TestSummaryLists(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{Start: now})
+	reg := prometheus.NewRegistry()
+	w.Env.Metrics = metrics.New(reg)
+	names := []string{"A", "B", "C"}
+	if err := execute(w, jobs.NameLinkListings, func(_ context.Context, _ *scheduler.Run, sum *jobs.Summary) error {
+		sum.List("capped", names, 2)
+		sum.List("whole", names, 0)
+		sum.List("empty", nil, 5)
+		names[0] = "changed after"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := w.Log.LastSummary()
+	got := map[string]any{"capped": s["capped"], "capped_more": s["capped_more"], "whole": s["whole"], "empty": s["empty"]}
+	want := map[string]any{"capped": []any{"A", "B"}, "capped_more": 1.0, "whole": []any{"A", "B", "C"}, "empty": []any{}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("summary lists (-want +got):\n%s", d)
+	}
+	for _, k := range []string{"whole_more", "empty_more"} {
+		if _, ok := s[k]; ok {
+			t.Errorf("summary has %s, want it only when names were left off", k)
+		}
+	}
+	if n, err := testutil.GatherAndCount(reg, "shipsync_items_total"); err != nil || n != 0 {
+		t.Errorf("lists fed %d item metrics (%v), want none", n, err)
+	}
+}
+
 func TestUnshipped(t *testing.T) {
 	o := &quipt.Order{
 		Lines: []quipt.Line{{ID: "a", Quantity: 3}, {ID: "b", Quantity: 1}, {ID: "c", Quantity: 2}},

@@ -46,6 +46,63 @@ func ParseCarrier(s string) (Carrier, bool) {
 	return "", false
 }
 
+// ParseCarrierText recognises the carrier in free text as people and
+// fulfilment providers enter it (the carrierCode of ShipStation
+// /fulfillments, docs/shipstation-api.md §4.3): whatever ParseCarrier
+// accepts, and otherwise text that starts with a carrier's name, followed by
+// a service or anything else: "FedEx Ground", "FEDEX_GROUND", "UPS Ground",
+// "USPS Priority Mail", "DHL eCommerce". It looks at the leading words only:
+// fedex, fdx, fed ex, federal express → FedEx; ups, united parcel → UPS;
+// usps, us postal, united states postal, stamps(.com), endicia, priority mail,
+// first class → USPS; dhl → DHL. It reports false for anything else,
+// including "", so that an unknown carrier stays unknown. Use ParseCarrier
+// where the text must be exactly a carrier (configuration).
+func ParseCarrierText(s string) (Carrier, bool) {
+	if c, ok := ParseCarrier(s); ok {
+		return c, true
+	}
+	words := carrierWords(s)
+	if len(words) == 0 {
+		return "", false
+	}
+	first, two := words[0], words[0]
+	if len(words) > 1 {
+		two += words[1]
+	}
+	switch {
+	case first == "ups", two == "unitedparcel":
+		return UPS, true
+	case first == "fedex", first == "fdx", two == "fedex", two == "federalexpress":
+		return FedEx, true
+	case first == "usps", first == "stamps", first == "stampscom", first == "endicia", two == "uspostal",
+		two == "unitedstates" && len(words) > 2 && words[2] == "postal",
+		two == "prioritymail", two == "firstclass":
+		return USPS, true
+	case first == "dhl":
+		return DHL, true
+	}
+	// A name run together with what follows it ("FedExGround",
+	// "U.S.P.S. Priority"): only prefixes no English word starts with.
+	key := carrierKey(s)
+	for _, p := range []struct {
+		prefix string
+		c      Carrier
+	}{{"fedex", FedEx}, {"federalexpress", FedEx}, {"usps", USPS}, {"stampscom", USPS}, {"endicia", USPS}, {"dhl", DHL}} {
+		if strings.HasPrefix(key, p.prefix) {
+			return p.c, true
+		}
+	}
+	return "", false
+}
+
+// carrierWords lower-cases s and splits it into its runs of letters and
+// digits: "FEDEX_GROUND" and "FedEx Ground" both give fedex, ground.
+func carrierWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
 // carrierKey lower-cases s and drops everything but letters and digits, so
 // "UPS by ShipStation", "ups_by-shipstation" and "U.P.S. by ShipStation" agree.
 func carrierKey(s string) string {

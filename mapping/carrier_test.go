@@ -95,3 +95,76 @@ func TestCarrierCodesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCarrierText covers the free text of /fulfillments carrierCode
+// (docs/shipstation-api.md §4.3): a carrier's name followed by anything is
+// that carrier; anything else stays unknown.
+func TestParseCarrierText(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Carrier
+		ok   bool
+	}{
+		// Everything ParseCarrier knows.
+		{"USPS", USPS, true},
+		{"FedEx", FedEx, true},
+		{"ups_walleted", UPS, true},
+		{"stamps_com", USPS, true},
+		{"dhl_express_worldwide", DHL, true},
+		{"Federal Express", FedEx, true},
+		// A carrier name and a service, as typed or as a code.
+		{"FedEx Ground", FedEx, true},
+		{"FEDEX_GROUND", FedEx, true},
+		{"fedex_2day", FedEx, true},
+		{"FedEx Home Delivery", FedEx, true},
+		{"Fed Ex Ground", FedEx, true},
+		{"Fed-Ex 2Day", FedEx, true},
+		{"FDX Express Saver", FedEx, true},
+		{"Federal Express Priority Overnight", FedEx, true},
+		{"FedExGround", FedEx, true},
+		{"UPS Ground", UPS, true},
+		{"ups_ground", UPS, true},
+		{"UPS® Next Day Air", UPS, true},
+		{"UPS SurePost", UPS, true},
+		{"United Parcel Service Ground", UPS, true},
+		{"USPS Priority Mail", USPS, true},
+		{"usps_priority_mail", USPS, true},
+		{"U.S.P.S. Priority", USPS, true},
+		{"US Postal Service", USPS, true},
+		{"United States Postal Service - First Class", USPS, true},
+		{"Priority Mail", USPS, true},
+		{"Priority Mail Express", USPS, true},
+		{"First Class", USPS, true},
+		{"First-Class Package Service", USPS, true},
+		{"Stamps.com Priority", USPS, true},
+		{"Endicia First Class", USPS, true},
+		{"DHL eCommerce", DHL, true},
+		{"dhl_global_mail", DHL, true},
+		{"DHL Express Worldwide", DHL, true},
+		{"DHLExpress", DHL, true},
+		{"  fedex  ", FedEx, true},
+		// Unknown stays unknown.
+		{"", "", false},
+		{"   ", "", false},
+		{"-", "", false},
+		{"OnTrac", "", false},
+		{"ONTRAC Ground", "", false},
+		{"AMZN", "", false},
+		{"Amazon Shipping", "", false},
+		{"LaserShip", "", false},
+		{"Other", "", false},
+		{"Ground", "", false},
+		{"Priority", "", false},
+		{"Priority Overnight", "", false},
+		{"Express", "", false},
+		{"upstate courier", "", false},
+		{"Upscale Freight", "", false},
+		{"Shipped via FedEx", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseCarrierText(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseCarrierText(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -84,12 +84,13 @@ func (c *catalogue) only(other *catalogue) []string {
 	return out
 }
 
-// named returns the SKUs, as the upstream spells them, of the first limit keys.
-func (c *catalogue) named(keys []string, limit int) []string {
-	out := make([]string, 0, min(len(keys), limit))
-	for _, key := range keys[:min(len(keys), limit)] {
+// names returns the SKUs of keys as the upstream spells them, sorted.
+func (c *catalogue) names(keys []string) []string {
+	out := make([]string, 0, len(keys))
+	for _, key := range keys {
 		out = append(out, c.bySKU[key].sku)
 	}
+	slices.Sort(out)
 	return out
 }
 

@@ -17,21 +17,24 @@ import (
 	"github.com/shipsync/shipsync/scheduler"
 )
 
-// DefaultMaxNamed is how many unlinked SKUs per side the report names when
-// MaxNamed is not set.
-const DefaultMaxNamed = 50
+// DefaultMaxNamed is how many unlinked SKUs per side the run summary names
+// when MaxNamed is not set.
+const DefaultMaxNamed = 500
 
 // LinkListings links ShipStation products to Quipt inventory by SKU
 // (DESIGN.md §2, link-listings).
 type LinkListings struct {
 	Env *jobs.Env
-	// MaxNamed is how many unlinked SKUs per side the listings_report event
-	// names; zero or less means DefaultMaxNamed.
+	// MaxNamed is how many unlinked SKUs per side the run summary names
+	// (shipstation_only_skus, quipt_only_skus; the number left off goes in
+	// shipstation_only_skus_more, quipt_only_skus_more); zero or less means
+	// DefaultMaxNamed.
 	MaxNamed int
 }
 
-// Run reads both catalogues whole, reports what links and what does not, and
-// brings the stored links up to date with one fenced write for the links that
+// Run reads both catalogues whole, reports what links and what does not (on
+// the run summary line: the counts, and the unlinked SKUs by name, sorted),
+// and brings the stored links up to date with one fenced write for the links that
 // are new or changed and one for those that disappeared.
 func (j *LinkListings) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
@@ -56,14 +59,11 @@ func (j *LinkListings) run(ctx context.Context, run *scheduler.Run, sum *jobs.Su
 	sum.Add("linked", linked)
 	sum.Add("shipstation_only", len(ssOnly))
 	sum.Add("quipt_only", len(qOnly))
+	sum.List("shipstation_only_skus", ss.names(ssOnly), j.maxNamed())
+	sum.List("quipt_only_skus", q.names(qOnly), j.maxNamed())
 	j.warnDuplicates(run.Log, sum, "shipstation", ss)
 	j.warnDuplicates(run.Log, sum, "quipt", q)
 
-	run.Log.Info().Str("event", "listings_report").
-		Int("linked", linked).Int("shipstation_only", len(ssOnly)).Int("quipt_only", len(qOnly)).
-		Strs("shipstation_only_skus", ss.named(ssOnly, j.maxNamed())).
-		Strs("quipt_only_skus", q.named(qOnly, j.maxNamed())).
-		Msg("listings linked by SKU")
 	if m := j.Env.Metrics; m != nil {
 		m.Listings(linked, len(ssOnly), len(qOnly))
 	}
@@ -166,7 +166,8 @@ func (j *LinkListings) warnDuplicates(log zerolog.Logger, sum *jobs.Summary, sid
 		return
 	}
 	sum.Add("duplicate_skus", len(dups))
+	names := c.names(dups)
 	log.Warn().Str("event", "duplicate_skus").Str("side", side).Int("count", len(dups)).
-		Strs("skus", c.named(dups, j.maxNamed())).
+		Strs("skus", names[:min(len(names), j.maxNamed())]).
 		Msg("SKUs listed more than once; each is counted and linked once")
 }

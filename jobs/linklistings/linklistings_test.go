@@ -95,19 +95,20 @@ func TestReportsLinkedAndUnlinkedSKUs(t *testing.T) {
 			t.Errorf("summary %s = %v, want %v (summary %v)", k, sum[k], v, sum)
 		}
 	}
-	reports := w.Log.Events("listings_report")
-	if len(reports) != 1 {
-		t.Fatalf("%d listings_report events, want 1", len(reports))
+	// The summary line itself names the unlinked SKUs, sorted, all of them.
+	if d := cmp.Diff([]any{"SS-ONLY-A", "SS-ONLY-B"}, sum["shipstation_only_skus"]); d != "" {
+		t.Errorf("summary shipstation_only_skus (-want +got):\n%s", d)
 	}
-	r := reports[0]
-	if r["linked"] != 3.0 || r["shipstation_only"] != 2.0 || r["quipt_only"] != 2.0 {
-		t.Errorf("report totals = %v", r)
+	if d := cmp.Diff([]any{"Q-ONLY-A", "RETIRED-9"}, sum["quipt_only_skus"]); d != "" {
+		t.Errorf("summary quipt_only_skus (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]any{"SS-ONLY-A", "SS-ONLY-B"}, r["shipstation_only_skus"]); d != "" {
-		t.Errorf("shipstation_only_skus (-want +got):\n%s", d)
+	for _, k := range []string{"shipstation_only_skus_more", "quipt_only_skus_more"} {
+		if v, ok := sum[k]; ok {
+			t.Errorf("summary %s = %v, want it absent when nothing was left off", k, v)
+		}
 	}
-	if d := cmp.Diff([]any{"Q-ONLY-A", "RETIRED-9"}, r["quipt_only_skus"]); d != "" {
-		t.Errorf("quipt_only_skus (-want +got):\n%s", d)
+	if n := len(w.Log.Events("listings_report")); n != 0 {
+		t.Errorf("%d listings_report events: the report is the summary line", n)
 	}
 	if dups := w.Log.Events("duplicate_skus"); len(dups) != 2 {
 		t.Errorf("duplicate_skus warnings = %v, want one per side", dups)
@@ -150,15 +151,58 @@ func TestReportNamesAtMostMaxNamed(t *testing.T) {
 		inventory(w, fmt.Sprintf("q-%d", i), fmt.Sprintf("Q-%d", i), "AUS1")
 	}
 	run(t, w, &LinkListings{Env: w.Env, MaxNamed: 2})
-	r := w.Log.Events("listings_report")[0]
+	r := w.Log.LastSummary()
 	if d := cmp.Diff([]any{"S-0", "S-1"}, r["shipstation_only_skus"]); d != "" {
 		t.Errorf("shipstation_only_skus (-want +got):\n%s", d)
 	}
 	if d := cmp.Diff([]any{"Q-0", "Q-1"}, r["quipt_only_skus"]); d != "" {
 		t.Errorf("quipt_only_skus (-want +got):\n%s", d)
 	}
+	if r["shipstation_only_skus_more"] != 3.0 || r["quipt_only_skus_more"] != 3.0 {
+		t.Errorf("summary = %v, want shipstation_only_skus_more 3 and quipt_only_skus_more 3", r)
+	}
 	if r["shipstation_only"] != 5.0 || r["quipt_only"] != 5.0 || r["linked"] != 0.0 {
 		t.Errorf("totals = %v, want all 5 on each side counted", r)
+	}
+}
+
+// TestSummaryNamesSortedSKUs: the names are sorted as the upstream spells
+// them (not by their normalised key), and nothing is left off below the
+// default cap.
+func TestSummaryNamesSortedSKUs(t *testing.T) {
+	w := newWorld(t)
+	product(w, 601, "b-2")
+	product(w, 602, "a-1")
+	product(w, 603, "B-1")
+	product(w, 604, "LINKED")
+	inventory(w, "q1", "linked", "AUS1")
+	inventory(w, "q3", "zz-9", "AUS1")
+	inventory(w, "q2", "Zz-8", "AUS1")
+	run(t, w, &LinkListings{Env: w.Env})
+	s := w.Log.LastSummary()
+	if d := cmp.Diff([]any{"B-1", "a-1", "b-2"}, s["shipstation_only_skus"]); d != "" {
+		t.Errorf("shipstation_only_skus (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]any{"Zz-8", "zz-9"}, s["quipt_only_skus"]); d != "" {
+		t.Errorf("quipt_only_skus (-want +got):\n%s", d)
+	}
+	if s["linked"] != 1.0 || s["shipstation_only"] != 3.0 || s["quipt_only"] != 2.0 {
+		t.Errorf("summary = %v, want linked 1, shipstation_only 3, quipt_only 2", s)
+	}
+}
+
+// TestEmptySidesAreEmptyArrays: with every SKU linked, the summary still
+// carries both lists, empty.
+func TestEmptySidesAreEmptyArrays(t *testing.T) {
+	w := newWorld(t)
+	product(w, 701, "ONE")
+	inventory(w, "q1", "ONE", "AUS1")
+	run(t, w, &LinkListings{Env: w.Env})
+	s := w.Log.LastSummary()
+	for _, k := range []string{"shipstation_only_skus", "quipt_only_skus"} {
+		if d := cmp.Diff([]any{}, s[k]); d != "" {
+			t.Errorf("%s (-want +got):\n%s", k, d)
+		}
 	}
 }
 
@@ -340,8 +384,8 @@ func TestFailedReadChangesNoLinks(t *testing.T) {
 	if n := len(stored(t, w)); n != 1 {
 		t.Errorf("%d links after a failed run, want the 1 from before", n)
 	}
-	if n := len(w.Log.Events("listings_report")); n != 2 {
-		t.Errorf("%d reports, want 2: a failed run reports nothing", n)
+	if s := w.Log.LastSummary(); s["error"] == nil || s["linked"] != nil || s["shipstation_only_skus"] != nil {
+		t.Errorf("failed run summary = %v, want the error and no report: a failed run reports nothing", s)
 	}
 }
 
@@ -356,8 +400,8 @@ func TestDryRunStoresNothing(t *testing.T) {
 	if n := len(w.Log.Events("would_link_stored")); n != 3 {
 		t.Errorf("%d would_link_stored events, want 3", n)
 	}
-	if r := w.Log.Events("listings_report"); len(r) != 1 || r[0]["linked"] != 3.0 {
-		t.Errorf("dry run report = %v, want linked 3", r)
+	if s := w.Log.LastSummary(); s["linked"] != 3.0 || len(s["shipstation_only_skus"].([]any)) != 2 {
+		t.Errorf("dry run summary = %v, want linked 3 and 2 ShipStation-only SKUs named", s)
 	}
 }
 
@@ -378,7 +422,20 @@ func TestThousandTwoHundredProductsTakeThreeListCalls(t *testing.T) {
 			t.Errorf("products listed with %q, want pageSize=500", r.Query)
 		}
 	}
-	if s := w.Log.LastSummary(); s["linked"] != 600.0 || s["shipstation_only"] != 600.0 || s["shipstation_calls"] != 3.0 || s["quipt_calls"] != 3.0 {
+	s := w.Log.LastSummary()
+	if s["linked"] != 600.0 || s["shipstation_only"] != 600.0 || s["shipstation_calls"] != 3.0 || s["quipt_calls"] != 3.0 {
 		t.Errorf("summary = %v, want linked 600, shipstation_only 600, 3 calls each", s)
+	}
+	// The default cap names the first 500 of the 600 ShipStation-only SKUs
+	// (the odd ones, sorted) and counts the rest.
+	named, _ := s["shipstation_only_skus"].([]any)
+	if len(named) != DefaultMaxNamed || DefaultMaxNamed != 500 || s["shipstation_only_skus_more"] != 100.0 {
+		t.Fatalf("summary names %d ShipStation-only SKUs, %v more; want 500 and 100", len(named), s["shipstation_only_skus_more"])
+	}
+	if named[0] != "P-0001" || named[499] != "P-0999" {
+		t.Errorf("named SKUs run %v … %v, want P-0001 … P-0999", named[0], named[499])
+	}
+	if d := cmp.Diff([]any{}, s["quipt_only_skus"]); d != "" {
+		t.Errorf("quipt_only_skus (-want +got):\n%s", d)
 	}
 }
