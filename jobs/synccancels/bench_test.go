@@ -26,7 +26,7 @@ func BenchmarkSyncCancels(b *testing.B) {
 		b.StopTimer()
 		w := newWorld(b, jobstest.Options{})
 		for k := range n {
-			_, so := pushed(w, fmt.Sprintf("B-%04d", k), 2, 1)
+			_, so := pushed(b, w, fmt.Sprintf("B-%04d", k), 2, 1)
 			w.SS.CancelOrder(so.OrderID)
 		}
 		job := newJob(w, ModeSoft)

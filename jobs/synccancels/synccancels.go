@@ -1,7 +1,9 @@
 // Package synccancels is the sync-cancels job (DESIGN.md §2): ShipStation
 // orders that shipsync pushed and that are now cancelled are cancelled in
 // Quipt, soft or hard per CANCEL_MODE, exactly once. Orders shipsync did not
-// push are left alone.
+// push are left alone: an order is shipsync's when its orderKey is
+// quipt:<Id> and push-orders holds a record of sending Quipt order Id
+// (jobs.NSPushed).
 package synccancels
 
 import (
@@ -53,8 +55,11 @@ type SyncCancels struct {
 
 // Run processes the cancelled orders modified since the cursor (minus
 // Overlap). It is safe to repeat: a cancel already applied is recorded and
-// skipped, and Quipt's cancel is idempotent on order and type, so a lost
-// answer or a crash between the cancel and its record is harmless.
+// skipped; an order that shows the cancel already (Status 16, SubStatus 95
+// for a soft cancel, or a cancellation of the same type) is recorded without
+// a write; and Quipt's cancel is idempotent on order and type, so a lost
+// answer or a crash between the cancel and its record is harmless. A cancel
+// Quipt refuses is dead-lettered unless the order, read again, shows it.
 func (j *SyncCancels) Run(ctx context.Context, run *scheduler.Run) error {
 	cancelType, err := j.cancelType()
 	if err != nil {

@@ -3,6 +3,8 @@ package synccancels
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,10 +45,11 @@ func newJob(w *jobstest.World, mode string) *SyncCancels {
 }
 
 // pushed seeds an order as push-orders leaves it: a Quipt fulfillment order
-// with lines of the given quantities, and its ShipStation copy keyed
-// quipt:<Id> whose lineItemKeys are the Quipt line Ids. The ShipStation order
-// was created an hour ago and is awaiting shipment.
-func pushed(w *jobstest.World, number string, quantities ...int) (quipttest.Order, sst.Order) {
+// with lines of the given quantities, its ShipStation copy keyed quipt:<Id>
+// whose lineItemKeys are the Quipt line Ids, and push-orders' record of it.
+// The ShipStation order was created an hour ago and is awaiting shipment.
+func pushed(t testing.TB, w *jobstest.World, number string, quantities ...int) (quipttest.Order, sst.Order) {
+	t.Helper()
 	var lines []quipttest.Line
 	for i, q := range quantities {
 		lines = append(lines, quipttest.Line{SKU: fmt.Sprintf("SKU-%d", i), Name: "Item", Quantity: q, UnitPrice: 10})
@@ -61,7 +64,32 @@ func pushed(w *jobstest.World, number string, quantities ...int) (quipttest.Orde
 		OrderNumber: number, OrderKey: jobs.PushedKeyPrefix + qo.ID, OrderDate: created, CreateDate: created,
 		ShipTo: &sst.Address{Name: "Dana Ruiz"}, Items: items,
 	})
+	markPushed(t, w, qo.ID, so.OrderID, qo.UpdatedAt)
 	return qo, so
+}
+
+// markPushed writes push-orders' record of Quipt order quiptID, sent as
+// ShipStation order ssOrderID, in the form push-orders writes it to
+// jobs.NSPushed: {"hash","version","ss_order_id","acked"}.
+func markPushed(t testing.TB, w *jobstest.World, quiptID string, ssOrderID int64, version time.Time) {
+	t.Helper()
+	hash := sha256.Sum256([]byte(quiptID))
+	rec, err := json.Marshal(map[string]any{
+		"hash": hex.EncodeToString(hash[:]), "version": version, "ss_order_id": ssOrderID, "acked": true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.PutRecords(t, jobs.NSPushed, map[string]string{quiptID: string(rec)})
+}
+
+// cancelledPushed adds an order shipsync pushed (Quipt order quiptID, with
+// its push record) cancelled in ShipStation with the given modifyDate.
+func cancelledPushed(t testing.TB, w *jobstest.World, quiptID, number string, modified time.Time) sst.Order {
+	t.Helper()
+	so := cancelledAt(w, jobs.PushedKeyPrefix+quiptID, number, modified)
+	markPushed(t, w, quiptID, so.OrderID, modified)
+	return so
 }
 
 // cancelledAt adds an order cancelled in ShipStation with the given modifyDate.
@@ -112,9 +140,9 @@ func run(t *testing.T, w *jobstest.World, job *SyncCancels) {
 
 func TestSoftCancelsPushedOrdersOnceAndLeavesOthersAlone(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	q1, s1 := pushed(w, "Q-1", 2, 1)
-	q2, s2 := pushed(w, "Q-2", 3)
-	open, _ := pushed(w, "Q-open", 1)
+	q1, s1 := pushed(t, w, "Q-1", 2, 1)
+	q2, s2 := pushed(t, w, "Q-2", 3)
+	open, _ := pushed(t, w, "Q-open", 1)
 	w.SS.CancelOrder(s1.OrderID)
 	w.SS.CancelOrder(s2.OrderID)
 	// A cancelled order shipsync did not push, and one whose key only looks alike.
@@ -177,7 +205,7 @@ func TestSoftCancelsPushedOrdersOnceAndLeavesOthersAlone(t *testing.T) {
 
 func TestHardCancelCancelsTheOrder(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	qo, so := pushed(w, "H-1", 1, 4)
+	qo, so := pushed(t, w, "H-1", 1, 4)
 	w.SS.CancelOrder(so.OrderID)
 	run(t, w, newJob(w, ModeHard))
 	o := quiptOrder(t, w, qo.ID)
@@ -192,7 +220,7 @@ func TestHardCancelCancelsTheOrder(t *testing.T) {
 
 func TestUnknownModeIsRefused(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	_, so := pushed(w, "M-1", 1)
+	_, so := pushed(t, w, "M-1", 1)
 	w.SS.CancelOrder(so.OrderID)
 	err := w.Run(context.Background(), jobs.NameSyncCancels, newJob(w, "Soft-ish").Run)
 	if err == nil || !strings.Contains(err.Error(), "Soft-ish") {
@@ -205,7 +233,7 @@ func TestUnknownModeIsRefused(t *testing.T) {
 
 func TestModeChangeDoesNotCancelAgain(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	qo, so := pushed(w, "C-1", 2)
+	qo, so := pushed(t, w, "C-1", 2)
 	w.SS.CancelOrder(so.OrderID)
 	run(t, w, newJob(w, ModeSoft))
 	// The operator switches to hard; the order is edited again in ShipStation,
@@ -250,8 +278,8 @@ func (b *bodies) wrap(next http.RoundTripper) http.RoundTripper {
 func TestCancelsWhatIsLeftOfEveryLine(t *testing.T) {
 	var sent bodies
 	w := newWorld(t, jobstest.Options{QuiptTransport: sent.wrap})
-	full, s1 := pushed(w, "L-full", 2, 1)
-	part, s2 := pushed(w, "L-part", 3, 1, 2)
+	full, s1 := pushed(t, w, "L-full", 2, 1)
+	part, s2 := pushed(t, w, "L-part", 3, 1, 2)
 	// Quipt holds one live package of 2 of the first line, a voided one of
 	// the third, and one live package of the whole second line.
 	if err := w.Q.UpdateFulfillmentOrder(part.ID, func(o *quipttest.Order) {
@@ -297,7 +325,7 @@ func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
 	}})
 	var ids []string
 	for i := range 40 {
-		qo, so := pushed(w, fmt.Sprintf("F-%02d", i), 1, 2)
+		qo, so := pushed(t, w, fmt.Sprintf("F-%02d", i), 1, 2)
 		w.SS.CancelOrder(so.OrderID)
 		ids = append(ids, qo.ID)
 	}
@@ -346,7 +374,7 @@ func TestInterruptedRunIsFinishedByTheNext(t *testing.T) {
 		})
 	}})
 	for i := range 12 {
-		_, so := pushed(w, fmt.Sprintf("I-%02d", i), 1)
+		_, so := pushed(t, w, fmt.Sprintf("I-%02d", i), 1)
 		w.SS.CancelOrder(so.OrderID)
 	}
 	job := newJob(w, ModeHard)
@@ -396,7 +424,7 @@ func setCursor(t *testing.T, w *jobstest.World, at time.Time) {
 
 func TestOverlapSeesLateCancelsButAppliesNothingTwice(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	qa, sa := pushed(w, "O-a", 1)
+	qa, sa := pushed(t, w, "O-a", 1)
 	w.SS.CancelOrder(sa.OrderID)
 	job := newJob(w, ModeSoft)
 	run(t, w, job)
@@ -407,9 +435,9 @@ func TestOverlapSeesLateCancelsButAppliesNothingTwice(t *testing.T) {
 	// Two cancels become visible only now, dated before the cursor: one 30
 	// minutes before (inside the overlap), one 70 minutes before (outside).
 	qb := w.Q.AddFulfillmentOrder(quipttest.Order{OrderNumber: "O-b", Lines: []quipttest.Line{{SKU: "SKU-0", Quantity: 1}}})
-	late := cancelledAt(w, jobs.PushedKeyPrefix+qb.ID, "O-b", c.Add(-30*time.Minute))
+	late := cancelledPushed(t, w, qb.ID, "O-b", c.Add(-30*time.Minute))
 	qc := w.Q.AddFulfillmentOrder(quipttest.Order{OrderNumber: "O-c", Lines: []quipttest.Line{{SKU: "SKU-0", Quantity: 1}}})
-	cancelledAt(w, jobs.PushedKeyPrefix+qc.ID, "O-c", c.Add(-70*time.Minute))
+	cancelledPushed(t, w, qc.ID, "O-c", c.Add(-70*time.Minute))
 
 	run(t, w, job)
 	applied := appliedCancels(w)
@@ -437,7 +465,7 @@ func TestFallBackHourIsCaught(t *testing.T) {
 	setCursor(t, w, cur)
 	// At 01:20 PST, 25 minutes after that, an order shipsync pushed is cancelled.
 	qo := w.Q.AddFulfillmentOrder(quipttest.Order{OrderNumber: "DST-1", Lines: []quipttest.Line{{SKU: "SKU-0", Quantity: 1}}})
-	cancelledAt(w, jobs.PushedKeyPrefix+qo.ID, "DST-1", time.Date(2026, 11, 1, 1, 20, 0, 0, pst))
+	cancelledPushed(t, w, qo.ID, "DST-1", time.Date(2026, 11, 1, 1, 20, 0, 0, pst))
 
 	run(t, w, newJob(w, ModeSoft))
 	if o := quiptOrder(t, w, qo.ID); o.SubStatus != quipt.SubStatusSoftCancel {
@@ -451,20 +479,20 @@ func TestFallBackHourIsCaught(t *testing.T) {
 
 func TestRefusedCancelsAreDeadLetteredAndTheRestProceed(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	shippedQ, s1 := pushed(w, "D-shipped", 1)
+	shippedQ, s1 := pushed(t, w, "D-shipped", 1)
 	if err := w.Q.SetStatus(shippedQ.ID, quipt.StatusShipped, 0); err != nil {
 		t.Fatal(err)
 	}
-	okQ, s2 := pushed(w, "D-ok", 1)
+	okQ, s2 := pushed(t, w, "D-ok", 1)
 	// The buyer cancelled this one in Quipt already: no write, no dead letter.
-	doneQ, s3 := pushed(w, "D-done", 1)
+	doneQ, s3 := pushed(t, w, "D-done", 1)
 	if err := w.Q.SetStatus(doneQ.ID, quipt.StatusCanceled, 0); err != nil {
 		t.Fatal(err)
 	}
 	w.SS.CancelOrder(s1.OrderID)
 	w.SS.CancelOrder(s2.OrderID)
 	w.SS.CancelOrder(s3.OrderID)
-	gone := cancelledAt(w, jobs.PushedKeyPrefix+"no-such-order", "D-gone", w.Now())
+	gone := cancelledPushed(t, w, "no-such-order", "D-gone", w.Now())
 	w.SS.AddRawOrder(json.RawMessage(`{"orderId": 990001, "orderNumber": "BROKEN", "orderKey": "quipt:x", "modifyDate": "soon", "orderStatus": "cancelled"}`))
 
 	job := newJob(w, ModeSoft)
@@ -515,9 +543,9 @@ func TestRefusedCancelsAreDeadLetteredAndTheRestProceed(t *testing.T) {
 
 func TestDryRunWritesNothing(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	qo, so := pushed(w, "DRY-1", 1)
+	qo, so := pushed(t, w, "DRY-1", 1)
 	w.SS.CancelOrder(so.OrderID)
-	cancelledAt(w, jobs.PushedKeyPrefix+"no-such-order", "DRY-gone", w.Now())
+	cancelledPushed(t, w, "no-such-order", "DRY-gone", w.Now())
 	w.Env.DryRun = true
 	job := newJob(w, ModeHard)
 	run(t, w, job)
@@ -580,6 +608,9 @@ func TestWindowThatShiftsDuringTheScanIsReadAgain(t *testing.T) {
 			key = jobs.PushedKeyPrefix + qo.ID
 		}
 		o := cancelledAt(w, key, fmt.Sprintf("S-%04d", i), base.Add(time.Duration(i)*10*time.Second))
+		if qo.ID != "" {
+			markPushed(t, w, qo.ID, o.OrderID, qo.UpdatedAt)
+		}
 		switch i {
 		case 0:
 			first = &o
