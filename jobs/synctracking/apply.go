@@ -2,6 +2,10 @@ package synctracking
 
 import (
 	"context"
+	"fmt"
+	"slices"
+
+	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 )
@@ -9,45 +13,87 @@ import (
 // ship adds the package to its Quipt order and notes the record in kv. Quipt
 // is idempotent on the ExternalShipmentId, so an attempt whose answer was lost
 // is repeated safely and answered as a duplicate.
-func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders *quiptOrders, kv map[string]string) error {
-	ev := p.log.Info().Str("tracking_number", req.TrackingNumber).Str("carrier", req.CarrierCode).
-		Str("service", req.CarrierMethod).Str("ship_date", req.ShipDate).Int("lines", len(req.Lines))
+//
+// A permanent refusal is checked against the order, read afresh: a Quipt
+// that validates the order before the idempotency key refuses the replay of a
+// ship it applied (a run killed before its records were written) instead of
+// answering "Duplicate", so a shipment under this ExternalShipmentId means
+// done. Else, when remap is set, it gives the lines again from the order read
+// (lineItemKeys that are not the order's line Ids are matched by SKU), and a
+// different set of lines is sent once more. Only then is the package
+// dead-lettered with Quipt's message.
+func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders *quiptOrders, kv map[string]string, remap func(*quipt.Order) []quipt.LineQuantity) error {
 	if r.Env.DryRun {
-		ev.Str("event", "would_ship").Msg("dry run: would add Quipt shipment")
+		shipEvent(p, req).Str("event", "would_ship").Msg("dry run: would add Quipt shipment")
+		orders.noteShip(req)
 		kv[p.ext] = packageShipped
 		r.sum.Created++
 		r.sum.Add("shipped", 1)
 		return nil
 	}
 	dup, err := r.Env.Quipt.Ship(ctx, req)
+	if err != nil && quipt.IsPermanent(err) {
+		o, applied, rerr := r.refused(ctx, p, orders, shipmentLive, err)
+		switch {
+		case rerr != nil:
+			return rerr
+		case applied:
+			dup, err = true, nil
+		case o != nil && remap != nil:
+			if lines := remap(o); len(lines) > 0 && !slices.Equal(lines, req.Lines) {
+				p.log.Info().Str("event", "ship_remapped").AnErr("refusal", err).
+					Msg("Quipt refused the shipment's lines: sending it again with the lines matched against the order")
+				req.Lines = lines
+				dup, err = r.Env.Quipt.Ship(ctx, req)
+			}
+		}
+	}
 	if ok, err := r.settle(ctx, p.ext, "quipt refused the shipment", err, p.fields); !ok {
 		return err
 	}
-	orders.forget(p.orderID)
+	orders.noteShip(req)
 	kv[p.ext] = packageShipped
 	r.sum.Created++
 	r.sum.Add("shipped", 1)
 	if dup {
 		r.sum.Add("already_applied", 1)
 	}
-	ev.Str("event", "shipped").Bool("duplicate", dup).Msg("added Quipt shipment")
+	shipEvent(p, req).Str("event", "shipped").Bool("duplicate", dup).Msg("added Quipt shipment")
 	return nil
 }
 
-// void voids the package's Quipt shipment and notes the record in kv.
+// shipEvent starts the log line of a ship.
+func shipEvent(p pkg, req quipt.ShipRequest) *zerolog.Event {
+	return p.log.Info().Str("tracking_number", req.TrackingNumber).Str("carrier", req.CarrierCode).
+		Str("service", req.CarrierMethod).Str("ship_date", req.ShipDate).Int("lines", len(req.Lines))
+}
+
+// void voids the package's Quipt shipment and notes the record in kv. A
+// permanent refusal is checked against the order, as for ship: a shipment
+// voided already under this ExternalShipmentId means done.
 func (r *runner) void(ctx context.Context, p pkg, orders *quiptOrders, kv map[string]string) error {
 	if r.Env.DryRun {
 		p.log.Info().Str("event", "would_void").Msg("dry run: would void Quipt shipment")
+		orders.noteVoid(p.orderID, p.ext)
 		kv[p.ext] = packageVoided
 		r.sum.Updated++
 		r.sum.Add("voided", 1)
 		return nil
 	}
 	dup, err := r.Env.Quipt.VoidShipment(ctx, quipt.VoidRequest{OrderID: p.orderID, ExternalShipmentID: p.ext})
+	if err != nil && quipt.IsPermanent(err) {
+		_, applied, rerr := r.refused(ctx, p, orders, shipmentVoided, err)
+		if rerr != nil {
+			return rerr
+		}
+		if applied {
+			dup, err = true, nil
+		}
+	}
 	if ok, err := r.settle(ctx, p.ext, "quipt refused the void", err, p.fields); !ok {
 		return err
 	}
-	orders.forget(p.orderID)
+	orders.noteVoid(p.orderID, p.ext)
 	kv[p.ext] = packageVoided
 	r.sum.Updated++
 	r.sum.Add("voided", 1)
@@ -56,6 +102,29 @@ func (r *runner) void(ctx context.Context, p pkg, orders *quiptOrders, kv map[st
 	}
 	p.log.Info().Str("event", "voided").Bool("duplicate", dup).Msg("voided Quipt shipment")
 	return nil
+}
+
+// refused reads the package's Quipt order afresh after Quipt refused a write
+// with refusal, a permanent error, and reports whether the order holds the
+// package in state want already (the write was applied before). o is the
+// order read, nil when Quipt refused the read for good (the refusal then
+// stands); err is set only when the read failed otherwise, which stops the
+// run.
+func (r *runner) refused(ctx context.Context, p pkg, orders *quiptOrders, want shipmentState, refusal error) (o *quipt.Order, applied bool, err error) {
+	orders.forget(p.orderID)
+	o, err = orders.get(ctx, p.orderID)
+	switch {
+	case err != nil && quipt.IsPermanent(err):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("quipt refused a write for %s (%v); read the order to check it: %w", p.ext, refusal, err)
+	}
+	if stateOf(o, p.ext) != want {
+		return o, false, nil
+	}
+	p.log.Info().Str("event", "refused_but_applied").AnErr("refusal", refusal).
+		Msg("Quipt refused a write it had applied already (a replay): recorded as done")
+	return o, true, nil
 }
 
 // order reads the package's Quipt order. ok is false when the item was

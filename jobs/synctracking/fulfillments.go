@@ -159,10 +159,6 @@ func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quip
 		return nil
 	}
 
-	carrier, ok := mapping.ParseCarrier(f.f.CarrierCode)
-	if !ok {
-		return r.Env.DeadLetter(ctx, r.run, r.sum, f.ext, fmt.Sprintf("unknown carrier %q", f.f.CarrierCode), f.fields)
-	}
 	lines := jobs.Unshipped(o)
 	if len(lines) == 0 {
 		kv[f.ext] = packageNothingToShip
@@ -170,6 +166,13 @@ func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quip
 		r.sum.Add("nothing_to_ship", 1)
 		f.log.Info().Str("event", "nothing_to_ship").Msg("every line of the Quipt order is shipped already")
 		return nil
+	}
+	carrier, reason, err := r.fulfillmentCarrier(ctx, f, o)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		return r.Env.DeadLetter(ctx, r.run, r.sum, f.ext, reason, f.fields)
 	}
 	return r.ship(ctx, f.pkg, quipt.ShipRequest{
 		OrderID:            f.orderID,
@@ -179,5 +182,48 @@ func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quip
 		CarrierMethod:      f.f.FulfillmentServiceCode,
 		ShipDate:           shipDate(f.f.ShipDate, f.f.CreateDate),
 		Lines:              lines,
-	}, orders, kv)
+	}, orders, kv, nil)
+}
+
+// fulfillmentCarrier finds the carrier of a fulfillment. Its carrierCode is
+// free text as entered (docs/shipstation-api.md §4.3: "USPS", "FedEx Ground",
+// or nothing), read with mapping.ParseCarrierText. When that names no known
+// carrier, the carrier of the order is taken: the ShipStation order's
+// carrierCode (read only then), else the Quipt order's Shipping.CarrierCode.
+// reason is set when none of them names a carrier; err when the ShipStation
+// order could not be read for a reason other than a permanent refusal.
+func (r *runner) fulfillmentCarrier(ctx context.Context, f fulfillment, o *quipt.Order) (_ mapping.Carrier, reason string, _ error) {
+	if c, ok := mapping.ParseCarrierText(f.f.CarrierCode); ok {
+		return c, "", nil
+	}
+	ssCarrier := ""
+	so, err := r.Env.ShipStation.Orders.Get(ctx, f.f.OrderID)
+	switch {
+	case err == nil:
+		ssCarrier = jobs.Value(so.CarrierCode)
+		if c, ok := mapping.ParseCarrierText(ssCarrier); ok {
+			r.carrierFallback(f, c, "shipstation_order", ssCarrier)
+			return c, "", nil
+		}
+	case !shipstation.IsPermanent(err):
+		return "", "", fmt.Errorf("read ShipStation order %d for the carrier of %s: %w", f.f.OrderID, f.ext, err)
+	default:
+		f.log.Warn().Err(err).Msg("could not read the ShipStation order for the fulfillment's carrier")
+	}
+	qCarrier := jobs.Value(o.Shipping.CarrierCode)
+	if c, ok := mapping.ParseCarrierText(qCarrier); ok {
+		r.carrierFallback(f, c, "quipt_order", qCarrier)
+		return c, "", nil
+	}
+	return "", fmt.Sprintf("unknown carrier %q, and neither the ShipStation order (carrier %q) nor the Quipt order (carrier %q) names one",
+		f.f.CarrierCode, ssCarrier, qCarrier), nil
+}
+
+// carrierFallback logs the carrier taken from the order for a fulfillment
+// whose own carrierCode names none.
+func (r *runner) carrierFallback(f fulfillment, c mapping.Carrier, source, text string) {
+	r.sum.Add("carrier_from_order", 1)
+	f.log.Info().Str("event", "carrier_from_order").Str("fulfillment_carrier", f.f.CarrierCode).
+		Str("source", source).Str("order_carrier", text).Str("carrier", string(c)).
+		Msg("fulfillment names no known carrier: the order's carrier is used")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -103,10 +104,11 @@ func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) er
 	for i, o := range own {
 		ids[i], parkIDs[i] = o.id, markKeyPrefix+o.id
 	}
-	marked, parked, err := r.lookup(ctx, jobs.NSMarkedShipped, ids, parkIDs)
+	recs, parked, err := r.lookupAll(ctx, ids, parkIDs, jobs.NSMarkedShipped, jobs.NSImported)
 	if err != nil {
 		return err
 	}
+	marked, imports := recs[jobs.NSMarkedShipped], recs[jobs.NSImported]
 	kv := map[string]string{}
 	var sends []mark
 	planned := map[string]bool{}
@@ -115,6 +117,14 @@ func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) er
 		intended, pending := strings.CutPrefix(rec, pendingPrefix)
 		_, decided := kv[o.id]
 		switch {
+		case !hasImport(imports, o.id):
+			// A purchase order that names a ShipStation order get-orders
+			// never imported (placed by another integration, or typed by a
+			// person): not this job's to report.
+			r.sum.Skipped++
+			r.sum.Add("skipped_not_ours", 1)
+			o.log.Debug().Str("event", "skipped_not_ours").Msg("purchase order names a ShipStation order get-orders did not import")
+			continue
 		case has && !pending, planned[o.id] || decided:
 			// Done, or a second purchase order of the same ShipStation order.
 			r.sum.Skipped++
@@ -145,6 +155,13 @@ func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) er
 	return r.record(ctx, jobs.NSMarkedShipped, kv, err)
 }
 
+// hasImport reports whether get-orders recorded the import of ShipStation
+// order id (jobs.NSImported).
+func hasImport(imports map[string]string, id string) bool {
+	_, ok := imports[id]
+	return ok
+}
+
 // planMark decides what to send for one order not yet marked. An order with a
 // pending intent is read first: shipped means done (recorded in kv with the
 // intended tracking number), cancelled is dead-lettered, open is sent again.
@@ -171,8 +188,13 @@ func (r *runner) planMark(ctx context.Context, o imported, pending bool, intende
 	if carrier == "" {
 		return mark{}, false, r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
 	}
+	day, ok := quiptDay(sh.ShipDate)
+	if !ok {
+		o.log.Warn().Str("event", "ship_date_omitted").Str("quipt_ship_date", sh.ShipDate).
+			Msg("Quipt ship date is not a date: sent without one (ShipStation takes today)")
+	}
 	return mark{imported: o, fields: fields, pending: pending, req: shipstation.MarkAsShippedRequest{
-		OrderID: o.ssID, CarrierCode: carrier, ShipDate: sh.ShipDate, TrackingNumber: sh.TrackingNumber,
+		OrderID: o.ssID, CarrierCode: carrier, ShipDate: day, TrackingNumber: sh.TrackingNumber,
 		NotifyCustomer: r.NotifyCustomer, NotifySalesChannel: r.NotifySalesChannel,
 	}}, true, nil
 }
@@ -290,6 +312,23 @@ func (r *runner) markOnce(ctx context.Context, req shipstation.MarkAsShippedRequ
 			return false, err
 		}
 	}
+}
+
+// quiptDay turns a Quipt ShipDate into the yyyy-mm-dd markasshipped takes.
+// Quipt documents yyyy-mm-dd, but a date-time (RFC 3339, with or without an
+// offset) is read too, as the calendar day it names. "" gives "", true; ok is
+// false, with "", for anything else.
+func quiptDay(s string) (day string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.DateOnly), true
+		}
+	}
+	return "", false
 }
 
 // firstLive returns the first shipment not voided, or nil.

@@ -14,9 +14,20 @@ import (
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
-// imported seeds an order get-orders imported: a ShipStation order and the
-// Quipt purchase order made from it, shipped in Quipt with shipments.
+// importedOrder seeds an order get-orders imported: a ShipStation order, the
+// Quipt purchase order made from it, shipped in Quipt with shipments, and
+// get-orders' record of the import.
 func importedOrder(t *testing.T, w *jobstest.World, number string, shipped ...quipttest.Shipment) (sst.Order, quipttest.Order) {
+	t.Helper()
+	so, po := unrecordedOrder(t, w, number, shipped...)
+	w.PutRecords(t, jobs.NSImported, map[string]string{strconv.FormatInt(so.OrderID, 10): po.ID})
+	return so, po
+}
+
+// unrecordedOrder is importedOrder without get-orders' record: a purchase
+// order whose PartnerReference names a ShipStation order that get-orders did
+// not import.
+func unrecordedOrder(t *testing.T, w *jobstest.World, number string, shipped ...quipttest.Shipment) (sst.Order, quipttest.Order) {
 	t.Helper()
 	so := w.SS.AddOrder(sst.Order{OrderNumber: number, OrderKey: "amazon-" + number, Items: []sst.OrderItem{{SKU: "CASE", Quantity: 1}}})
 	po := w.Q.AddPurchaseOrder(quipttest.Order{OrderNumber: number, PartnerReference: new(jobs.PartnerRefPrefix + strconv.FormatInt(so.OrderID, 10)),
@@ -116,5 +127,59 @@ func TestMarkAsShippedOfAnOrderShippedMeanwhile(t *testing.T) {
 	}
 	if sum := w.Log.LastSummary(); sum["already_shipped"] != 1.0 {
 		t.Errorf("summary = %v, want already_shipped 1", sum)
+	}
+}
+
+// TestOnlyImportedOrdersAreMarkedShipped: a purchase order whose
+// PartnerReference has the shipstation: prefix but names a ShipStation order
+// get-orders never imported (no jobs.NSImported record) is not this job's to
+// report: it is skipped as not ours, and its ShipStation order is left alone.
+func TestOnlyImportedOrdersAreMarkedShipped(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	x, _ := importedOrder(t, w, "X", quipttest.Shipment{TrackingNumber: "1ZX", CarrierCode: "UPS", ShipDate: "2026-06-09"})
+	y, _ := unrecordedOrder(t, w, "Y-not-imported", quipttest.Shipment{TrackingNumber: "1ZY", CarrierCode: "UPS", ShipDate: "2026-06-09"})
+	run(t, w, newJob(w))
+
+	want := []sst.MarkAsShippedCall{
+		{OrderID: x.OrderID, CarrierCode: "ups", ShipDate: "2026-06-09", TrackingNumber: "1ZX", NotifyCustomer: true},
+	}
+	if diff := cmp.Diff(want, w.SS.MarkAsShippedCalls()); diff != "" {
+		t.Errorf("markasshipped calls (-want +got):\n%s", diff)
+	}
+	if n := w.SS.Count("GET", "/orders/"+strconv.FormatInt(y.OrderID, 10)); n != 0 {
+		t.Errorf("read the foreign order %d times, want 0", n)
+	}
+	if rec := markRecord(t, w, y.OrderID); rec != "" {
+		t.Errorf("record of the foreign order = %q, want none", rec)
+	}
+	if s := w.Log.LastSummary(); s["skipped_not_ours"] != 1.0 || s["marked_shipped"] != 1.0 || s["dead_lettered"] != 0.0 {
+		t.Errorf("summary = %v, want one marked, one skipped_not_ours", s)
+	}
+}
+
+// TestMarkAsShippedShipDateIsADate: Quipt's ShipDate is sent as yyyy-mm-dd
+// even when Quipt gives a date-time; a ship date that is not a date is left
+// out (ShipStation takes today) rather than failing the order.
+func TestMarkAsShippedShipDateIsADate(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	var orders []sst.Order
+	for _, d := range []string{"2026-03-03T00:00:00Z", "2026-03-04T17:30:00.123-08:00", "2026-03-05T09:00:00", " 2026-03-06 ", "next Tuesday", ""} {
+		so, _ := importedOrder(t, w, "D"+strconv.Itoa(len(orders)), quipttest.Shipment{TrackingNumber: "1Z" + strconv.Itoa(len(orders)), CarrierCode: "UPS", ShipDate: d})
+		orders = append(orders, so)
+	}
+	run(t, w, newJob(w))
+
+	got := map[int64]string{}
+	for _, c := range w.SS.MarkAsShippedCalls() {
+		got[c.OrderID] = c.ShipDate
+	}
+	for i, want := range []string{"2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "", ""} {
+		sd, ok := got[orders[i].OrderID]
+		if !ok || sd != want {
+			t.Errorf("order %d: markasshipped shipDate = %q (sent %v), want %q", i, sd, ok, want)
+		}
+	}
+	if dls := deadLetters(t, w); len(dls) != 0 {
+		t.Errorf("dead letters = %v, want none", dls)
 	}
 }

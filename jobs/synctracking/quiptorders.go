@@ -3,13 +3,19 @@ package synctracking
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/jobs"
 )
 
-// quiptOrders reads Quipt fulfillment orders at most once per page, and again
-// after the job wrote to one.
+// quiptOrders reads Quipt fulfillment orders at most once per page. The
+// job's own writes are applied to the copy it holds (noteShip, noteVoid), so
+// that later packages of the same order in the page see them without a
+// second read; a refused write drops the copy (forget), since the order is
+// then not what the job thought.
 type quiptOrders struct {
 	client *quipt.Client
 	byID   map[string]*quipt.Order
@@ -31,8 +37,42 @@ func (q *quiptOrders) get(ctx context.Context, id string) (*quipt.Order, error) 
 	return o, nil
 }
 
-// forget drops a cached order after a write changed it.
+// has reports whether the order was read in this page already.
+func (q *quiptOrders) has(id string) bool {
+	_, ok := q.byID[id]
+	return ok
+}
+
+// forget drops a cached order, so that the next get reads it again.
 func (q *quiptOrders) forget(id string) { delete(q.byID, id) }
+
+// noteShip adds a shipment the job made to the cached order, if any.
+func (q *quiptOrders) noteShip(req quipt.ShipRequest) {
+	o, ok := q.byID[req.OrderID]
+	if !ok {
+		return
+	}
+	if stateOf(o, req.ExternalShipmentID) != shipmentAbsent {
+		return
+	}
+	o.Shipments = append(o.Shipments, quipt.Shipment{
+		ExternalShipmentID: req.ExternalShipmentID, TrackingNumber: req.TrackingNumber, CarrierCode: req.CarrierCode,
+		CarrierMethod: req.CarrierMethod, ShipDate: req.ShipDate, Lines: slices.Clone(req.Lines),
+	})
+}
+
+// noteVoid marks a shipment the job voided in the cached order, if any.
+func (q *quiptOrders) noteVoid(orderID, ext string) {
+	o, ok := q.byID[orderID]
+	if !ok {
+		return
+	}
+	for i := range o.Shipments {
+		if o.Shipments[i].ExternalShipmentID == ext {
+			o.Shipments[i].Voided = true
+		}
+	}
+}
 
 // shipmentState is what a Quipt order holds under one ExternalShipmentId.
 type shipmentState int
@@ -55,25 +95,102 @@ func stateOf(o *quipt.Order, ext string) shipmentState {
 	return shipmentAbsent
 }
 
-// lineBySKU returns the Id of the first line of o whose SKU (or, failing
-// that, VendorSKU) equals sku, ignoring case and surrounding spaces; "" when
-// none does.
-func lineBySKU(o *quipt.Order, sku string) string {
-	sku = strings.TrimSpace(sku)
-	if sku == "" {
+// allocation hands the quantities of a Quipt order's lines out to the items
+// of one package: by line Id when the item names one of the order's lines,
+// else by SKU, spreading an item over the lines of its SKU by what each has
+// left to ship.
+type allocation struct {
+	o *quipt.Order
+	// left is, per line Id, the quantity no live shipment carries, less what
+	// this package took so far (negative when it took more).
+	left  map[string]int
+	lines []quipt.LineQuantity
+}
+
+func newAllocation(o *quipt.Order) *allocation {
+	a := &allocation{o: o, left: make(map[string]int, len(o.Lines))}
+	for _, l := range o.Lines {
+		a.left[l.ID] = 0
+	}
+	for _, lq := range jobs.Unshipped(o) {
+		a.left[lq.LineID] = lq.Quantity
+	}
+	return a
+}
+
+// isLine reports whether id is the Id of a line of the order.
+func (a *allocation) isLine(id string) bool {
+	_, ok := a.left[id]
+	return id != "" && ok
+}
+
+// take puts q of line id into the package.
+func (a *allocation) take(id string, q int) {
+	a.left[id] -= q
+	a.lines = addLine(a.lines, id, q)
+}
+
+// item allocates one shipment item: by its lineItemKey when that is a line
+// of the order, else by SKU. It returns why the item cannot be placed, or "".
+func (a *allocation) item(it shipstation.OrderItem) string {
+	if a.isLine(it.LineItemKey) {
+		a.take(it.LineItemKey, it.Quantity)
 		return ""
 	}
-	for _, l := range o.Lines {
-		if strings.EqualFold(strings.TrimSpace(l.SKU), sku) {
-			return l.ID
+	cands := a.linesBySKU(it.SKU)
+	if len(cands) == 0 {
+		return fmt.Sprintf("item %q (SKU %q) matches no line of Quipt order %s", it.Name, it.SKU, a.o.ID)
+	}
+	q := it.Quantity
+	for _, id := range cands {
+		if n := min(q, a.left[id]); n > 0 {
+			a.take(id, n)
+			q -= n
 		}
 	}
-	for _, l := range o.Lines {
-		if strings.EqualFold(strings.TrimSpace(l.VendorSKU), sku) {
-			return l.ID
-		}
+	if q > 0 {
+		// More than the lines of this SKU have left: Quipt judges (it
+		// refuses a quantity beyond what is unshipped).
+		a.take(cands[0], q)
 	}
 	return ""
+}
+
+// linesBySKU returns the Ids of the order's lines whose SKU (or, when none
+// has it, whose VendorSKU) equals sku, ignoring case and surrounding spaces,
+// in the order's line order.
+func (a *allocation) linesBySKU(sku string) []string {
+	sku = strings.TrimSpace(sku)
+	if sku == "" {
+		return nil
+	}
+	var out []string
+	for _, l := range a.o.Lines {
+		if strings.EqualFold(strings.TrimSpace(l.SKU), sku) {
+			out = append(out, l.ID)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, l := range a.o.Lines {
+		if strings.EqualFold(strings.TrimSpace(l.VendorSKU), sku) {
+			out = append(out, l.ID)
+		}
+	}
+	return out
+}
+
+// rest returns what the order still has to ship after this package's
+// allocations, in the order's line order.
+func (a *allocation) rest() []quipt.LineQuantity {
+	var out []quipt.LineQuantity
+	for _, l := range a.o.Lines {
+		if q := a.left[l.ID]; q > 0 {
+			out = addLine(out, l.ID, q)
+		}
+	}
+	return out
 }
 
 // addLine adds q of line id to lines, merging repeats of a line.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -56,23 +57,35 @@ func (r *runner) newPkg(ext, orderID string, fields map[string]any) pkg {
 // dry run, what earlier pages of the run decided is laid over the records, so
 // a dry run reports each effect once, as the real run would make it.
 func (r *runner) lookup(ctx context.Context, ns string, ids, parkIDs []string) (records map[string]string, parked map[string]bool, _ error) {
+	recs, parked, err := r.lookupAll(ctx, ids, parkIDs, ns)
+	if err != nil {
+		return nil, nil, err
+	}
+	return recs[ns], parked, nil
+}
+
+// lookupAll is lookup for the records of ids in each namespace of nss, still
+// in one round trip.
+func (r *runner) lookupAll(ctx context.Context, ids, parkIDs []string, nss ...string) (records map[string]map[string]string, parked map[string]bool, _ error) {
 	var known *state.Lookup
 	var err error
 	if parkIDs == nil {
-		known, err = r.Env.Store.Lookup(ctx, r.run.Job, ids, ns)
+		known, err = r.Env.Store.Lookup(ctx, r.run.Job, ids, nss...)
 	} else {
-		known, err = r.Env.Store.LookupWithParkIDs(ctx, r.run.Job, ids, parkIDs, ns)
+		known, err = r.Env.Store.LookupWithParkIDs(ctx, r.run.Job, ids, parkIDs, nss...)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s records and dead letters: %w", ns, err)
+		return nil, nil, fmt.Errorf("read %s records and dead letters: %w", strings.Join(nss, ", "), err)
 	}
-	rec := known.Records[ns]
-	for _, id := range ids {
-		if v, ok := r.decided[ns][id]; ok {
-			rec[id] = v
+	for _, ns := range nss {
+		rec := known.Records[ns]
+		for _, id := range ids {
+			if v, ok := r.decided[ns][id]; ok {
+				rec[id] = v
+			}
 		}
 	}
-	return rec, known.Parked, nil
+	return known.Records, known.Parked, nil
 }
 
 // record stores kv in namespace ns with one fenced write and returns err, the

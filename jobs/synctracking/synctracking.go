@@ -5,18 +5,29 @@
 // every live label (/shipments by create date) becomes one Quipt shipment
 // keyed by ExternalShipmentId shipstation:<shipmentId>, with its tracking
 // number, carrier, service, ship date and lines; a voided label (/shipments by
-// void date) voids that shipment; return labels are ignored. A mark-as-shipped
-// or provider fulfilment (/fulfillments, which carry no items) ships every line
-// not yet shipped, keyed shipstation-fulfillment:<fulfillmentId>.
+// void date; that pass handles voided labels only, whatever the list holds)
+// voids that shipment; return labels are ignored. A label's items name their
+// lines by lineItemKey (the Quipt line Id push-orders sent; checked against
+// the order whenever it is read, and after Quipt refuses one), else by SKU,
+// spread over the lines of a SKU by what each has left. A label listed
+// without items is looked up in its order's labels with their items; with
+// none there either it ships what its order has left, unless several live
+// labels of the order lack items. A mark-as-shipped or provider fulfilment
+// (/fulfillments, which carry no items) ships every line not yet shipped,
+// keyed shipstation-fulfillment:<fulfillmentId>; its carrier is free text
+// (mapping.ParseCarrierText), else the carrier of the ShipStation order,
+// else of the Quipt order.
 //
 // Quipt → ShipStation, for the purchase orders get-orders imported
-// (PartnerReference shipstation:<orderId>): the first live Quipt shipment of
-// a shipped order marks the ShipStation order shipped, with the configured
+// (PartnerReference shipstation:<orderId> and get-orders' jobs.NSImported
+// record): the first live Quipt shipment of a shipped order marks the
+// ShipStation order shipped (ship date as yyyy-mm-dd), with the configured
 // customer and sales-channel notifications.
 //
 // Each package is applied exactly once: the NSPackages and NSMarkedShipped
-// records say what was applied, Quipt's writes are idempotent on their keys,
-// and markasshipped, which is not, is sent only after its intent was recorded
+// records say what was applied, Quipt's writes are idempotent on their keys
+// (a replay Quipt refuses rather than answering "Duplicate" is checked
+// against the order, and done when the order holds it), and markasshipped, which is not, is sent only after its intent was recorded
 // (a pending NSMarkedShipped record); it is repeated only after reading the
 // order showed that the earlier attempt did not take effect.
 package synctracking
