@@ -13,22 +13,13 @@ import (
 )
 
 func baseEnv(w *jobstest.World) map[string]string {
-	return map[string]string{
-		"REDIS_URL":              w.Redis.URL,
-		"SHIPSTATION_BASE_URL":   w.SS.URL(),
-		"SHIPSTATION_API_KEY":    jobstest.SSKey,
-		"SHIPSTATION_API_SECRET": jobstest.SSSecret,
-		"QUIPT_BASE_URL":         w.Q.URL(),
-		"QUIPT_CONSUMER_KEY":     jobstest.ConsumerKey,
-		"QUIPT_CONSUMER_SECRET":  jobstest.ConsumerSecret,
-		"QUIPT_TOKEN":            jobstest.Token,
-		"QUIPT_TOKEN_SECRET":     jobstest.TokenSecret,
-		"CHANNEL_STORES":         "Web Store=88231",
-		"WAREHOUSES":             "AUS1=301456",
-		"SHIPPING_MAPPINGS":      "Ground=fedex:fedex_ground;Priority=usps:usps_priority_mail",
-		"PREFERRED_CARRIER":      "ups",
-		"DEFAULT_SERVICE":        "ups_ground",
-	}
+	env := w.Environ()
+	env["CHANNEL_STORES"] = "Web Store=88231"
+	env["WAREHOUSES"] = "AUS1=301456"
+	env["SHIPPING_MAPPINGS"] = "Ground=fedex:fedex_ground;Priority=usps:usps_priority_mail"
+	env["PREFERRED_CARRIER"] = "ups"
+	env["DEFAULT_SERVICE"] = "ups_ground"
+	return env
 }
 
 func check(t *testing.T, w *jobstest.World, env map[string]string, kv ...string) *preflight.Report {

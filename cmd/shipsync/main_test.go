@@ -22,27 +22,17 @@ import (
 
 // testEnv is a valid configuration pointing at w's sandboxes and Redis.
 func testEnv(w *jobstest.World) map[string]string {
-	return map[string]string{
-		"REDIS_URL":              w.Redis.URL,
-		"STATE_PREFIX":           w.Redis.Prefix,
-		"SHIPSTATION_BASE_URL":   w.SS.URL(),
-		"SHIPSTATION_API_KEY":    jobstest.SSKey,
-		"SHIPSTATION_API_SECRET": jobstest.SSSecret,
-		"QUIPT_BASE_URL":         w.Q.URL(),
-		"QUIPT_CONSUMER_KEY":     jobstest.ConsumerKey,
-		"QUIPT_CONSUMER_SECRET":  jobstest.ConsumerSecret,
-		"QUIPT_TOKEN":            jobstest.Token,
-		"QUIPT_TOKEN_SECRET":     jobstest.TokenSecret,
-		"ASSIGN_USER_ID":         sst.DefaultUserID,
-		"SHIPPING_MAPPINGS":      "Ground=fedex:fedex_ground",
-		"PREFERRED_CARRIER":      "ups",
-		"CHANNEL_STORES":         "Web Store=88231,Amazon=88232",
-		"WAREHOUSES":             "AUS1=301456",
-		"DEFAULT_SERVICE":        "ups_ground",
-		"HTTP_ADDR":              "127.0.0.1:0",
-		"LOG_FORMAT":             "json",
-		"LOG_LEVEL":              "debug",
-	}
+	return with(w.Environ(),
+		"ASSIGN_USER_ID", sst.DefaultUserID,
+		"SHIPPING_MAPPINGS", "Ground=fedex:fedex_ground",
+		"PREFERRED_CARRIER", "ups",
+		"CHANNEL_STORES", "Web Store=88231,Amazon=88232",
+		"WAREHOUSES", "AUS1=301456",
+		"DEFAULT_SERVICE", "ups_ground",
+		"HTTP_ADDR", "127.0.0.1:0",
+		"LOG_FORMAT", "json",
+		"LOG_LEVEL", "debug",
+	)
 }
 
 func with(env map[string]string, kv ...string) map[string]string {

@@ -178,3 +178,21 @@ func (w *World) PutRecords(t testing.TB, ns string, kv map[string]string) {
 		t.Fatal(err)
 	}
 }
+
+// Environ returns the variables that point shipsync at this world: Redis and
+// its key prefix, both sandboxes and their credentials. Tests add the job
+// settings they need.
+func (w *World) Environ() map[string]string {
+	return map[string]string{
+		"REDIS_URL":              w.Redis.URL,
+		"STATE_PREFIX":           w.Redis.Prefix,
+		"SHIPSTATION_BASE_URL":   w.SS.URL(),
+		"SHIPSTATION_API_KEY":    SSKey,
+		"SHIPSTATION_API_SECRET": SSSecret,
+		"QUIPT_BASE_URL":         w.Q.URL(),
+		"QUIPT_CONSUMER_KEY":     ConsumerKey,
+		"QUIPT_CONSUMER_SECRET":  ConsumerSecret,
+		"QUIPT_TOKEN":            Token,
+		"QUIPT_TOKEN_SECRET":     TokenSecret,
+	}
+}
