@@ -32,7 +32,9 @@ func readRateLimit(status int, h http.Header, body []byte) rateLimit {
 	rl.limited = status == http.StatusTooManyRequests || saysTooManyRequests(body)
 	switch {
 	case haveReset:
-		rl.reset = time.Duration(max(seconds, 0)) * time.Second
+		// "0" means the window resets now; a pause of at least a second
+		// covers the rounding of a whole-seconds countdown.
+		rl.reset = time.Duration(max(seconds, 1)) * time.Second
 	case rl.limited || (rl.known && rl.remaining <= 0):
 		rl.reset = defaultReset
 	}

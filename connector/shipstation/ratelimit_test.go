@@ -169,6 +169,8 @@ func TestReadRateLimit(t *testing.T) {
 			rateLimit{remaining: 0, reset: defaultReset, known: true}},
 		{"429 with reset", 429, hdr("X-Rate-Limit-Remaining", "0", "X-Rate-Limit-Reset", "20", "X-Rate-Limit-Limit", "60"), `{"message":"Too Many Requests"}`,
 			rateLimit{remaining: 0, limit: 60, reset: 20e9, known: true, limited: true}},
+		{"429 with a reset of 0 waits a second, not a minute", 429, hdr("X-Rate-Limit-Remaining", "0", "X-Rate-Limit-Reset", "0"), `{"message":"Too Many Requests"}`,
+			rateLimit{remaining: 0, reset: 1e9, known: true, limited: true}},
 		{"429 without headers counts as 60 s", 429, hdr(), ``,
 			rateLimit{reset: defaultReset, limited: true}},
 		{"throttling body under another status", 500, hdr(), `{"message":"Too Many Requests"}`,

@@ -55,7 +55,8 @@ type Time struct {
 
 // UnmarshalJSON accepts "2006-01-02T15:04:05" with 0 to 7 fraction digits,
 // a date-only "2006-01-02" (midnight Pacific), null and "" (both the zero
-// Time). A value that carries "Z" or an offset is honoured.
+// Time). A numeric offset is honoured; a bare "Z" is not, since the docs
+// show it on samples whose times are Pacific wall clock all the same.
 func (t *Time) UnmarshalJSON(data []byte) error {
 	raw, parsed, err := parseWire(data)
 	if err != nil {
@@ -133,7 +134,12 @@ func parseTimestamp(s string) (time.Time, error) {
 	if len(s) > len(dateLayout) && s[len(dateLayout)] == ' ' {
 		s = s[:len(dateLayout)] + "T" + s[len(dateLayout)+1:]
 	}
-	if len(s) > len(dateLayout) && strings.ContainsAny(s[len(dateLayout):], "Z+-") {
+	// A bare "Z" is the documentation's placeholder, not a zone: ShipStation's
+	// times are Pacific wall clock (docs §2.2), so it is read as such. A real
+	// numeric offset is honoured.
+	if strings.HasSuffix(s, "Z") {
+		s = strings.TrimSuffix(s, "Z")
+	} else if len(s) > len(dateLayout) && strings.ContainsAny(s[len(dateLayout):], "+-") {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("shipstation time %q: %w", s, err)
