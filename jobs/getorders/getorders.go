@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,9 +106,18 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *job
 		case strings.HasPrefix(o.OrderKey, jobs.PushedKeyPrefix):
 			sum.Skipped++
 			sum.Add("skipped_own", 1)
-		case j.TagID != 0 && o.CreateDate.Before(since):
+		// The server filters too (status, tag, and createDateStart without a
+		// tag), but the filters are the contract: each order is checked here
+		// as well, so a server that ignores one cannot widen the import.
+		case o.CreateDate.Before(since):
 			sum.Skipped++
 			sum.Add("skipped_outside_window", 1)
+		case !strings.EqualFold(o.OrderStatus, j.Status):
+			sum.Skipped++
+			sum.Add("skipped_other_status", 1)
+		case j.TagID != 0 && !slices.Contains(o.TagIDs, j.TagID):
+			sum.Skipped++
+			sum.Add("skipped_untagged", 1)
 		default:
 			candidates = append(candidates, o)
 		}
@@ -239,7 +249,16 @@ func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *jobs.Su
 }
 
 func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64) error {
-	err := j.assignOnce(ctx, ids)
+	return j.settleAssign(ctx, run, sum, ids, j.assignOnce(ctx, ids), false)
+}
+
+// settleAssign acts on the outcome err of assigning ids: it records success,
+// stops the run on a failure worth another run, dead-letters a single refused
+// order, and splits a refused batch to isolate the order it refused. Before
+// the first split one order is tried alone: when it is refused with the same
+// words, the refusal is not about an order (a user ShipStation does not
+// accept, say) and the run fails instead of dead-lettering every order.
+func (j *GetOrders) settleAssign(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64, err error, probed bool) error {
 	switch {
 	case err == nil:
 		kv := make(map[string]string, len(ids))
@@ -257,13 +276,36 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jo
 	case len(ids) == 1:
 		id := strconv.FormatInt(ids[0], 10)
 		return j.Env.DeadLetter(ctx, run, sum, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
-	default:
-		half := len(ids) / 2
-		if err := j.assignBatch(ctx, run, sum, ids[:half]); err != nil {
+	}
+	if !probed {
+		one := j.assignOnce(ctx, ids[:1])
+		if one != nil && shipstation.IsPermanent(one) && refusal(one) == refusal(err) {
+			return fmt.Errorf("assign user to %d orders: refused for a single order as well, so not because of one order: %w", len(ids), err)
+		}
+		if err := j.settleAssign(ctx, run, sum, ids[:1], one, true); err != nil {
 			return err
 		}
-		return j.assignBatch(ctx, run, sum, ids[half:])
+		ids = ids[1:]
 	}
+	half := len(ids) / 2
+	for _, part := range [][]int64{ids[:half], ids[half:]} {
+		if len(part) == 0 {
+			continue
+		}
+		if err := j.settleAssign(ctx, run, sum, part, j.assignOnce(ctx, part), true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refusal is the server's words in a refused call, for comparing refusals.
+func refusal(err error) string {
+	var apiErr *shipstation.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Message
+	}
+	return err.Error()
 }
 
 // maxUncertainAssigns bounds how often one batch is sent after attempts whose

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
+	"github.com/shipsync/shipsync/connector/shipstation"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
@@ -473,5 +474,56 @@ func TestMalformedOrderIsDeadLetteredOnce(t *testing.T) {
 	}
 	if s := w.Log.LastSummary(); s["dead_lettered"] != 0.0 || s["skipped_parked"] != 1.0 || s["created"] != 0.0 {
 		t.Errorf("second summary = %v, want dead_lettered 0, skipped_parked 1, created 0", s)
+	}
+}
+
+// TestFiltersHoldWhenTheServerIgnoresThem: a ShipStation that ignores the
+// status and createDateStart filters must not widen the import.
+func TestFiltersHoldWhenTheServerIgnoresThem(t *testing.T) {
+	strip := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		q := r.URL.Query()
+		q.Del("createDateStart")
+		q.Del("orderStatus")
+		r.URL.RawQuery = q.Encode()
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	w := newWorld(t, jobstest.Options{ShipStationOptions: []shipstation.Option{
+		shipstation.WithHTTPClient(&http.Client{Transport: strip, Timeout: 30 * time.Second}),
+	}})
+	in := addOrder(w, seed{number: "IN", created: windowStart.Add(3 * time.Hour), method: "Ground"})
+	addOrder(w, seed{number: "OLD", created: windowStart.Add(-3 * time.Hour), method: "Ground"})
+	addOrder(w, seed{number: "UNPAID", created: now.Add(-time.Hour), status: sst.StatusAwaitingPayment, method: "Ground"})
+	if err := w.Run(context.Background(), jobs.NameGetOrders, newJob(w).Run); err != nil {
+		t.Fatal(err)
+	}
+	pos := purchaseOrdersByRef(t, w.Q)
+	if _, ok := pos[ref(in)]; !ok || len(pos) != 1 {
+		t.Fatalf("imported %v, want only %s", keys(pos), ref(in))
+	}
+}
+
+// TestAssignRefusedForEveryOrderFailsTheRunWithoutDeadLetters: when
+// ShipStation refuses the assignment itself (here: a user it does not know),
+// one single-order probe shows it, and the run fails instead of splitting the
+// batch into a storm of calls and dead-lettering every order.
+func TestAssignRefusedForEveryOrderFailsTheRunWithoutDeadLetters(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	for i := range 16 {
+		addOrder(w, seed{number: fmt.Sprintf("U-%02d", i), created: now.Add(-time.Hour), method: "Ground"})
+	}
+	job := newJob(w)
+	job.AssignUserID = "00000000-0000-0000-0000-00000000beef"
+	err := w.Run(context.Background(), jobs.NameGetOrders, job.Run)
+	if err == nil {
+		t.Fatal("the run succeeded although no order could be assigned")
+	}
+	if n := w.SS.Count("POST", "/orders/assignuser"); n != 2 {
+		t.Errorf("assignuser requests = %d, want 2 (the batch and one probe)", n)
+	}
+	if dls, _ := w.Store.DeadLetters(context.Background(), jobs.NameGetOrders); len(dls) != 0 {
+		t.Errorf("%d orders dead-lettered for a refusal that was not theirs", len(dls))
+	}
+	if n := len(w.Q.PurchaseOrders()); n != 16 {
+		t.Errorf("imported %d orders, want all 16 (the import stands; assignment is retried next run)", n)
 	}
 }
