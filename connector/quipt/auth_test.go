@@ -46,8 +46,8 @@ func TestWrongCredentialsRejectedAndNotRetried(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("Ping = %v, want a 401 APIError", err)
 			}
-			if !IsPermanent(err) {
-				t.Error("401 is not reported as permanent")
+			if IsPermanent(err) {
+				t.Error("401 is reported as a permanent failure of the item; it is the credentials'")
 			}
 			if n := srv.Calls(endpointFulfillmentList) - before; n != 1 {
 				t.Errorf("sent %d attempts, want 1 (no retry on 401)", n)

@@ -84,7 +84,9 @@ func (e *RateLimitError) Error() string {
 
 // IsPermanent reports whether err is a failure that repeating the same
 // request cannot fix, so the item should be dead-lettered: invalid arguments,
-// a 4xx answer other than 408 and 429, or a 2xx envelope reporting failure.
+// a malformed record, a 4xx answer other than 408 and 429, or a 2xx envelope
+// reporting failure. 401 and 403 are not: they say the credentials are wrong,
+// not the request, so a caller must stop rather than dead-letter the item.
 func IsPermanent(err error) bool {
 	if errors.Is(err, ErrInvalidRequest) || errors.Is(err, ErrMalformed) {
 		return true
@@ -99,7 +101,8 @@ func IsPermanent(err error) bool {
 // permanentStatus is true for statuses that a retry cannot change.
 func permanentStatus(code int) bool {
 	switch {
-	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests:
+	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests,
+		code == http.StatusUnauthorized, code == http.StatusForbidden:
 		return false
 	case code >= 200 && code < 500:
 		return true

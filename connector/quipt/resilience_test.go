@@ -237,8 +237,8 @@ func TestNonEnvelopeErrorBodyIsTruncated(t *testing.T) {
 	t.Cleanup(ts.Close)
 	err := newTestClient(t, ts.URL).Ping(ctxWithTimeout(t))
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || !IsPermanent(err) {
-		t.Fatalf("Ping = %v, want a permanent 403", err)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || IsPermanent(err) {
+		t.Fatalf("Ping = %v, want a 403 that is not an item's permanent failure", err)
 	}
 	if len(apiErr.Body) > maxErrorBody+len("…") || len(err.Error()) > 400 {
 		t.Errorf("body kept %d bytes, message %d bytes: not truncated", len(apiErr.Body), len(err.Error()))

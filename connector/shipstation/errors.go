@@ -64,8 +64,10 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("shipstation %s: rate limited, window resets in %s", e.Endpoint, e.Reset)
 }
 
-// IsPermanent reports whether err is a failure that repeating the same
-// request cannot fix: a 4xx other than 408 and 429, or ErrNotApplied.
+// IsPermanent reports whether err is a failure of the request itself that
+// repeating it cannot fix: a 4xx other than 408 and 429, or ErrNotApplied.
+// 401 and 403 are not: they say the credentials are wrong, not the request,
+// so a caller must stop rather than blame (and dead-letter) the item.
 func IsPermanent(err error) bool {
 	if errors.Is(err, ErrNotApplied) {
 		return true
@@ -74,8 +76,12 @@ func IsPermanent(err error) bool {
 	if !errors.As(err, &apiErr) {
 		return false
 	}
-	s := apiErr.StatusCode
-	return s >= 400 && s < 500 && s != http.StatusRequestTimeout && s != http.StatusTooManyRequests
+	switch s := apiErr.StatusCode; s {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusUnauthorized, http.StatusForbidden:
+		return false
+	default:
+		return s >= 400 && s < 500
+	}
 }
 
 // newAPIError builds the error for a non-2xx response. redact removes the

@@ -63,7 +63,8 @@ func TestIsPermanent(t *testing.T) {
 		want bool
 	}{
 		{&APIError{StatusCode: 400}, true},
-		{&APIError{StatusCode: 401}, true},
+		{&APIError{StatusCode: 401}, false}, // the credentials, not the request
+		{&APIError{StatusCode: 403}, false},
 		{&APIError{StatusCode: 404}, true},
 		{fmt.Errorf("wrapped: %w", &APIError{StatusCode: 422}), true},
 		{&APIError{StatusCode: 408}, false},

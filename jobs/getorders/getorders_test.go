@@ -527,3 +527,19 @@ func TestAssignRefusedForEveryOrderFailsTheRunWithoutDeadLetters(t *testing.T) {
 		t.Errorf("imported %d orders, want all 16 (the import stands; assignment is retried next run)", n)
 	}
 }
+
+// TestRejectedCredentialsFailTheRunNotTheOrders: a 401 from Quipt says the
+// credentials are wrong, not the order: the run stops and dead-letters nothing.
+func TestRejectedCredentialsFailTheRunNotTheOrders(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	for i := range 3 {
+		addOrder(w, seed{number: fmt.Sprintf("C-%d", i), created: now.Add(-time.Hour), method: "Ground"})
+	}
+	w.Q.FailNext("/v2/orders/purchase", 1, 401)
+	if err := w.Run(context.Background(), jobs.NameGetOrders, newJob(w).Run); err == nil {
+		t.Fatal("the run succeeded through a 401")
+	}
+	if dls, _ := w.Store.DeadLetters(context.Background(), jobs.NameGetOrders); len(dls) != 0 {
+		t.Errorf("a 401 dead-lettered %d orders", len(dls))
+	}
+}
