@@ -32,6 +32,9 @@ const (
 	// the values that depend on it could not be verified; no job is disabled
 	// for it, and the report stays OK.
 	Unchecked = "unchecked"
+	// Unconfigured marks a job left without the settings it needs (push-orders
+	// without store routing): it does not run, and the report stays OK.
+	Unconfigured = "unconfigured"
 )
 
 // Item is one line of the report.
@@ -120,6 +123,17 @@ type Checker struct {
 	Config      *config.Config
 	ShipStation *shipstation.Client
 	Quipt       *quipt.Client
+	// Only, when set, limits the check to what that job needs (for `shipsync
+	// once JOB`), sparing the request budget: both connections and the
+	// carriers always; services for get-orders and push-orders; stores and
+	// warehouses for push-orders; users and tags for get-orders when
+	// configured.
+	Only string
+}
+
+// needs reports whether the check serves job.
+func (c *Checker) needs(jobs ...string) bool {
+	return c.Only == "" || slices.Contains(jobs, c.Only)
 }
 
 // Run performs every check and returns the report; it never stops at the
@@ -140,10 +154,16 @@ func (c *Checker) Run(ctx context.Context) *Report {
 	}
 	r.add("connection", "shipstation", Enabled, "")
 	c.checkCarriers(ctx, r, carriers)
-	c.checkStores(ctx, r)
-	c.checkWarehouses(ctx, r)
-	c.checkUsers(ctx, r)
-	c.checkTags(ctx, r)
+	if c.needs(jobPushOrders) {
+		c.checkStores(ctx, r)
+		c.checkWarehouses(ctx, r)
+	}
+	if c.Only == "" || c.Only == jobGetOrders && c.Config.AssignUserID != "" {
+		c.checkUsers(ctx, r)
+	}
+	if c.Only == "" || c.Only == jobGetOrders && c.Config.GetOrdersTagID != 0 {
+		c.checkTags(ctx, r)
+	}
 	return r
 }
 
@@ -196,11 +216,13 @@ func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []ships
 			r.disable(reason, jobGetOrders, jobPushOrders)
 			continue
 		}
+		if !c.needs(jobGetOrders, jobPushOrders) {
+			r.add("carrier", code, Enabled, "")
+			continue
+		}
 		services, err := c.ShipStation.Carriers.ListServices(ctx, code)
 		if err != nil {
-			reason := fmt.Sprintf("list services of %s: %v", code, err)
-			r.add("carrier", code, Invalid, reason)
-			r.disable(reason, jobGetOrders, jobPushOrders)
+			r.add("carrier", code, Unchecked, fmt.Sprintf("services could not be listed: %v", err))
 			continue
 		}
 		r.add("carrier", code, Enabled, "")
@@ -237,7 +259,7 @@ func (c *Checker) checkStores(ctx context.Context, r *Report) {
 	cfg := c.Config
 	if cfg.SingleStoreID == 0 && len(cfg.ChannelStores) == 0 && !cfg.PushOrdersSchedule.Off {
 		reason := "neither SINGLE_STORE_ID nor CHANNEL_STORES is set: no order could be routed to a store"
-		r.add("store", "SINGLE_STORE_ID/CHANNEL_STORES", Invalid, reason)
+		r.add("store", "SINGLE_STORE_ID/CHANNEL_STORES", Unconfigured, reason)
 		r.disable(reason, jobPushOrders)
 	}
 	if cfg.SingleStoreID != 0 {

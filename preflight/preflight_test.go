@@ -177,3 +177,47 @@ func TestConnections(t *testing.T) {
 		t.Errorf("/carriers 404: rejected=%v disabled=%v", r.Rejected, r.Disabled)
 	}
 }
+
+func TestUnlistableServicesAreUncheckedNotInvalid(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	w.SS.FailNext("/carriers/listservices", 1, 404)
+	r := check(t, w, baseEnv(w))
+	if !r.OK() || len(r.Disabled) != 0 {
+		t.Errorf("invalid %v, disabled %v; want an unchecked carrier and nothing disabled", invalid(r), r.Disabled)
+	}
+}
+
+func TestPushOrdersWithoutStoreRoutingIsUnconfiguredNotAFailure(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	env := baseEnv(w)
+	delete(env, "CHANNEL_STORES")
+	r := check(t, w, env)
+	if !r.OK() {
+		t.Errorf("invalid %v: an unconfigured job must not fail the check", invalid(r))
+	}
+	if _, off := r.Disabled["push-orders"]; !off || len(r.Disabled) != 1 {
+		t.Errorf("disabled %v, want only push-orders", r.Disabled)
+	}
+}
+
+// TestOnlyChecksWhatTheJobNeeds: `once get-orders` spends no request on
+// stores, warehouses, users or tags it does not use.
+func TestOnlyChecksWhatTheJobNeeds(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	cfg, err := config.Load(baseEnv(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &preflight.Checker{Config: cfg, ShipStation: w.ShipStation, Quipt: w.Quipt, Only: "get-orders"}
+	if r := c.Run(context.Background()); !r.OK() {
+		t.Fatalf("invalid %v", invalid(r))
+	}
+	for _, path := range []string{"/stores", "/warehouses", "/users", "/accounts/listtags"} {
+		if n := w.SS.Count("GET", path); n != 0 {
+			t.Errorf("GET %s sent %d times for get-orders without a user or tag", path, n)
+		}
+	}
+	if n := w.SS.Count("GET", "/carriers"); n != 1 {
+		t.Errorf("GET /carriers sent %d times, want 1", n)
+	}
+}

@@ -62,7 +62,7 @@ func serve(ctx context.Context, app *daemon.App, log zerolog.Logger, addr string
 	started := time.Now()
 	log.Info().Str("version", version).Object("config", app.Config).Msg("shipsync starting")
 
-	report := runPreflight(ctx, app, log)
+	report := runPreflight(ctx, app, log, "")
 	if report.Rejected {
 		return errors.New("preflight: credentials rejected")
 	}
@@ -117,9 +117,10 @@ func serve(ctx context.Context, app *daemon.App, log zerolog.Logger, addr string
 	return err
 }
 
-// runPreflight runs the check and logs one event per item.
-func runPreflight(ctx context.Context, app *daemon.App, log zerolog.Logger) *preflight.Report {
-	checker := &preflight.Checker{Config: app.Config, ShipStation: app.ShipStation, Quipt: app.Quipt}
+// runPreflight runs the check (all of it, or only what job needs when job is
+// not "") and logs one event per item.
+func runPreflight(ctx context.Context, app *daemon.App, log zerolog.Logger, job string) *preflight.Report {
+	checker := &preflight.Checker{Config: app.Config, ShipStation: app.ShipStation, Quipt: app.Quipt, Only: job}
 	report := checker.Run(ctx)
 	app.SetUSPSCode(rememberUSPSCode(ctx, app, log, report.USPSCode))
 	for _, it := range report.Items {
@@ -133,8 +134,11 @@ func runPreflight(ctx context.Context, app *daemon.App, log zerolog.Logger) *pre
 		}
 		ev.Msg("preflight")
 	}
-	for job, reason := range report.Disabled {
-		log.Error().Str("event", "check").Str("section", "job").Str("name", job).Str("status", preflight.Invalid).Str("reason", reason).Msg("preflight")
+	for disabled, reason := range report.Disabled {
+		if job != "" && disabled != job {
+			continue
+		}
+		log.Error().Str("event", "check").Str("section", "job").Str("name", disabled).Str("status", preflight.Invalid).Str("reason", reason).Msg("preflight")
 	}
 	return report
 }
@@ -165,7 +169,7 @@ func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]stri
 		return exitUsage
 	}
 	defer app.Close()
-	report := runPreflight(ctx, app, log)
+	report := runPreflight(ctx, app, log, "")
 	if !report.OK() {
 		log.Error().Str("event", "check_result").Msg("check failed: see the invalid items above")
 		return exitFailed
@@ -188,7 +192,7 @@ func cmdOnce(ctx context.Context, job string, stdout, stderr io.Writer, env map[
 		log.Error().Str("job", job).Msg("unknown job")
 		return exitUsage
 	}
-	report := runPreflight(ctx, app, log)
+	report := runPreflight(ctx, app, log, job)
 	if reason, off := report.Disabled[job]; off {
 		log.Error().Str("job", job).Str("reason", reason).Msg("job cannot run: its configuration does not resolve")
 		return exitFailed
