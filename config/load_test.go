@@ -283,6 +283,8 @@ func TestLoadProblems(t *testing.T) {
 			[]string{"REDIS_URL: is not a valid URL (value not shown)"}},
 		{"redis without scheme", map[string]string{"REDIS_URL": "worker:" + redisPassword + "@redis.internal"},
 			[]string{"REDIS_URL: must start with redis:// or rediss:// (value not shown)"}},
+		{"redis with an option the client refuses", map[string]string{"REDIS_URL": "redis://:" + redisPassword + "@host:6379/0?frobnicate=1"},
+			[]string{"REDIS_URL: is not a URL the Redis client accepts (value not shown)"}},
 		{"redis without host", map[string]string{"REDIS_URL": "redis:///0"},
 			[]string{"REDIS_URL: has no host (value not shown)"}},
 		{"redis bad database", map[string]string{"REDIS_URL": "redis://:" + redisPassword + "@h:6379/main"},

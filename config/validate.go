@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/redis/go-redis/v9"
 	"net/url"
 	"strconv"
 	"strings"
@@ -116,6 +117,12 @@ func parseRedisURL(name, raw string, p *problems) Secret {
 	case !isDatabasePath(u.Path):
 		p.add(name, "path must be a database number, as in redis://host:6379/0 (value not shown)")
 	default:
+		// The client's own parser has the last word (it refuses unknown
+		// options, for one); its message may quote the URL, so it is not shown.
+		if _, err := redis.ParseURL(s); err != nil {
+			p.add(name, "is not a URL the Redis client accepts (value not shown)")
+			return Secret{}
+		}
 		return NewSecret(s)
 	}
 	return Secret{}

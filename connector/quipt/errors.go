@@ -19,6 +19,11 @@ var ErrBreakerOpen = errors.New("quipt: circuit breaker open")
 // PartnerReference or a shipment without lines.
 var ErrInvalidRequest = errors.New("quipt: invalid request")
 
+// ErrAppliedUnreadable is returned (wrapped) when Quipt reported a write as
+// successful but its Result could not be read: the effect happened, only the
+// record it returned is unknown.
+var ErrAppliedUnreadable = errors.New("quipt: applied, but the answer could not be read")
+
 // ErrMalformed is returned (wrapped) when Quipt answered with a record that
 // cannot be read (a wrong type, a missing Id). Asking again returns the same
 // record, so it is permanent: the item it concerns is dead-lettered.

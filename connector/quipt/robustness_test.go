@@ -98,3 +98,18 @@ func TestListWithoutPagingReadsOnWhilePagesAreFull(t *testing.T) {
 		t.Errorf("read %d orders in %d requests, want %d in 2", got, len(pages), MaxPageSize+3)
 	}
 }
+
+func TestCreateWithUnreadableAnswerIsReportedAsApplied(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Success":true,"Messages":[],"Result":null}`))
+	}))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL), WithCredentials("ck", "cs", "t", "ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.CreatePurchaseOrder(t.Context(), NewPurchaseOrder{PartnerReference: "shipstation:1", Lines: []Line{{SKU: "A", Quantity: 1}}})
+	if !errors.Is(err, ErrAppliedUnreadable) {
+		t.Fatalf("err = %v, want ErrAppliedUnreadable", err)
+	}
+}

@@ -88,7 +88,7 @@ func (c *Client) CreatePurchaseOrder(ctx context.Context, po NewPurchaseOrder) (
 	}
 	o, err := decodeItem(env.Result, validateOrder)
 	if err != nil {
-		return nil, false, fmt.Errorf("quipt: purchase order %s: %w", po.PartnerReference, err)
+		return nil, env.duplicate(), fmt.Errorf("quipt: purchase order %s: %w: %w", po.PartnerReference, ErrAppliedUnreadable, err)
 	}
 	return &o, env.duplicate(), nil
 }

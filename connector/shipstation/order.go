@@ -1,5 +1,12 @@
 package shipstation
 
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+)
+
 // Order statuses. ShipStation adds values over time, so Order.OrderStatus is
 // a plain string and callers must tolerate others.
 const (
@@ -98,6 +105,47 @@ type OrderItem struct {
 type ItemOption struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// UnmarshalJSON decodes an item, reading a quantity written as a decimal
+// ("quantity": 1.0) as the whole number it is.
+func (it *OrderItem) UnmarshalJSON(b []byte) error {
+	type plain OrderItem
+	aux := struct {
+		*plain
+		Quantity json.Number `json:"quantity"`
+	}{plain: (*plain)(it)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	it.Quantity = 0
+	if aux.Quantity == "" {
+		return nil
+	}
+	f, err := aux.Quantity.Float64()
+	if err != nil || f != math.Trunc(f) {
+		return fmt.Errorf("item quantity %s is not a whole number", aux.Quantity)
+	}
+	it.Quantity = int(f)
+	return nil
+}
+
+// UnmarshalJSON accepts the {name, value} objects live responses carry and
+// the plain strings the model page documents ("Size: L" becomes Name "Size",
+// Value "L"; a string without a colon is the Value alone).
+func (o *ItemOption) UnmarshalJSON(b []byte) error {
+	var text string
+	if err := json.Unmarshal(b, &text); err == nil {
+		name, value, found := strings.Cut(text, ":")
+		if !found {
+			*o = ItemOption{Value: strings.TrimSpace(text)}
+			return nil
+		}
+		*o = ItemOption{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)}
+		return nil
+	}
+	type plain ItemOption
+	return json.Unmarshal(b, (*plain)(o))
 }
 
 // Address is a bill-to, ship-to or warehouse address. Nulls decode as "".

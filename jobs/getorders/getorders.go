@@ -173,6 +173,12 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *job
 			continue
 		}
 		created, dup, err := j.Env.Quipt.CreatePurchaseOrder(ctx, po)
+		if errors.Is(err, quipt.ErrAppliedUnreadable) {
+			// Quipt holds the order; only its Id is unknown. The import is
+			// recorded under its PartnerReference.
+			log.Warn().Err(err).Msg("Quipt created the purchase order but its answer could not be read")
+			created, err = &quipt.Order{ID: po.PartnerReference}, nil
+		}
 		if err != nil {
 			if quipt.IsPermanent(err) {
 				if err := j.Env.DeadLetter(ctx, run, sum, id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID}); err != nil {
