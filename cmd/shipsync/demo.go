@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/shipsync/shipsync/daemon"
 	"github.com/shipsync/shipsync/demo"
+	"github.com/shipsync/shipsync/jobs"
 )
 
 // demoTimeout bounds the whole demo: every job must have run by then.
@@ -58,6 +61,16 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 	for _, l := range world.Report() {
 		log.Info().Str("event", "demo_report").Str("job", l.Job).Msg(l.Text)
 	}
+	var linked []string
+	for kv, err := range app.Store.AllRecords(context.Background(), jobs.NSListings) {
+		if err != nil {
+			break
+		}
+		linked = append(linked, kv[0])
+	}
+	slices.Sort(linked)
+	log.Info().Str("event", "demo_report").Str("job", jobs.NameLinkListings).
+		Msg(fmt.Sprintf("%d SKUs linked between ShipStation products and Quipt inventory: %s (the run summary names the unlinked ones)", len(linked), strings.Join(linked, ", ")))
 	if dls, err := app.Store.DeadLetters(context.Background(), ""); err == nil {
 		for _, d := range dls {
 			log.Info().Str("event", "demo_report").Str("job", d.Job).Msg(fmt.Sprintf("  dead letter %s: %s", d.ID, d.Reason))
