@@ -40,6 +40,36 @@ func execute(w *jobstest.World, job string, body func(ctx context.Context, run *
 	})
 }
 
+// cursorPass runs one pass of job over the cursor name: it opens the window
+// (24 h lookback), sees the given timestamps and advances the cursor.
+func cursorPass(t *testing.T, w *jobstest.World, job, name string, seen ...time.Time) *jobs.Window {
+	t.Helper()
+	var win *jobs.Window
+	if err := execute(w, job, func(ctx context.Context, run *scheduler.Run, _ *jobs.Summary) error {
+		var err error
+		if win, err = w.Env.OpenWindow(ctx, run, name, 24*time.Hour); err != nil {
+			return err
+		}
+		for _, s := range seen {
+			win.See(s)
+		}
+		return w.Env.AdvanceCursor(ctx, run, win)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return win
+}
+
+// storedCursor returns the stored cursor name of job, failing when unset.
+func storedCursor(t *testing.T, w *jobstest.World, job, name string) time.Time {
+	t.Helper()
+	c, ok, err := w.Store.Cursor(context.Background(), job, name)
+	if err != nil || !ok {
+		t.Fatalf("cursor: set %v, %v", ok, err)
+	}
+	return c
+}
+
 // TestRunIsSkippedWhileABreakerIsOpen opens one upstream's circuit breaker and
 // runs every job: none may send a request to either upstream, each must log
 // one run_skipped naming the upstream and fail with its ErrBreakerOpen.
@@ -246,31 +276,8 @@ func TestAdvanceCursor(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	w.Env.Metrics = metrics.New(reg)
 	const job, name = jobs.NameSyncCancels, "test-cursor"
-	pass := func(seen ...time.Time) *jobs.Window {
-		t.Helper()
-		var win *jobs.Window
-		if err := execute(w, job, func(ctx context.Context, run *scheduler.Run, _ *jobs.Summary) error {
-			var err error
-			if win, err = w.Env.OpenWindow(ctx, run, name, 24*time.Hour); err != nil {
-				return err
-			}
-			for _, s := range seen {
-				win.See(s)
-			}
-			return w.Env.AdvanceCursor(ctx, run, win)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return win
-	}
-	cursor := func() time.Time {
-		t.Helper()
-		c, ok, err := w.Store.Cursor(context.Background(), job, name)
-		if err != nil || !ok {
-			t.Fatalf("cursor: set %v, %v", ok, err)
-		}
-		return c
-	}
+	pass := func(seen ...time.Time) *jobs.Window { return cursorPass(t, w, job, name, seen...) }
+	cursor := func() time.Time { return storedCursor(t, w, job, name) }
 	lag := func(want float64) {
 		t.Helper()
 		exp := `
@@ -330,31 +337,8 @@ func TestAdvanceCursorStopsAtTheWindowEnd(t *testing.T) {
 	at := now
 	w.Env.Now = func() time.Time { return at }
 	const job, name = jobs.NameSyncCancels, "skewed-cursor"
-	pass := func(seen ...time.Time) *jobs.Window {
-		t.Helper()
-		var win *jobs.Window
-		if err := execute(w, job, func(ctx context.Context, run *scheduler.Run, _ *jobs.Summary) error {
-			var err error
-			if win, err = w.Env.OpenWindow(ctx, run, name, 24*time.Hour); err != nil {
-				return err
-			}
-			for _, s := range seen {
-				win.See(s)
-			}
-			return w.Env.AdvanceCursor(ctx, run, win)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return win
-	}
-	cursor := func() time.Time {
-		t.Helper()
-		c, ok, err := w.Store.Cursor(context.Background(), job, name)
-		if err != nil || !ok {
-			t.Fatalf("cursor: set %v, %v", ok, err)
-		}
-		return c
-	}
+	pass := func(seen ...time.Time) *jobs.Window { return cursorPass(t, w, job, name, seen...) }
+	cursor := func() time.Time { return storedCursor(t, w, job, name) }
 
 	// Seven hours ahead, as a naive UTC stamp reads in Pacific time.
 	pass(now.Add(-time.Hour), now.Add(7*time.Hour))
