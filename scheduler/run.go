@@ -75,16 +75,17 @@ func (s *Scheduler) execute(ctx context.Context, job Job) error {
 }
 
 // acquire takes the run's lease. A lease held by a process of this host that
-// no longer exists (a run killed without a chance to release it) is broken
-// rather than waited out: the next replica or `shipsync once` takes over at
-// once instead of after the lease's TTL.
+// no longer exists (a run killed without a chance to release it), or by this
+// scheduler itself while it runs nothing else of the job (a release that
+// failed, say while Redis was away), is broken rather than waited out: the
+// job resumes at once instead of after the lease's TTL.
 func (s *Scheduler) acquire(ctx context.Context, run *Run) (*state.Lease, error) {
 	lease, err := s.store.AcquireLease(ctx, run.Job, s.owner, s.leaseTTL)
 	if !errors.Is(err, state.ErrLeaseHeld) {
 		return lease, err
 	}
 	holder, held, oerr := s.store.LeaseOwner(ctx, run.Job)
-	if oerr != nil || !held || !deadHere(holder) {
+	if oerr != nil || !held || !(deadHere(holder) || s.ownLeftover(run.Job, holder)) {
 		return nil, err
 	}
 	if broken, berr := s.store.BreakLease(ctx, run.Job, holder); berr != nil || !broken {
@@ -92,6 +93,14 @@ func (s *Scheduler) acquire(ctx context.Context, run *Run) (*state.Lease, error)
 	}
 	run.Log.Warn().Str("dead_owner", holder).Msg("took over the lease of a run whose process is gone")
 	return s.store.AcquireLease(ctx, run.Job, s.owner, s.leaseTTL)
+}
+
+// ownLeftover reports whether holder is this scheduler and the run asking is
+// its only run of job: then the lease is one an earlier run failed to release.
+func (s *Scheduler) ownLeftover(job, holder string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return holder == s.owner && s.active[job] == 1
 }
 
 // invoke calls job.Run with the run's context, keeping the lease alive

@@ -277,3 +277,23 @@ func TestRunOnceTakesOverTheLeaseOfADeadLocalProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnLeftoverLeaseIsTakenBack: a lease this scheduler failed to release
+// (Redis went away at the end of a run) does not block its next run of the job
+// until the lease expires.
+func TestOwnLeftoverLeaseIsTakenBack(t *testing.T) {
+	store := newStore(t)
+	ctx := testCtx(t)
+	if _, err := store.AcquireLease(ctx, "job", "me", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ran := false
+	s := newScheduler(t, store, zerolog.Nop(), scheduler.WithOwner("me"))
+	mustAdd(t, s, scheduler.Job{Name: "job", Schedule: "off", Run: func(context.Context, *scheduler.Run) error {
+		ran = true
+		return nil
+	}})
+	if err := s.RunOnce(ctx, "job"); err != nil || !ran {
+		t.Fatalf("RunOnce over its own leftover lease = %v (ran %v), want the run", err, ran)
+	}
+}

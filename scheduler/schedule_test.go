@@ -7,9 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/shipsync/shipsync/internal/redistest"
 	"github.com/shipsync/shipsync/scheduler"
+	"github.com/shipsync/shipsync/state"
 )
 
 func TestPanickingJobRunsAgain(t *testing.T) {
@@ -173,4 +176,41 @@ func TestStopWaitsForRunOnce(t *testing.T) {
 	default:
 		t.Fatal("Stop returned before the RunOnce run ended")
 	}
+}
+
+// TestRunsStopWhileRedisIsAwayAndResumeWhenItReturns: DESIGN.md §5 — with
+// Redis unreachable no job runs (nothing may be written remotely without a
+// place to record it), and the worker recovers by itself when Redis returns.
+// Redis (the real one in CI) is taken away by cutting a proxy in front of it.
+func TestRunsStopWhileRedisIsAwayAndResumeWhenItReturns(t *testing.T) {
+	r := redistest.New(t)
+	opts, err := redis.ParseURL(r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := redistest.NewProxy(t, opts.Addr)
+	opts.Addr = proxy.Addr()
+	opts.DialTimeout, opts.MaxRetries = 200*time.Millisecond, -1
+	client := redis.NewClient(opts)
+	t.Cleanup(func() { _ = client.Close() })
+
+	var runs atomic.Int32
+	s := newScheduler(t, state.New(client, r.Prefix), zerolog.Nop())
+	mustAdd(t, s, scheduler.Job{Name: "job", Schedule: "@every 1s", Run: func(context.Context, *scheduler.Run) error {
+		runs.Add(1)
+		return nil
+	}})
+	s.Start()
+	eventually(t, 5*time.Second, "a first run", func() bool { return runs.Load() >= 1 })
+
+	proxy.Cut()
+	time.Sleep(200 * time.Millisecond)
+	before := runs.Load()
+	time.Sleep(2500 * time.Millisecond) // two ticks with Redis away
+	if n := runs.Load(); n != before {
+		t.Fatalf("%d runs happened while Redis was unreachable", n-before)
+	}
+
+	proxy.Restore()
+	eventually(t, 5*time.Second, "a run after Redis returned", func() bool { return runs.Load() > before })
 }
