@@ -2,15 +2,15 @@
 // every variable, with its default, from a map of the environment, folds in
 // the NAME_FILE form of the secrets, and validates everything at once, so the
 // operator sees one plain line per problem, each naming its variable.
+//
+// Each variable is declared once, by the tags of the Config field it fills
+// (see Variable): reading, validation, the startup summary (MarshalZerologObject)
+// and the `shipsync help env` listing (Variables) all follow from that field.
 package config
 
 import (
-	"fmt"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/mapping"
@@ -18,82 +18,86 @@ import (
 
 // Config is the validated configuration. Optional IDs are 0 when unset; the
 // secrets are Secrets, so printing or encoding a Config never shows them.
+//
+// Every field is one environment variable, declared by its tags, in the order
+// of DESIGN.md §4 (see Variable for what each tag means). The field's type
+// chooses how the text is read; the check tag narrows it.
 type Config struct {
 	// RedisURL is a redis:// or rediss:// URL; a Secret because it may carry
 	// a password.
-	RedisURL Secret
+	RedisURL Secret `env:"REDIS_URL,required" envFile:"" check:"redis url" help:"redis:// or rediss:// URL (may carry a password)"`
 	// StatePrefix prefixes every Redis key (letters, digits, "_", "." and "-").
-	StatePrefix string
+	StatePrefix string `env:"STATE_PREFIX" envDefault:"shipsync" check:"key prefix" help:"Redis key prefix; one per connection sharing a Redis"`
 
-	ShipStationAPIKey    Secret
-	ShipStationAPISecret Secret
+	ShipStationAPIKey    Secret `env:"SHIPSTATION_API_KEY,required" envFile:"" help:"ShipStation v1 API key"`
+	ShipStationAPISecret Secret `env:"SHIPSTATION_API_SECRET,required" envFile:"" help:"ShipStation v1 API secret"`
 	// ShipStationBaseURL is an absolute http(s) URL without a trailing "/".
-	ShipStationBaseURL string
+	ShipStationBaseURL string `env:"SHIPSTATION_BASE_URL" envDefault:"https://ssapi.shipstation.com" check:"url" help:"ShipStation API base URL"`
 	// ShipStationPartnerKey is sent as x-partner; zero when unset.
-	ShipStationPartnerKey Secret
+	ShipStationPartnerKey Secret `env:"SHIPSTATION_PARTNER_KEY" envFile:"" help:"sent as x-partner"`
 	// ShipStationRateLimit is the requests per minute this worker may use, 1..1000.
-	ShipStationRateLimit int
+	ShipStationRateLimit int `env:"SHIPSTATION_RATE_LIMIT" envDefault:"40" check:"1..1000" help:"requests per minute this worker may use on the key (leave headroom for other apps)"`
 
 	// QuiptBaseURL is an absolute http(s) URL without a trailing "/".
-	QuiptBaseURL        string
-	QuiptConsumerKey    string
-	QuiptConsumerSecret Secret
-	QuiptToken          string
-	QuiptTokenSecret    Secret
+	QuiptBaseURL        string `env:"QUIPT_BASE_URL" envDefault:"https://api.getquipt.com" check:"url" help:"Quipt API base URL"`
+	QuiptConsumerKey    string `env:"QUIPT_CONSUMER_KEY,required" envFile:"" help:"OAuth 1.0a consumer key"`
+	QuiptConsumerSecret Secret `env:"QUIPT_CONSUMER_SECRET,required" envFile:"" help:"OAuth 1.0a consumer secret"`
+	QuiptToken          string `env:"QUIPT_TOKEN,required" envFile:"" help:"OAuth 1.0a token"`
+	QuiptTokenSecret    Secret `env:"QUIPT_TOKEN_SECRET,required" envFile:"" help:"OAuth 1.0a token secret"`
 
-	GetOrdersSchedule Schedule
+	GetOrdersSchedule Schedule `env:"GET_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when get-orders runs"`
 	// GetOrdersStatus is a ShipStation order status, lower case.
-	GetOrdersStatus string
+	GetOrdersStatus string `env:"GET_ORDERS_STATUS" envDefault:"awaiting_shipment" check:"one of awaiting_payment awaiting_shipment pending_fulfillment shipped on_hold cancelled rejected_fulfillment" help:"ShipStation order status to import"`
 	// GetOrdersTagID limits get-orders to orders with this tag; 0 = no tag.
-	GetOrdersTagID int64
+	GetOrdersTagID int64 `env:"GET_ORDERS_TAG_ID" help:"only orders with this ShipStation tag"`
 	// GetOrdersDays is the look-back window in days, 1..365.
-	GetOrdersDays int
+	GetOrdersDays int `env:"GET_ORDERS_DAYS" envDefault:"7" check:"1..365" help:"only orders created within the last N days"`
 	// AssignUserID is the ShipStation user GUID to assign; "" = none.
-	AssignUserID string
+	AssignUserID string `env:"ASSIGN_USER_ID" check:"guid" help:"ShipStation user GUID assigned after import"`
 
-	PushOrdersSchedule Schedule
-	PushPendingOrders  bool
+	PushOrdersSchedule Schedule `env:"PUSH_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when push-orders runs"`
+	PushPendingOrders  bool     `env:"PUSH_PENDING_ORDERS" envDefault:"false" help:"also push orders still validating (Pending)"`
 	// SingleStoreID routes every pushed order to this store; 0 = use ChannelStores.
-	SingleStoreID int64
+	SingleStoreID int64 `env:"SINGLE_STORE_ID" help:"all pushed orders to this ShipStation store; else CHANNEL_STORES"`
 	// ChannelStores maps a Quipt channel name to a ShipStation storeId; nil when unset.
-	ChannelStores map[string]int64
+	ChannelStores map[string]int64 `env:"CHANNEL_STORES" check:"name=storeId" help:"Channel Name=storeId,... (a store per Quipt channel)"`
 	// Warehouses maps a Quipt warehouse code to a ShipStation warehouseId; nil when unset.
-	Warehouses map[string]int64
+	Warehouses map[string]int64 `env:"WAREHOUSES" check:"name=warehouseId" help:"QUIPT_CODE=warehouseId,..."`
 
 	// ShippingMappings come from SHIPPING_MAPPINGS or SHIPPING_MAPPINGS_FILE.
-	ShippingMappings []mapping.Mapping
+	ShippingMappings []mapping.Mapping `env:"SHIPPING_MAPPINGS" help:"Method=carrier:service[:package[:confirmation]];... or, in SHIPPING_MAPPINGS_FILE, a JSON array (DESIGN.md §3)"`
 	// PreferredCarrier is the default carrier; "" = none.
-	PreferredCarrier mapping.Carrier
+	PreferredCarrier mapping.Carrier `env:"PREFERRED_CARRIER" help:"default carrier: ups, fedex, usps or dhl"`
 	// DefaultService goes with PreferredCarrier (set whenever it is).
-	DefaultService        string
-	DefaultCarrierEnabled bool
-	USPSEnabled           bool
+	DefaultService        string `env:"DEFAULT_SERVICE" check:"with PREFERRED_CARRIER" help:"service of the default carrier"`
+	DefaultCarrierEnabled bool   `env:"DEFAULT_CARRIER_ENABLED" envDefault:"true" help:"use the default carrier when no mapping matches"`
+	USPSEnabled           bool   `env:"USPS_ENABLED" envDefault:"true" help:"USPS may be chosen"`
 
-	SyncTrackingSchedule Schedule
-	NotifyCustomer       bool
-	NotifySalesChannel   bool
+	SyncTrackingSchedule Schedule `env:"SYNC_TRACKING_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-tracking runs"`
+	NotifyCustomer       bool     `env:"NOTIFY_CUSTOMER" envDefault:"false" help:"mark-as-shipped notifies the customer"`
+	NotifySalesChannel   bool     `env:"NOTIFY_SALES_CHANNEL" envDefault:"true" help:"mark-as-shipped notifies the sales channel"`
 
-	SyncCancelsSchedule Schedule
-	CancelMode          CancelMode
+	SyncCancelsSchedule Schedule   `env:"SYNC_CANCELS_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-cancels runs"`
+	CancelMode          CancelMode `env:"CANCEL_MODE" envDefault:"soft" check:"one of soft hard" help:"soft (cancel the shipment) or hard (cancel and refund the order)"`
 
-	LinkListingsSchedule Schedule
+	LinkListingsSchedule Schedule `env:"LINK_LISTINGS_SCHEDULE" envDefault:"0 3 * * *" help:"when link-listings runs"`
 
-	DryRun bool
+	DryRun bool `env:"DRY_RUN" envDefault:"false" help:"read everything, write nothing, log what would be written"`
 	// HTTPAddr is the host:port of /metrics, /healthz and /readyz.
-	HTTPAddr  string
-	LogLevel  zerolog.Level
-	LogFormat LogFormat
+	HTTPAddr  string        `env:"HTTP_ADDR" envDefault:":8080" check:"host:port" help:"address of /metrics, /healthz and /readyz"`
+	LogLevel  zerolog.Level `env:"LOG_LEVEL" envDefault:"info" help:"trace, debug, info, warn or error"`
+	LogFormat LogFormat     `env:"LOG_FORMAT" envDefault:"json" check:"one of json console" help:"json, or console for people at a terminal"`
 
 	// ShutdownGrace (SHUTDOWN_GRACE, default 25s) is shipsync's own addition
 	// to DESIGN.md §4: how long SIGTERM waits for the runs in hand before
 	// cancelling them. The default stays below Kubernetes' 30 s termination
 	// grace period.
-	ShutdownGrace time.Duration
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"25s" help:"how long SIGTERM waits for the runs in hand"`
 	// LeaseTTL (LEASE_TTL, default 60s) is shipsync's own addition: how long a
 	// job's lease outlives a replica that died holding it, i.e. how soon
 	// another replica may take the job over. The holder renews it every third
 	// of it.
-	LeaseTTL time.Duration
+	LeaseTTL time.Duration `env:"LEASE_TTL" envDefault:"60s" help:"how long a job's lease outlives a replica that died holding it"`
 }
 
 // CancelMode is how sync-cancels cancels a Quipt order (DESIGN.md §2).
@@ -116,66 +120,3 @@ const (
 	LogJSON    LogFormat = "json"
 	LogConsole LogFormat = "console"
 )
-
-// ValidationError lists every problem found in the environment, each starting
-// with the name of the variable it is about.
-type ValidationError struct {
-	Problems []string
-}
-
-// Error returns the problems, one per line.
-func (e *ValidationError) Error() string {
-	return strings.Join(e.Problems, "\n")
-}
-
-// Load reads the configuration from environ (see Environ), applying the
-// defaults of DESIGN.md §4. When anything is missing or malformed it returns
-// a *ValidationError listing every problem; no line contains a secret's value.
-// The files named by NAME_FILE variables and SHIPPING_MAPPINGS_FILE are read
-// here.
-func Load(environ map[string]string) (*Config, error) {
-	var p problems
-	merged := resolveFiles(environ, &p)
-	raw, err := env.ParseAsWithOptions[environment](env.Options{Environment: merged})
-	if err != nil {
-		return nil, fmt.Errorf("reading the environment: %w", err)
-	}
-	cfg := raw.validate(&p)
-	if len(p.lines) > 0 {
-		return nil, &ValidationError{Problems: p.lines}
-	}
-	return cfg, nil
-}
-
-// Environ returns the process environment as a map for Load. It is the only
-// place in shipsync that reads the process environment.
-func Environ() map[string]string {
-	m := make(map[string]string)
-	for _, kv := range os.Environ() {
-		k, v, _ := strings.Cut(kv, "=")
-		if k != "" {
-			m[k] = v
-		}
-	}
-	return m
-}
-
-// problems collects problem lines and which variables they are about.
-type problems struct {
-	lines []string
-	vars  map[string]bool
-}
-
-// add records a problem with variable name.
-func (p *problems) add(name, format string, args ...any) {
-	p.lines = append(p.lines, name+": "+fmt.Sprintf(format, args...))
-	if p.vars == nil {
-		p.vars = make(map[string]bool)
-	}
-	p.vars[name] = true
-}
-
-// has reports whether a problem with variable name has been recorded.
-func (p *problems) has(name string) bool {
-	return p.vars[name]
-}

@@ -15,30 +15,18 @@ const (
 	maxMappingsFileBytes = 1 << 20
 )
 
-// fileBackedVars are the variables that may also be given as NAME_FILE: every
-// secret, REDIS_URL (it may carry a password) and the Quipt identifiers that
-// are usually stored beside the secrets.
-func fileBackedVars() []string {
-	return []string{
-		"REDIS_URL",
-		"SHIPSTATION_API_KEY",
-		"SHIPSTATION_API_SECRET",
-		"SHIPSTATION_PARTNER_KEY",
-		"QUIPT_CONSUMER_KEY",
-		"QUIPT_CONSUMER_SECRET",
-		"QUIPT_TOKEN",
-		"QUIPT_TOKEN_SECRET",
-	}
-}
-
-// resolveFiles returns a copy of environ in which every NAME_FILE of
-// fileBackedVars has been read into NAME, with one trailing newline ("\n" or
+// resolveFiles returns a copy of environ in which the NAME_FILE of every
+// variable declared with envFile has been read into NAME, with one trailing newline ("\n" or
 // "\r\n") trimmed. Setting both NAME and NAME_FILE, an unreadable file and an
 // empty file are problems; the lines never contain the file's content.
-func resolveFiles(environ map[string]string, p *problems) map[string]string {
+func resolveFiles(environ map[string]string, vars []Variable, p *problems) map[string]string {
 	merged := make(map[string]string, len(environ))
 	maps.Copy(merged, environ)
-	for _, name := range fileBackedVars() {
+	for _, v := range vars {
+		if !v.File {
+			continue
+		}
+		name := v.Name
 		fileVar := name + "_FILE"
 		path := strings.TrimSpace(environ[fileVar])
 		if path == "" {
@@ -82,7 +70,7 @@ func readFile(path string, limit int64) (string, error) {
 }
 
 // trimNewline removes one trailing "\r\n" or "\n", which editors and
-// `echo` add and the ,file option of caarlos0/env would keep.
+// `echo` add.
 func trimNewline(s string) string {
 	if t, ok := strings.CutSuffix(s, "\r\n"); ok {
 		return t

@@ -6,33 +6,52 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
+// off is the text of a schedule that is off, in any case.
+const off = "off"
+
 // Schedule is a job's cron schedule: a standard 5-field spec or a descriptor
-// such as "@hourly" or "@every 5m", or off ("off" in the environment).
+// such as "@hourly" or "@every 5m", or off ("off", in any case, in the
+// environment). Load parses the spec once; Cron returns the result.
 type Schedule struct {
 	// Spec is valid for cron.ParseStandard; "" when Off.
 	Spec string
 	// Off disables the job's schedule (it can still be run by hand).
 	Off bool
+
+	cron cron.Schedule // Spec parsed; nil when Off
+}
+
+// Cron returns the parsed schedule, for the scheduler and the readiness
+// check; nil when the schedule is off.
+func (s Schedule) Cron() cron.Schedule {
+	return s.cron
 }
 
 // String returns the spec, or "off".
 func (s Schedule) String() string {
 	if s.Off {
-		return "off"
+		return off
 	}
 	return s.Spec
+}
+
+// Equal reports whether s and o are the same schedule. It also lets go-cmp
+// compare Configs without looking at the parsed form.
+func (s Schedule) Equal(o Schedule) bool {
+	return s.Spec == o.Spec && s.Off == o.Off
 }
 
 // parseSchedule reads variable name: "off" in any case, or a spec that
 // cron.ParseStandard accepts.
 func parseSchedule(name, raw string, p *problems) Schedule {
 	spec := strings.TrimSpace(raw)
-	if strings.EqualFold(spec, "off") {
+	if strings.EqualFold(spec, off) {
 		return Schedule{Off: true}
 	}
-	if _, err := cron.ParseStandard(spec); err != nil {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
 		p.add(name, "must be a 5-field cron spec, a descriptor such as @hourly or @every 5m, or off, got %q (%v)", spec, err)
 		return Schedule{}
 	}
-	return Schedule{Spec: spec}
+	return Schedule{Spec: spec, cron: sched}
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // The parsers below read one variable's text each. On a malformed value they
@@ -188,4 +190,19 @@ func parseStatePrefix(name, raw string, p *problems) string {
 		return ""
 	}
 	return s
+}
+
+// parseLogLevel reads trace, debug, info, warn or error.
+func parseLogLevel(name, raw string, p *problems) zerolog.Level {
+	switch parseEnum(name, raw, []string{"trace", "debug", "info", "warn", "error"}, p) {
+	case "trace":
+		return zerolog.TraceLevel
+	case "debug":
+		return zerolog.DebugLevel
+	case "warn":
+		return zerolog.WarnLevel
+	case "error":
+		return zerolog.ErrorLevel
+	}
+	return zerolog.InfoLevel
 }

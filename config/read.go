@@ -1,0 +1,131 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/shipsync/shipsync/mapping"
+)
+
+// read sets field, the Config field that declares v, from v's text in
+// environ, recording every problem with it. The field's type chooses the
+// reader; v's check tag narrows it:
+//
+//	Secret            as is; check "redis url": a URL the Redis client accepts
+//	string            trimmed; check "url" (absolute http(s) base URL), "guid",
+//	                  "host:port", "key prefix" (a Redis key prefix),
+//	                  "one of a b c" (lower-cased), or "with OTHER" (set
+//	                  exactly when the variable OTHER is)
+//	int               check "lo..hi": a whole number in that range
+//	int64             an optional positive ID
+//	map[string]int64  check "name=what": "Name=id,Name=id"
+//	other string type check "one of a b c"
+//
+// and bool, time.Duration (positive), Schedule, zerolog.Level,
+// mapping.Carrier and []mapping.Mapping (with NAME_FILE, a JSON file) need no
+// check. A type or check not listed here panics: a programming error that
+// every Load finds.
+func (v Variable) read(field reflect.Value, environ map[string]string, p *problems) {
+	raw := v.text(environ)
+	if v.Required && strings.TrimSpace(raw) == "" {
+		if !p.has(v.Name) && !p.has(v.Name+"_FILE") {
+			p.add(v.Name, "required (set %s or %s_FILE)", v.Name, v.Name)
+		}
+		return
+	}
+	var value any
+	switch field.Interface().(type) {
+	case Secret:
+		value = v.secret(raw, p)
+	case string:
+		value = v.string(raw, environ, p)
+	case int:
+		var lo, hi int
+		v.mustScan("%d..%d", &lo, &hi)
+		value = parseInt(v.Name, raw, lo, hi, p)
+	case int64:
+		value = parseOptionalID(v.Name, raw, p)
+	case bool:
+		value = parseBool(v.Name, raw, p)
+	case time.Duration:
+		value = parseDuration(v.Name, raw, p)
+	case Schedule:
+		value = parseSchedule(v.Name, raw, p)
+	case zerolog.Level:
+		value = parseLogLevel(v.Name, raw, p)
+	case map[string]int64:
+		var what string
+		v.mustScan("name=%s", &what)
+		value = parseIDMap(v.Name, raw, what, p)
+	case []mapping.Mapping:
+		value = shippingMappings(v.Name, raw, environ[v.Name+"_FILE"], p)
+	case mapping.Carrier:
+		value = parsePreferredCarrier(v.Name, raw, p)
+	default:
+		if field.Kind() != reflect.String {
+			panic(fmt.Sprintf("config: %s: no reader for %s", v.Name, field.Type()))
+		}
+		value = reflect.ValueOf(parseEnum(v.Name, raw, v.oneOf(), p)).Convert(field.Type()).Interface()
+	}
+	field.Set(reflect.ValueOf(value))
+}
+
+// secret reads a Secret. Its value is never part of a problem line.
+func (v Variable) secret(raw string, p *problems) Secret {
+	switch v.check {
+	case "":
+		return NewSecret(raw)
+	case "redis url":
+		return parseRedisURL(v.Name, raw, p)
+	}
+	panic(v.badCheck())
+}
+
+// string reads a string field by v's check.
+func (v Variable) string(raw string, environ map[string]string, p *problems) string {
+	other, pair := strings.CutPrefix(v.check, "with ")
+	switch {
+	case pair:
+		return parsePaired(v.Name, raw, other, environ[other], p)
+	case strings.HasPrefix(v.check, "one of "):
+		return parseEnum(v.Name, raw, v.oneOf(), p)
+	}
+	switch v.check {
+	case "":
+		return strings.TrimSpace(raw)
+	case "url":
+		return parseBaseURL(v.Name, raw, p)
+	case "guid":
+		return parseGUID(v.Name, raw, p)
+	case "host:port":
+		return parseHostPort(v.Name, raw, p)
+	case "key prefix":
+		return parseStatePrefix(v.Name, raw, p)
+	}
+	panic(v.badCheck())
+}
+
+// oneOf returns the values a "one of a b c" check allows.
+func (v Variable) oneOf() []string {
+	words, ok := strings.CutPrefix(v.check, "one of ")
+	if !ok {
+		panic(v.badCheck())
+	}
+	return strings.Fields(words)
+}
+
+// mustScan reads v's check in format into args.
+func (v Variable) mustScan(format string, args ...any) {
+	if _, err := fmt.Sscanf(v.check, format, args...); err != nil {
+		panic(v.badCheck())
+	}
+}
+
+// badCheck describes a check tag that does not fit its field.
+func (v Variable) badCheck() string {
+	return fmt.Sprintf("config: %s: check %q does not fit its field", v.Name, v.check)
+}
