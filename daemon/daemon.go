@@ -184,11 +184,11 @@ func (a *App) buildJobs() []scheduler.Job {
 	syncCancels := &synccancels.SyncCancels{Env: a.env, Mode: string(cfg.CancelMode)}
 	linkListings := &linklistings.LinkListings{Env: a.env}
 	return []scheduler.Job{
-		{Name: jobs.NameGetOrders, Schedule: cfg.GetOrdersSchedule.String(), Timeout: runTimeout, Run: getOrders.Run},
-		{Name: jobs.NamePushOrders, Schedule: cfg.PushOrdersSchedule.String(), Timeout: runTimeout, Run: pushOrders.Run},
-		{Name: jobs.NameSyncTracking, Schedule: cfg.SyncTrackingSchedule.String(), Timeout: runTimeout, Run: syncTracking.Run},
-		{Name: jobs.NameSyncCancels, Schedule: cfg.SyncCancelsSchedule.String(), Timeout: runTimeout, Run: syncCancels.Run},
-		{Name: jobs.NameLinkListings, Schedule: cfg.LinkListingsSchedule.String(), Timeout: runTimeout, Run: linkListings.Run},
+		{Name: jobs.NameGetOrders, Schedule: cfg.GetOrdersSchedule.Cron(), Timeout: runTimeout, Run: getOrders.Run},
+		{Name: jobs.NamePushOrders, Schedule: cfg.PushOrdersSchedule.Cron(), Timeout: runTimeout, Run: pushOrders.Run},
+		{Name: jobs.NameSyncTracking, Schedule: cfg.SyncTrackingSchedule.Cron(), Timeout: runTimeout, Run: syncTracking.Run},
+		{Name: jobs.NameSyncCancels, Schedule: cfg.SyncCancelsSchedule.Cron(), Timeout: runTimeout, Run: syncCancels.Run},
+		{Name: jobs.NameLinkListings, Schedule: cfg.LinkListingsSchedule.Cron(), Timeout: runTimeout, Run: linkListings.Run},
 	}
 }
 
@@ -198,7 +198,7 @@ func (a *App) Enable(disabled map[string]string) error {
 	for _, j := range a.Jobs {
 		if reason, off := disabled[j.Name]; off {
 			a.Log.Error().Str("job", j.Name).Str("reason", reason).Msg("job disabled: its configuration does not resolve")
-			j.Schedule = "off"
+			j.Schedule = nil
 		}
 		if err := a.Scheduler.Add(j); err != nil {
 			return fmt.Errorf("schedule %s: %w", j.Name, err)

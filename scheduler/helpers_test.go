@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 
@@ -52,6 +53,16 @@ func mustAdd(t *testing.T, s *scheduler.Scheduler, job scheduler.Job) {
 	if err := s.Add(job); err != nil {
 		t.Fatalf("Add(%s): %v", job.Name, err)
 	}
+}
+
+// spec parses a standard cron spec, as config does at load.
+func spec(t *testing.T, s string) cron.Schedule {
+	t.Helper()
+	sched, err := cron.ParseStandard(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sched
 }
 
 // eventually waits up to d for cond.

@@ -28,22 +28,19 @@ type runDone struct {
 func TestAddValidates(t *testing.T) {
 	s := newScheduler(t, newStore(t), zerolog.Nop())
 	noop := func(context.Context, *scheduler.Run) error { return nil }
-	mustAdd(t, s, scheduler.Job{Name: "cron", Schedule: "*/5 * * * *", Run: noop})
-	mustAdd(t, s, scheduler.Job{Name: "every", Schedule: "@every 5m", Run: noop})
-	mustAdd(t, s, scheduler.Job{Name: "daily", Schedule: "@daily", Run: noop})
-	mustAdd(t, s, scheduler.Job{Name: "manual", Schedule: "off", Run: noop})
+	mustAdd(t, s, scheduler.Job{Name: "cron", Schedule: spec(t, "*/5 * * * *"), Run: noop})
+	mustAdd(t, s, scheduler.Job{Name: "every", Schedule: spec(t, "@every 5m"), Run: noop})
+	mustAdd(t, s, scheduler.Job{Name: "daily", Schedule: spec(t, "@daily"), Run: noop})
+	mustAdd(t, s, scheduler.Job{Name: "manual", Run: noop})
 
 	bad := []struct {
 		job  scheduler.Job
 		want string
 	}{
-		{scheduler.Job{Name: "push-orders", Schedule: "every five minutes", Run: noop}, `job push-orders: schedule "every five minutes"`},
-		{scheduler.Job{Name: "six-fields", Schedule: "0 */5 * * * *", Run: noop}, "job six-fields"},
-		{scheduler.Job{Name: "empty", Schedule: "", Run: noop}, "job empty"},
-		{scheduler.Job{Name: "cron", Schedule: "@hourly", Run: noop}, "job cron added twice"},
-		{scheduler.Job{Name: "no-run", Schedule: "@hourly"}, "job no-run: no Run"},
-		{scheduler.Job{Name: "neg", Schedule: "@hourly", Timeout: -time.Second, Run: noop}, "job neg: negative timeout"},
-		{scheduler.Job{Schedule: "@hourly", Run: noop}, "without a name"},
+		{scheduler.Job{Name: "cron", Schedule: spec(t, "@hourly"), Run: noop}, "job cron added twice"},
+		{scheduler.Job{Name: "no-run", Schedule: spec(t, "@hourly")}, "job no-run: no Run"},
+		{scheduler.Job{Name: "neg", Schedule: spec(t, "@hourly"), Timeout: -time.Second, Run: noop}, "job neg: negative timeout"},
+		{scheduler.Job{Schedule: spec(t, "@hourly"), Run: noop}, "without a name"},
 	}
 	for _, b := range bad {
 		err := s.Add(b.job)
@@ -63,7 +60,7 @@ func TestRunOnce(t *testing.T) {
 		}}))
 	var got *scheduler.Run
 	var loggerOnCtx bool
-	mustAdd(t, s, scheduler.Job{Name: "link-listings", Schedule: "off", Run: func(ctx context.Context, run *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "link-listings", Run: func(ctx context.Context, run *scheduler.Run) error {
 		got = run
 		loggerOnCtx = zerolog.Ctx(ctx).GetLevel() != zerolog.Disabled
 		if run.Stopping() {
@@ -109,7 +106,7 @@ func TestRunOnceLeaseHeldElsewhere(t *testing.T) {
 	s := newScheduler(t, store, zerolog.Nop(), scheduler.WithHooks(scheduler.Hooks{
 		OnRunDone: func(string, time.Time, time.Duration, error) { hooked.Store(true) },
 	}))
-	mustAdd(t, s, scheduler.Job{Name: "get-orders", Schedule: "@every 5m", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "get-orders", Schedule: spec(t, "@every 5m"), Run: func(context.Context, *scheduler.Run) error {
 		ran.Store(true)
 		return nil
 	}})
@@ -132,7 +129,7 @@ func TestRunOncePanicIsARunError(t *testing.T) {
 	s := newScheduler(t, store, zerolog.Nop(), scheduler.WithHooks(scheduler.Hooks{
 		OnRunDone: func(job string, _ time.Time, d time.Duration, err error) { done = append(done, runDone{job, d, err}) },
 	}))
-	mustAdd(t, s, scheduler.Job{Name: "sync-cancels", Schedule: "off", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "sync-cancels", Run: func(context.Context, *scheduler.Run) error {
 		panic("boom")
 	}})
 	err := s.RunOnce(ctx, "sync-cancels")
@@ -153,7 +150,7 @@ func TestRunOncePanicIsARunError(t *testing.T) {
 func TestRunOnceTimeout(t *testing.T) {
 	store := newStore(t)
 	s := newScheduler(t, store, zerolog.Nop())
-	mustAdd(t, s, scheduler.Job{Name: "slow", Schedule: "off", Timeout: 50 * time.Millisecond,
+	mustAdd(t, s, scheduler.Job{Name: "slow", Timeout: 50 * time.Millisecond,
 		Run: func(ctx context.Context, _ *scheduler.Run) error {
 			select {
 			case <-ctx.Done():
@@ -176,7 +173,7 @@ func TestRedisUnreachableRunDoesNotStart(t *testing.T) {
 	var logs logBuffer
 	s := newScheduler(t, state.New(unreachableRedis(t), "p"), zerolog.New(&logs))
 	var ran atomic.Bool
-	mustAdd(t, s, scheduler.Job{Name: "push-orders", Schedule: "off", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "push-orders", Run: func(context.Context, *scheduler.Run) error {
 		ran.Store(true)
 		return nil
 	}})
@@ -197,7 +194,7 @@ func TestStolenLeaseCancelsRun(t *testing.T) {
 	s := newScheduler(t, store, zerolog.Nop(), scheduler.WithLeaseTTL(90*time.Millisecond))
 	var thief *state.Lease
 	var writeErr error
-	mustAdd(t, s, scheduler.Job{Name: "sync-tracking", Schedule: "off", Run: func(ctx context.Context, run *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "sync-tracking", Run: func(ctx context.Context, run *scheduler.Run) error {
 		// Another replica takes the lease over (as after an expiry).
 		if err := store.ReleaseLease(ctx, run.Lease); err != nil {
 			return err
@@ -251,7 +248,7 @@ func TestRunOnceTakesOverTheLeaseOfADeadLocalProcess(t *testing.T) {
 	}
 	ran := false
 	s := newScheduler(t, store, zerolog.Nop())
-	if err := s.Add(scheduler.Job{Name: "job", Schedule: "off", Run: func(context.Context, *scheduler.Run) error {
+	if err := s.Add(scheduler.Job{Name: "job", Run: func(context.Context, *scheduler.Run) error {
 		ran = true
 		return nil
 	}}); err != nil {
@@ -269,7 +266,7 @@ func TestRunOnceTakesOverTheLeaseOfADeadLocalProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		job := "job2-" + alive
-		if err := s.Add(scheduler.Job{Name: job, Schedule: "off", Run: func(context.Context, *scheduler.Run) error { return nil }}); err != nil {
+		if err := s.Add(scheduler.Job{Name: job, Run: func(context.Context, *scheduler.Run) error { return nil }}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RunOnce(ctx, job); !errors.Is(err, state.ErrLeaseHeld) {
@@ -289,7 +286,7 @@ func TestOwnLeftoverLeaseIsTakenBack(t *testing.T) {
 	}
 	ran := false
 	s := newScheduler(t, store, zerolog.Nop(), scheduler.WithOwner("me"))
-	mustAdd(t, s, scheduler.Job{Name: "job", Schedule: "off", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "job", Run: func(context.Context, *scheduler.Run) error {
 		ran = true
 		return nil
 	}})

@@ -26,7 +26,7 @@ func TestPanickingJobRunsAgain(t *testing.T) {
 			}
 		},
 	}))
-	mustAdd(t, s, scheduler.Job{Name: "flaky", Schedule: "@every 1s", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "flaky", Schedule: spec(t, "@every 1s"), Run: func(context.Context, *scheduler.Run) error {
 		if runs.Add(1) == 1 {
 			panic("first run fails")
 		}
@@ -44,7 +44,7 @@ func TestSlowJobIsNotStartedTwice(t *testing.T) {
 	var logs logBuffer
 	var inFlight, maxInFlight, runs atomic.Int32
 	s := newScheduler(t, newStore(t), zerolog.New(&logs).Level(zerolog.DebugLevel))
-	mustAdd(t, s, scheduler.Job{Name: "slow", Schedule: "@every 1s", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "slow", Schedule: spec(t, "@every 1s"), Run: func(context.Context, *scheduler.Run) error {
 		runs.Add(1)
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
@@ -70,7 +70,7 @@ func TestReplicasNeverRunTheSameJobTogether(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
 	var inFlight, overlaps, runs atomic.Int32
-	job := scheduler.Job{Name: "push-orders", Schedule: "@every 1s", Run: func(ctx context.Context, _ *scheduler.Run) error {
+	job := scheduler.Job{Name: "push-orders", Schedule: spec(t, "@every 1s"), Run: func(ctx context.Context, _ *scheduler.Run) error {
 		runs.Add(1)
 		if inFlight.Add(1) > 1 {
 			overlaps.Add(1)
@@ -105,7 +105,7 @@ func TestStopDrainsThenCancels(t *testing.T) {
 		}}))
 	var started atomic.Int32
 	var politeCtxErr atomic.Value
-	mustAdd(t, s, scheduler.Job{Name: "polite", Schedule: "@every 1s", Run: func(ctx context.Context, run *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "polite", Schedule: spec(t, "@every 1s"), Run: func(ctx context.Context, run *scheduler.Run) error {
 		started.Add(1)
 		for !run.Stopping() {
 			time.Sleep(10 * time.Millisecond)
@@ -114,7 +114,7 @@ func TestStopDrainsThenCancels(t *testing.T) {
 		politeCtxErr.Store(context.Cause(ctx) == nil)
 		return nil
 	}})
-	mustAdd(t, s, scheduler.Job{Name: "stubborn", Schedule: "@every 1s", Run: func(ctx context.Context, _ *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "stubborn", Schedule: spec(t, "@every 1s"), Run: func(ctx context.Context, _ *scheduler.Run) error {
 		started.Add(1)
 		<-ctx.Done()
 		return context.Cause(ctx)
@@ -155,7 +155,7 @@ func TestStopDrainsThenCancels(t *testing.T) {
 func TestStopWaitsForRunOnce(t *testing.T) {
 	s := scheduler.New(newStore(t), zerolog.Nop())
 	started := make(chan struct{})
-	mustAdd(t, s, scheduler.Job{Name: "manual", Schedule: "off", Run: func(ctx context.Context, run *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "manual", Run: func(ctx context.Context, run *scheduler.Run) error {
 		close(started)
 		for !run.Stopping() {
 			time.Sleep(5 * time.Millisecond)
@@ -196,7 +196,7 @@ func TestRunsStopWhileRedisIsAwayAndResumeWhenItReturns(t *testing.T) {
 
 	var runs atomic.Int32
 	s := newScheduler(t, state.New(client, r.Prefix), zerolog.Nop())
-	mustAdd(t, s, scheduler.Job{Name: "job", Schedule: "@every 1s", Run: func(context.Context, *scheduler.Run) error {
+	mustAdd(t, s, scheduler.Job{Name: "job", Schedule: spec(t, "@every 1s"), Run: func(context.Context, *scheduler.Run) error {
 		runs.Add(1)
 		return nil
 	}})

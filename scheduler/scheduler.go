@@ -27,16 +27,13 @@ var errStopping = errors.New("scheduler: stopping, no new runs")
 // Stop's grace period ends.
 var errGraceOver = errors.New("scheduler: shutting down, grace period over")
 
-// offSchedule is the schedule of a job that only runs through RunOnce.
-const offSchedule = "off"
-
 // Job is one kind of work the scheduler runs.
 type Job struct {
 	// Name identifies the job in logs, leases and state.
 	Name string
-	// Schedule is a standard 5-field cron spec, "@every <duration>" or a
-	// descriptor such as "@hourly"; "off" registers the job for RunOnce only.
-	Schedule string
+	// Schedule says when the job runs (config.Schedule.Cron parses it once,
+	// at load); nil registers the job for RunOnce only.
+	Schedule cron.Schedule
 	// Timeout bounds each run; 0 means none.
 	Timeout time.Duration
 	// Run does one pass of the job.
@@ -104,8 +101,8 @@ func New(store *state.Store, log zerolog.Logger, opts ...Option) *Scheduler {
 	return s
 }
 
-// Add registers job. Its schedule is checked with cron.ParseStandard; the
-// error names the job. Jobs may be added before or after Start.
+// Add registers job; the error names the job. Jobs may be added before or
+// after Start.
 func (s *Scheduler) Add(job Job) error {
 	if job.Name == "" {
 		return errors.New("scheduler: job without a name")
@@ -116,21 +113,14 @@ func (s *Scheduler) Add(job Job) error {
 	if job.Timeout < 0 {
 		return fmt.Errorf("scheduler: job %s: negative timeout %v", job.Name, job.Timeout)
 	}
-	var sched cron.Schedule
-	if spec := strings.TrimSpace(job.Schedule); !strings.EqualFold(spec, offSchedule) {
-		var err error
-		if sched, err = cron.ParseStandard(spec); err != nil {
-			return fmt.Errorf("scheduler: job %s: schedule %q: %w", job.Name, job.Schedule, err)
-		}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.jobs[job.Name]; dup {
 		return fmt.Errorf("scheduler: job %s added twice", job.Name)
 	}
 	s.jobs[job.Name] = job
-	if sched != nil {
-		s.cron.Schedule(sched, cron.FuncJob(func() { _ = s.execute(s.ctx, job) }))
+	if job.Schedule != nil {
+		s.cron.Schedule(job.Schedule, cron.FuncJob(func() { _ = s.execute(s.ctx, job) }))
 	}
 	return nil
 }

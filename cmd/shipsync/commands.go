@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 
@@ -72,14 +71,10 @@ func serve(ctx context.Context, app *daemon.App, log zerolog.Logger, addr string
 
 	readiness := &ops.Readiness{Ping: app.Ping, LastSuccess: app.Store.LastSuccess, Started: started}
 	for _, j := range app.Jobs {
-		if _, off := report.Disabled[j.Name]; off || j.Schedule == "off" {
+		if _, off := report.Disabled[j.Name]; off || j.Schedule == nil {
 			continue
 		}
-		sched, err := cron.ParseStandard(j.Schedule)
-		if err != nil {
-			return fmt.Errorf("schedule of %s: %w", j.Name, err)
-		}
-		readiness.Jobs = append(readiness.Jobs, ops.ReadyJob{Name: j.Name, Schedule: sched})
+		readiness.Jobs = append(readiness.Jobs, ops.ReadyJob{Name: j.Name, Schedule: j.Schedule})
 	}
 
 	ln, err := net.Listen("tcp", addr)

@@ -144,7 +144,7 @@ func New(t testing.TB, o Options) *World {
 // lease, so fenced state writes behave as in production.
 func (w *World) Run(ctx context.Context, name string, fn scheduler.RunFunc) error {
 	sch := scheduler.New(w.Store, w.log, scheduler.WithOwner("jobstest"))
-	if err := sch.Add(scheduler.Job{Name: name, Schedule: "off", Run: fn}); err != nil {
+	if err := sch.Add(scheduler.Job{Name: name, Run: fn}); err != nil {
 		return err
 	}
 	return sch.RunOnce(ctx, name)
