@@ -45,7 +45,7 @@ type Config struct {
 	QuiptToken          string `env:"QUIPT_TOKEN,required" envFile:"" help:"OAuth 1.0a token"`
 	QuiptTokenSecret    Secret `env:"QUIPT_TOKEN_SECRET,required" envFile:"" help:"OAuth 1.0a token secret"`
 
-	GetOrdersSchedule Schedule `env:"GET_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when get-orders runs"`
+	GetOrdersSchedule Schedule `env:"GET_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when get-orders runs: 5-field cron, @hourly, @every 5m, or off"`
 	// GetOrdersStatus is a ShipStation order status, lower case.
 	GetOrdersStatus string `env:"GET_ORDERS_STATUS" envDefault:"awaiting_shipment" check:"one of awaiting_payment awaiting_shipment pending_fulfillment shipped on_hold cancelled rejected_fulfillment" help:"ShipStation order status to import"`
 	// GetOrdersTagID limits get-orders to orders with this tag; 0 = no tag.
@@ -55,7 +55,7 @@ type Config struct {
 	// AssignUserID is the ShipStation user GUID to assign; "" = none.
 	AssignUserID string `env:"ASSIGN_USER_ID" check:"guid" help:"ShipStation user GUID assigned after import"`
 
-	PushOrdersSchedule Schedule `env:"PUSH_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when push-orders runs"`
+	PushOrdersSchedule Schedule `env:"PUSH_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when push-orders runs: 5-field cron, @hourly, @every 5m, or off"`
 	PushPendingOrders  bool     `env:"PUSH_PENDING_ORDERS" envDefault:"false" help:"also push orders still validating (Pending)"`
 	// SingleStoreID routes every pushed order to this store; 0 = use ChannelStores.
 	SingleStoreID int64 `env:"SINGLE_STORE_ID" help:"all pushed orders to this ShipStation store; else CHANNEL_STORES"`
@@ -73,14 +73,14 @@ type Config struct {
 	DefaultCarrierEnabled bool   `env:"DEFAULT_CARRIER_ENABLED" envDefault:"true" help:"use the default carrier when no mapping matches"`
 	USPSEnabled           bool   `env:"USPS_ENABLED" envDefault:"true" help:"USPS may be chosen"`
 
-	SyncTrackingSchedule Schedule `env:"SYNC_TRACKING_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-tracking runs"`
+	SyncTrackingSchedule Schedule `env:"SYNC_TRACKING_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-tracking runs: 5-field cron, @hourly, @every 5m, or off"`
 	NotifyCustomer       bool     `env:"NOTIFY_CUSTOMER" envDefault:"false" help:"mark-as-shipped notifies the customer"`
 	NotifySalesChannel   bool     `env:"NOTIFY_SALES_CHANNEL" envDefault:"true" help:"mark-as-shipped notifies the sales channel"`
 
-	SyncCancelsSchedule Schedule   `env:"SYNC_CANCELS_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-cancels runs"`
+	SyncCancelsSchedule Schedule   `env:"SYNC_CANCELS_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-cancels runs: 5-field cron, @hourly, @every 5m, or off"`
 	CancelMode          CancelMode `env:"CANCEL_MODE" envDefault:"soft" check:"one of soft hard" help:"soft (cancel the shipment) or hard (cancel and refund the order)"`
 
-	LinkListingsSchedule Schedule `env:"LINK_LISTINGS_SCHEDULE" envDefault:"0 3 * * *" help:"when link-listings runs"`
+	LinkListingsSchedule Schedule `env:"LINK_LISTINGS_SCHEDULE" envDefault:"0 3 * * *" help:"when link-listings runs: 5-field cron, @hourly, @every 5m, or off"`
 
 	DryRun bool `env:"DRY_RUN" envDefault:"false" help:"read everything, write nothing, log what would be written"`
 	// HTTPAddr is the host:port of /metrics, /healthz and /readyz.

@@ -43,7 +43,7 @@ func Load(environ map[string]string) (*Config, error) {
 
 // crossCheck records the problems of variables that are each valid but
 // contradict one another. (A pair that must be set together is a check of
-// its own, see "with" in read.go.)
+// its own: the check "with OTHER" of Variable.read.)
 func (c *Config) crossCheck(p *problems) {
 	if c.PreferredCarrier == mapping.USPS && c.DefaultCarrierEnabled && !c.USPSEnabled &&
 		!p.has("DEFAULT_CARRIER_ENABLED") && !p.has("USPS_ENABLED") {

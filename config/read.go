@@ -30,7 +30,7 @@ import (
 // check. A type or check not listed here panics: a programming error that
 // every Load finds.
 func (v Variable) read(field reflect.Value, environ map[string]string, p *problems) {
-	raw := v.text(environ)
+	raw := v.lookup(environ)
 	if v.Required && strings.TrimSpace(raw) == "" {
 		if !p.has(v.Name) && !p.has(v.Name+"_FILE") {
 			p.add(v.Name, "required (set %s or %s_FILE)", v.Name, v.Name)
@@ -40,9 +40,9 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 	var value any
 	switch field.Interface().(type) {
 	case Secret:
-		value = v.secret(raw, p)
+		value = v.readSecret(raw, p)
 	case string:
-		value = v.string(raw, environ, p)
+		value = v.readString(raw, environ, p)
 	case int:
 		var lo, hi int
 		v.mustScan("%d..%d", &lo, &hi)
@@ -74,8 +74,8 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 	field.Set(reflect.ValueOf(value))
 }
 
-// secret reads a Secret. Its value is never part of a problem line.
-func (v Variable) secret(raw string, p *problems) Secret {
+// readSecret reads a Secret. Its value is never part of a problem line.
+func (v Variable) readSecret(raw string, p *problems) Secret {
 	switch v.check {
 	case "":
 		return NewSecret(raw)
@@ -85,8 +85,8 @@ func (v Variable) secret(raw string, p *problems) Secret {
 	panic(v.badCheck())
 }
 
-// string reads a string field by v's check.
-func (v Variable) string(raw string, environ map[string]string, p *problems) string {
+// readString reads a string field by v's check.
+func (v Variable) readString(raw string, environ map[string]string, p *problems) string {
 	other, pair := strings.CutPrefix(v.check, "with ")
 	switch {
 	case pair:

@@ -14,7 +14,7 @@ import (
 //	env:"NAME"            its name, in caarlos0/env's syntax; NAME,required: it must not be blank
 //	envDefault:"text"     the text read when it is unset or empty (caarlos0/env's rule)
 //	envFile:""            it may also be given as NAME_FILE, a path (one trailing newline trimmed)
-//	check:"rule"          narrows how the field's type reads the text (see read.go)
+//	check:"rule"          narrows how the field's type reads the text (see Variable.read)
 //	help:"text"           its line in `shipsync help env`
 //
 // The field's type says how the text is read and how the value shows in the
@@ -73,9 +73,9 @@ func Variables() []Variable {
 	return vars
 }
 
-// text returns the variable's text in environ: its value, or its default when
-// it is unset or empty.
-func (v Variable) text(environ map[string]string) string {
+// lookup returns the variable's text in environ: its value, or its default
+// when it is unset or empty.
+func (v Variable) lookup(environ map[string]string) string {
 	if s := environ[v.Name]; s != "" {
 		return s
 	}

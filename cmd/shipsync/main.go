@@ -6,6 +6,7 @@
 //	shipsync demo                      the daemon against built-in sandboxes and an embedded Redis
 //	shipsync deadletters list|retry|drop [--job JOB] [--id ID]
 //	shipsync version
+//	shipsync help [env]                this usage, or every environment variable with its default
 //
 // Configuration comes from the environment (DESIGN.md §4).
 package main
@@ -39,7 +40,7 @@ const (
 	exitUsage  = 2
 )
 
-const usage = `usage: shipsync [run | once JOB | check | demo | deadletters list|retry|drop [--job JOB] [--id ID] | version]`
+const usage = `usage: shipsync [run | once JOB | check | demo | deadletters list|retry|drop [--job JOB] [--id ID] | version | help [env]]`
 
 // run dispatches a command; it returns the process exit code. ctx is cancelled
 // on SIGINT or SIGTERM.
@@ -67,8 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env map[s
 		fmt.Fprintln(stdout, "shipsync", version)
 		return exitOK
 	case "help", "--help", "-h":
-		fmt.Fprintln(stdout, usage)
-		return exitOK
+		return cmdHelp(args, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "shipsync: unknown command %q\n%s\n", cmd, usage)
 		return exitUsage
