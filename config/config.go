@@ -39,12 +39,17 @@ type Config struct {
 	ShipStationRateLimit int `env:"SHIPSTATION_RATE_LIMIT" envDefault:"40" check:"1..1000" help:"requests per minute this worker may use on the key (leave headroom for other apps)"`
 
 	// QuiptBaseURL is an absolute http(s) URL without a trailing "/".
-	QuiptBaseURL        string `env:"QUIPT_BASE_URL" envDefault:"https://api.getquipt.com" check:"url" help:"Quipt API base URL"`
+	QuiptBaseURL string `env:"QUIPT_BASE_URL" envDefault:"https://api.getquipt.com" check:"url" help:"Quipt API base URL"`
+	// QuiptConsumerKey and QuiptToken identify the OAuth 1.0a client and
+	// token; they are not secret, but may be read from files beside the
+	// secrets.
 	QuiptConsumerKey    string `env:"QUIPT_CONSUMER_KEY,required" envFile:"" help:"OAuth 1.0a consumer key"`
 	QuiptConsumerSecret Secret `env:"QUIPT_CONSUMER_SECRET,required" envFile:"" help:"OAuth 1.0a consumer secret"`
 	QuiptToken          string `env:"QUIPT_TOKEN,required" envFile:"" help:"OAuth 1.0a token"`
 	QuiptTokenSecret    Secret `env:"QUIPT_TOKEN_SECRET,required" envFile:"" help:"OAuth 1.0a token secret"`
 
+	// GetOrdersSchedule and the other ...Schedule fields say when each job
+	// runs; Schedule.Cron is the parsed form, nil when off.
 	GetOrdersSchedule Schedule `env:"GET_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when get-orders runs: 5-field cron, @hourly, @every 5m, or off"`
 	// GetOrdersStatus is a ShipStation order status, lower case.
 	GetOrdersStatus string `env:"GET_ORDERS_STATUS" envDefault:"awaiting_shipment" check:"one of awaiting_payment awaiting_shipment pending_fulfillment shipped on_hold cancelled rejected_fulfillment" help:"ShipStation order status to import"`
@@ -74,8 +79,10 @@ type Config struct {
 	USPSEnabled           bool   `env:"USPS_ENABLED" envDefault:"true" help:"USPS may be chosen"`
 
 	SyncTrackingSchedule Schedule `env:"SYNC_TRACKING_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-tracking runs: 5-field cron, @hourly, @every 5m, or off"`
-	NotifyCustomer       bool     `env:"NOTIFY_CUSTOMER" envDefault:"false" help:"mark-as-shipped notifies the customer"`
-	NotifySalesChannel   bool     `env:"NOTIFY_SALES_CHANNEL" envDefault:"true" help:"mark-as-shipped notifies the sales channel"`
+	// NotifyCustomer and NotifySalesChannel are the flags of ShipStation's
+	// mark-as-shipped.
+	NotifyCustomer     bool `env:"NOTIFY_CUSTOMER" envDefault:"false" help:"mark-as-shipped notifies the customer"`
+	NotifySalesChannel bool `env:"NOTIFY_SALES_CHANNEL" envDefault:"true" help:"mark-as-shipped notifies the sales channel"`
 
 	SyncCancelsSchedule Schedule   `env:"SYNC_CANCELS_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-cancels runs: 5-field cron, @hourly, @every 5m, or off"`
 	CancelMode          CancelMode `env:"CANCEL_MODE" envDefault:"soft" check:"one of soft hard" help:"soft (cancel the shipment) or hard (cancel and refund the order)"`

@@ -56,11 +56,7 @@ func TestLoadFileProblems(t *testing.T) {
 	dir := t.TempDir()
 	big := writeFile(t, "big", strings.Repeat(ssSecret, 64<<10/len(ssSecret)+1))
 	empty := writeFile(t, "empty", "\n")
-	tests := []struct {
-		name string
-		env  map[string]string
-		want []string
-	}{
+	tests := []problemCase{
 		{
 			name: "both set",
 			env:  map[string]string{"SHIPSTATION_API_SECRET_FILE": writeFile(t, "s", ssSecret)},
@@ -92,14 +88,7 @@ func TestLoadFileProblems(t *testing.T) {
 			want: []string{"REDIS_URL: must start with redis:// or rediss:// (value not shown)"},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := problemLines(t, required(tt.env))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runProblemCases(t, tests)
 }
 
 func TestLoadShippingMappingsFile(t *testing.T) {
@@ -122,11 +111,7 @@ func TestLoadShippingMappingsFile(t *testing.T) {
 
 func TestLoadShippingMappingsProblems(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "absent.json")
-	tests := []struct {
-		name string
-		env  map[string]string
-		want []string
-	}{
+	tests := []problemCase{
 		{
 			name: "both set",
 			env:  map[string]string{"SHIPPING_MAPPINGS": "Ground=fedex:fedex_ground", "SHIPPING_MAPPINGS_FILE": writeFile(t, "m.json", "[]")},
@@ -152,12 +137,5 @@ func TestLoadShippingMappingsProblems(t *testing.T) {
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := problemLines(t, required(tt.env))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runProblemCases(t, tests)
 }

@@ -1,13 +1,18 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
 )
 
 // Distinctive secret values, so a leak is found by searching for them.
@@ -99,4 +104,42 @@ func problemLines(t *testing.T, environ map[string]string) []string {
 	}
 	assertNoSecrets(t, "Load error", err.Error())
 	return verr.Problems
+}
+
+// problemCase is an environment (the required variables plus env) and the
+// problems Load finds in it.
+type problemCase struct {
+	name string
+	env  map[string]string
+	want []string
+}
+
+// runProblemCases checks each case as a subtest.
+func runProblemCases(t *testing.T, cases []problemCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problemLines(t, required(tt.env))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// summaryOf logs cfg's startup summary, checks it holds no secret and returns
+// its fields.
+func summaryOf(t *testing.T, cfg *Config) map[string]any {
+	t.Helper()
+	var buf bytes.Buffer
+	l := zerolog.New(&buf)
+	l.Info().Object("config", cfg).Msg("starting")
+	assertNoSecrets(t, "summary", buf.String())
+	var line struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatalf("summary is not JSON: %v\n%s", err, buf.String())
+	}
+	return line.Config
 }

@@ -274,11 +274,7 @@ func TestLoadEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestLoadProblems(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		want []string
-	}{
+	tests := []problemCase{
 		{"redis not a URL", map[string]string{"REDIS_URL": "redis://:" + redisPassword + "@host:port"},
 			[]string{"REDIS_URL: is not a valid URL (value not shown)"}},
 		{"redis without scheme", map[string]string{"REDIS_URL": "worker:" + redisPassword + "@redis.internal"},
@@ -347,14 +343,7 @@ func TestLoadProblems(t *testing.T) {
 				"QUIPT_TOKEN_SECRET: required (set QUIPT_TOKEN_SECRET or QUIPT_TOKEN_SECRET_FILE)",
 			}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := problemLines(t, required(tt.env))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runProblemCases(t, tests)
 }
 
 // Accepted spellings of the typed variables, and the value each gives.

@@ -31,10 +31,7 @@ import (
 // every Load finds.
 func (v Variable) read(field reflect.Value, environ map[string]string, p *problems) {
 	raw := v.lookup(environ)
-	if v.Required && strings.TrimSpace(raw) == "" {
-		if !p.has(v.Name) && !p.has(v.Name+"_FILE") {
-			p.add(v.Name, "required (set %s or %s_FILE)", v.Name, v.Name)
-		}
+	if v.missing(raw, p) {
 		return
 	}
 	var value any
@@ -44,9 +41,7 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 	case string:
 		value = v.readString(raw, environ, p)
 	case int:
-		var lo, hi int
-		v.mustScan("%d..%d", &lo, &hi)
-		value = parseInt(v.Name, raw, lo, hi, p)
+		value = v.readInt(raw, p)
 	case int64:
 		value = parseOptionalID(v.Name, raw, p)
 	case bool:
@@ -58,9 +53,7 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 	case zerolog.Level:
 		value = parseLogLevel(v.Name, raw, p)
 	case map[string]int64:
-		var what string
-		v.mustScan("name=%s", &what)
-		value = parseIDMap(v.Name, raw, what, p)
+		value = v.readIDMap(raw, p)
 	case []mapping.Mapping:
 		value = shippingMappings(v.Name, raw, environ[v.Name+"_FILE"], p)
 	case mapping.Carrier:
@@ -72,6 +65,33 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 		value = reflect.ValueOf(parseEnum(v.Name, raw, v.oneOf(), p)).Convert(field.Type()).Interface()
 	}
 	field.Set(reflect.ValueOf(value))
+}
+
+// missing reports whether v is required but blank, recording the problem
+// unless its NAME_FILE already had one.
+func (v Variable) missing(raw string, p *problems) bool {
+	if !v.Required || strings.TrimSpace(raw) != "" {
+		return false
+	}
+	if !p.has(v.Name) && !p.has(v.Name+"_FILE") {
+		p.add(v.Name, "required (set %s or %s_FILE)", v.Name, v.Name)
+	}
+	return true
+}
+
+// readInt reads a whole number in the range of v's check "lo..hi".
+func (v Variable) readInt(raw string, p *problems) int {
+	var lo, hi int
+	v.mustScan("%d..%d", &lo, &hi)
+	return parseInt(v.Name, raw, lo, hi, p)
+}
+
+// readIDMap reads "Name=id,..." pairs; v's check "name=what" says what the
+// ids are.
+func (v Variable) readIDMap(raw string, p *problems) map[string]int64 {
+	var what string
+	v.mustScan("name=%s", &what)
+	return parseIDMap(v.Name, raw, what, p)
 }
 
 // readSecret reads a Secret. Its value is never part of a problem line.

@@ -1,14 +1,10 @@
 package config
 
 import (
-	"bytes"
-	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/rs/zerolog"
 )
 
 // Every Config field is one variable, named once, with a help text; the
@@ -55,21 +51,12 @@ func TestSummaryShowsEveryVariable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	l := zerolog.New(&buf)
-	l.Info().Object("config", cfg).Msg("")
-	assertNoSecrets(t, "summary", buf.String())
-	var line struct {
-		Config map[string]any `json:"config"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
-		t.Fatalf("summary is not JSON: %v\n%s", err, buf.String())
-	}
+	summary := summaryOf(t, cfg)
 	for _, v := range Variables() {
-		got, ok := line.Config[strings.ToLower(v.Name)]
+		got, ok := summary[strings.ToLower(v.Name)]
 		switch {
 		case !ok:
-			t.Errorf("summary lacks %s:\n%s", v.Name, buf.String())
+			t.Errorf("summary lacks %s: %v", v.Name, summary)
 		case v.Name == "REDIS_URL":
 			if got != "redis://redis.internal:6380/2" {
 				t.Errorf("summary shows REDIS_URL as %v, want its location only", got)
@@ -78,7 +65,7 @@ func TestSummaryShowsEveryVariable(t *testing.T) {
 			t.Errorf("summary shows secret %s as %v, want %s", v.Name, got, redacted)
 		}
 	}
-	if len(line.Config) != len(Variables()) {
-		t.Errorf("summary has %d entries for %d variables", len(line.Config), len(Variables()))
+	if len(summary) != len(Variables()) {
+		t.Errorf("summary has %d entries for %d variables", len(summary), len(Variables()))
 	}
 }
