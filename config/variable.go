@@ -19,7 +19,13 @@ import (
 //
 // The field's type says how the text is read and how the value shows in the
 // startup summary; a field of type Secret is a secret, and neither its value
-// nor its file's content is ever printed.
+// nor its file's content is ever printed. Adding a variable is adding its
+// field to Config, for instance
+//
+//	// ReconcileDays is the window reconcile compares, in days.
+//	ReconcileDays int `env:"RECONCILE_DAYS" envDefault:"30" check:"1..365" help:"window compared by reconcile"`
+//
+// and Load reads and validates it, the summary shows it and help env lists it.
 type Variable struct {
 	// Name is the variable's name, as in the environment.
 	Name string
