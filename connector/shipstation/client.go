@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"github.com/sony/gobreaker/v2"
 
+	"github.com/shipsync/shipsync/connector/calls"
 	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // DefaultBaseURL is the ShipStation API v1 root used unless WithBaseURL says otherwise.
@@ -22,7 +23,6 @@ const DefaultBaseURL = "https://ssapi.shipstation.com"
 const (
 	defaultUserAgent        = "shipsync"
 	defaultTimeout          = 60 * time.Second
-	defaultRateLimit        = 40
 	defaultBreakerThreshold = 10
 	defaultBreakerOpenFor   = 30 * time.Second
 )
@@ -36,7 +36,7 @@ type Client struct {
 	partnerKey string
 	userAgent  string
 	httpClient *http.Client
-	pacer      Pacer
+	pacer      transport.Pacer // nil: unpaced
 	retry      retry.Policy
 	log        zerolog.Logger
 	observer   Observer
@@ -44,7 +44,7 @@ type Client struct {
 
 	breakerThreshold uint32
 	breakerOpenFor   time.Duration
-	breaker          *gobreaker.CircuitBreaker[[]byte]
+	transport        *transport.Transport
 
 	// Orders lists, reads and writes orders.
 	Orders *OrdersService
@@ -79,7 +79,6 @@ func NewClient(opts ...Option) (*Client, error) {
 		baseURL:          base,
 		userAgent:        defaultUserAgent,
 		httpClient:       &http.Client{Timeout: defaultTimeout},
-		pacer:            NewLocalPacer(defaultRateLimit, time.Minute),
 		retry:            retry.Default(),
 		log:              zerolog.Nop(),
 		observer:         nopObserver{},
@@ -95,8 +94,24 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errors.New("shipstation: credentials required (WithCredentials)")
 	}
 	c.redactor = newRedactor(c.apiKey, c.apiSecret, c.partnerKey)
-	c.breaker = c.newBreaker()
-	c.observer.ObserveBreakerState(c.breaker.State().String())
+	c.transport, err = transport.New(transport.Config{
+		Name:             "shipstation",
+		Upstream:         calls.ShipStation,
+		API:              wire{c},
+		HTTPClient:       c.httpClient,
+		Retry:            c.retry,
+		BreakerThreshold: c.breakerThreshold,
+		BreakerOpenFor:   c.breakerOpenFor,
+		Pacer:            c.pacer,
+		RateLimitRetries: maxRateLimitRetries,
+		Logger:           c.log,
+		Observer:         c.observer,
+		ErrBreakerOpen:   ErrBreakerOpen,
+		ErrUncertain:     ErrUncertain,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shipstation: %w", err)
+	}
 
 	s := service{client: c}
 	c.Orders = (*OrdersService)(&s)
@@ -112,7 +127,7 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
-func (c *Client) BreakerState() string { return c.breaker.State().String() }
+func (c *Client) BreakerState() string { return c.transport.BreakerState() }
 
 // newRedactor returns a replacer that blanks the credentials, raw and as the
 // Basic auth token, out of text received from the server.

@@ -55,8 +55,8 @@ func TestNewClientDefaults(t *testing.T) {
 	if c.baseURL.String() != DefaultBaseURL || c.httpClient.Timeout != 60*time.Second || c.retry != retry.Default() {
 		t.Errorf("defaults: base %s, timeout %v, retry %+v", c.baseURL, c.httpClient.Timeout, c.retry)
 	}
-	if p, ok := c.pacer.(*LocalPacer); !ok || p.limit != 40 || p.window != time.Minute {
-		t.Errorf("default pacer = %#v, want LocalPacer(40, 1m)", c.pacer)
+	if c.pacer != nil {
+		t.Errorf("default pacer = %#v, want none", c.pacer)
 	}
 	if c.breakerThreshold != 10 || c.breakerOpenFor != 30*time.Second || c.BreakerState() != "closed" {
 		t.Errorf("breaker: %d, %v, %s", c.breakerThreshold, c.breakerOpenFor, c.BreakerState())

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // Option configures a Client; a bad option makes NewClient fail.
@@ -73,8 +74,10 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithPacer sets the request pacer (default NewLocalPacer(40, time.Minute)).
-func WithPacer(p Pacer) Option {
+// WithPacer sets the request pacer, in production the shared
+// state.RateBudget. Without one requests are not paced, and a 429 waits out
+// the server's reset in-process before the request is repeated.
+func WithPacer(p transport.Pacer) Option {
 	return func(c *Client) error {
 		if p == nil {
 			return errors.New("pacer must not be nil")

@@ -1,0 +1,108 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/shipsync/shipsync/connector/calls"
+	"github.com/shipsync/shipsync/connector/retry"
+)
+
+// API is what a connector adds to the shared request path.
+type API interface {
+	// Authorize adds the credentials to one attempt's request (a Basic auth
+	// header, an OAuth signature); it is called anew for every attempt.
+	Authorize(req *http.Request) error
+	// Check turns a complete answer to r into nil (the call succeeded as far
+	// as HTTP goes) or the connector's typed error for it. ctx is the call's.
+	Check(ctx context.Context, r Request, a Answer) error
+	// Throttled reports whether err, returned by Check, says the server is
+	// rate limiting, and how long the server asked to wait.
+	Throttled(err error) (wait time.Duration, ok bool)
+}
+
+// Config describes one connector's transport. Name, API, HTTPClient,
+// ErrBreakerOpen and ErrUncertain are required.
+type Config struct {
+	// Name names the upstream in errors, logs and the breaker ("shipstation").
+	Name string
+	// Upstream is the counter calls.Add increments for every attempt sent.
+	Upstream calls.Upstream
+	// API is the connector's part of the request path.
+	API API
+	// HTTPClient sends the attempts.
+	HTTPClient *http.Client
+	// Retry is the backoff for 5xx, 408, timeouts and dropped connections.
+	Retry retry.Policy
+	// BreakerThreshold consecutive failed attempts open the breaker for
+	// BreakerOpenFor.
+	BreakerThreshold uint32
+	BreakerOpenFor   time.Duration
+	// Pacer, when not nil, grants every attempt a slot of the shared rate
+	// budget and learns the server's rate-limit answers (see Observe). Without
+	// one, a rate-limited call waits out the server's wait in-process.
+	Pacer Pacer
+	// RateLimitRetries, when positive, gives rate-limited attempts their own
+	// budget of that many repeats beside Retry's attempts; when 0 a
+	// rate-limited attempt uses one of Retry's attempts.
+	RateLimitRetries int
+	// MaxRateLimitWait, when positive, is the longest wait the server may ask
+	// for that is waited out in-process; beyond it the rate-limit error is
+	// returned so the run can end and a later run resumes.
+	MaxRateLimitWait time.Duration
+	// Logger is used where the call's context carries no logger, and for
+	// breaker changes.
+	Logger zerolog.Logger
+	// Observer receives request and breaker measurements; nil means none.
+	Observer Observer
+	// ErrBreakerOpen is the connector's error wrapped when the breaker refuses
+	// an attempt or a call's own failure opened it.
+	ErrBreakerOpen error
+	// ErrUncertain is the connector's error wrapped when an AtMostOnce
+	// request failed after it may have been applied.
+	ErrUncertain error
+}
+
+// Transport sends one connector's requests. It is safe for concurrent use.
+type Transport struct {
+	cfg     Config
+	breaker *gobreaker.CircuitBreaker[Answer]
+}
+
+// New returns the Transport of cfg.
+func New(cfg Config) (*Transport, error) {
+	switch {
+	case cfg.Name == "" || cfg.API == nil || cfg.HTTPClient == nil:
+		return nil, errors.New("transport: name, API and HTTP client are required")
+	case cfg.ErrBreakerOpen == nil || cfg.ErrUncertain == nil:
+		return nil, errors.New("transport: the breaker-open and uncertain errors are required")
+	case cfg.Retry.Attempts < 1:
+		return nil, errors.New("transport: retry policy: at least one attempt required")
+	case cfg.BreakerThreshold == 0 || cfg.BreakerOpenFor <= 0:
+		return nil, errors.New("transport: breaker: threshold and open duration must be positive")
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
+	t := &Transport{cfg: cfg}
+	t.breaker = t.newBreaker()
+	cfg.Observer.ObserveBreakerState(t.BreakerState())
+	return t, nil
+}
+
+// BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
+func (t *Transport) BreakerState() string { return t.breaker.State().String() }
+
+// Log returns the logger for events of a call made with ctx: the one ctx
+// carries (a job run's, with job and run_id), else the connector's.
+func (t *Transport) Log(ctx context.Context) *zerolog.Logger {
+	if l := zerolog.Ctx(ctx); l.GetLevel() != zerolog.Disabled {
+		return l
+	}
+	return &t.cfg.Logger
+}
