@@ -26,8 +26,8 @@ type API interface {
 	Throttled(err error) (wait time.Duration, ok bool)
 }
 
-// Config describes one connector's transport. Name, API, HTTPClient,
-// ErrBreakerOpen and ErrUncertain are required.
+// Config describes one connector's transport. Name, API, HTTPClient and
+// ErrBreakerOpen are required.
 type Config struct {
 	// Name names the upstream in errors, logs and the breaker ("shipstation").
 	Name string
@@ -64,7 +64,8 @@ type Config struct {
 	// an attempt or a call's own failure opened it.
 	ErrBreakerOpen error
 	// ErrUncertain is the connector's error wrapped when an AtMostOnce
-	// request failed after it may have been applied.
+	// request failed after it may have been applied (default: one saying
+	// "outcome unknown").
 	ErrUncertain error
 }
 
@@ -79,12 +80,15 @@ func New(cfg Config) (*Transport, error) {
 	switch {
 	case cfg.Name == "" || cfg.API == nil || cfg.HTTPClient == nil:
 		return nil, errors.New("transport: name, API and HTTP client are required")
-	case cfg.ErrBreakerOpen == nil || cfg.ErrUncertain == nil:
-		return nil, errors.New("transport: the breaker-open and uncertain errors are required")
+	case cfg.ErrBreakerOpen == nil:
+		return nil, errors.New("transport: the breaker-open error is required")
 	case cfg.Retry.Attempts < 1:
 		return nil, errors.New("transport: retry policy: at least one attempt required")
 	case cfg.BreakerThreshold == 0 || cfg.BreakerOpenFor <= 0:
 		return nil, errors.New("transport: breaker: threshold and open duration must be positive")
+	}
+	if cfg.ErrUncertain == nil {
+		cfg.ErrUncertain = errors.New(cfg.Name + ": outcome unknown")
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
