@@ -12,26 +12,18 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/shipsync/shipsync/connector/calls"
-	"github.com/shipsync/shipsync/connector/retry"
 	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // DefaultBaseURL is Quipt's production API root.
 const DefaultBaseURL = "https://api.getquipt.com"
 
-// Defaults of NewClient.
-const (
-	defaultTimeout          = 30 * time.Second
-	defaultBreakerThreshold = 10
-	defaultBreakerOpenFor   = 30 * time.Second
-)
+// defaultTimeout bounds one attempt unless WithHTTPClient says otherwise.
+const defaultTimeout = 30 * time.Second
 
 // maxRetryAfterWait is the longest Retry-After the client waits out in-process;
 // beyond it the *RateLimitError is returned so the run can end and a later run
@@ -44,18 +36,13 @@ type Observer = transport.Observer
 
 // Client talks to one Quipt tenant. It is safe for concurrent use.
 type Client struct {
-	baseURL          string // without a trailing slash
-	creds            *credentials
-	httpClient       *http.Client
-	policy           retry.Policy
-	breakerThreshold uint32
-	breakerOpenFor   time.Duration
-	logger           zerolog.Logger
-	observer         Observer
-	now              func() time.Time
-	nonce            func() string
-	signer           signer
-	transport        *transport.Transport
+	baseURL   string // without a trailing slash
+	creds     *credentials
+	settings  transport.Settings
+	now       func() time.Time
+	nonce     func() string
+	signer    signer
+	transport *transport.Transport
 
 	// FulfillmentOrders lists, reads, acknowledges, ships and cancels the
 	// orders Quipt expects the merchant to fulfil.
@@ -82,14 +69,10 @@ type InventoryService service
 // NewClient builds a Client. WithCredentials is required.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		baseURL:          DefaultBaseURL,
-		httpClient:       &http.Client{Timeout: defaultTimeout},
-		policy:           retry.Default(),
-		breakerThreshold: defaultBreakerThreshold,
-		breakerOpenFor:   defaultBreakerOpenFor,
-		logger:           zerolog.Nop(),
-		now:              time.Now,
-		nonce:            rand.Text,
+		baseURL:  DefaultBaseURL,
+		settings: transport.DefaultSettings(defaultTimeout),
+		now:      time.Now,
+		nonce:    rand.Text,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -103,17 +86,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.signer = signer{creds: *c.creds, now: c.now, nonce: c.nonce}
 	var err error
 	c.transport, err = transport.New(transport.Config{
-		Name:             "quipt",
-		Upstream:         calls.Quipt,
-		API:              wire{c},
-		HTTPClient:       c.httpClient,
-		Retry:            c.policy,
-		BreakerThreshold: c.breakerThreshold,
-		BreakerOpenFor:   c.breakerOpenFor,
-		MaxRateLimitWait: maxRetryAfterWait,
-		Logger:           c.logger,
-		Observer:         c.observer,
-		ErrBreakerOpen:   ErrBreakerOpen,
+		Name: "quipt", Upstream: calls.Quipt, API: wire{c}, Settings: c.settings,
+		MaxRateLimitWait: maxRetryAfterWait, ErrBreakerOpen: ErrBreakerOpen,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("quipt: %w", err)

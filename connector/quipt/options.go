@@ -58,24 +58,12 @@ func WithCredentials(consumerKey, consumerSecret, token, tokenSecret string) Opt
 
 // WithHTTPClient sets the HTTP client (default: 30 s timeout per attempt).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return errors.New("HTTP client is nil")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetHTTPClient(hc) }
 }
 
 // WithRetryPolicy sets the retry policy (default retry.Default()).
 func WithRetryPolicy(p retry.Policy) Option {
-	return func(c *Client) error {
-		if p.Attempts < 1 || p.Base < 0 || p.Max < 0 {
-			return fmt.Errorf("retry policy: want Attempts >= 1 and non-negative waits, got %+v", p)
-		}
-		c.policy = p
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetRetry(p) }
 }
 
 // WithBreaker sets the circuit breaker: it opens after threshold consecutive
@@ -83,19 +71,13 @@ func WithRetryPolicy(p retry.Policy) Option {
 // cancelled attempts count neither way) and half-opens after openFor (default
 // 10 and 30 s).
 func WithBreaker(threshold uint32, openFor time.Duration) Option {
-	return func(c *Client) error {
-		if threshold < 1 || openFor <= 0 {
-			return fmt.Errorf("breaker: want threshold >= 1 and openFor > 0, got %d and %s", threshold, openFor)
-		}
-		c.breakerThreshold, c.breakerOpenFor = threshold, openFor
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetBreaker(threshold, openFor) }
 }
 
 // WithLogger sets the logger (default: discard).
 func WithLogger(l zerolog.Logger) Option {
 	return func(c *Client) error {
-		c.logger = l
+		c.settings.Logger = l
 		return nil
 	}
 }
@@ -104,7 +86,7 @@ func WithLogger(l zerolog.Logger) Option {
 // observer is allowed and ignored.
 func WithObserver(o Observer) Option {
 	return func(c *Client) error {
-		c.observer = o
+		c.settings.Observer = o
 		return nil
 	}
 }

@@ -4,15 +4,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/shipsync/shipsync/connector/calls"
-	"github.com/shipsync/shipsync/connector/retry"
 	"github.com/shipsync/shipsync/connector/transport"
 )
 
@@ -21,10 +17,8 @@ const DefaultBaseURL = "https://ssapi.shipstation.com"
 
 // Defaults of NewClient.
 const (
-	defaultUserAgent        = "shipsync"
-	defaultTimeout          = 60 * time.Second
-	defaultBreakerThreshold = 10
-	defaultBreakerOpenFor   = 30 * time.Second
+	defaultUserAgent = "shipsync"
+	defaultTimeout   = 60 * time.Second
 )
 
 // Client talks to one ShipStation account (one API key pair). It is safe for
@@ -35,16 +29,11 @@ type Client struct {
 	apiSecret  string
 	partnerKey string
 	userAgent  string
-	httpClient *http.Client
 	pacer      transport.Pacer // nil: unpaced
-	retry      retry.Policy
-	log        zerolog.Logger
+	settings   transport.Settings
 	observer   Observer
 	redactor   *strings.Replacer
-
-	breakerThreshold uint32
-	breakerOpenFor   time.Duration
-	transport        *transport.Transport
+	transport  *transport.Transport
 
 	// Orders lists, reads and writes orders.
 	Orders *OrdersService
@@ -76,14 +65,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("shipstation: default base URL: %w", err)
 	}
 	c := &Client{
-		baseURL:          base,
-		userAgent:        defaultUserAgent,
-		httpClient:       &http.Client{Timeout: defaultTimeout},
-		retry:            retry.Default(),
-		log:              zerolog.Nop(),
-		observer:         nopObserver{},
-		breakerThreshold: defaultBreakerThreshold,
-		breakerOpenFor:   defaultBreakerOpenFor,
+		baseURL:   base,
+		userAgent: defaultUserAgent,
+		settings:  transport.DefaultSettings(defaultTimeout),
+		observer:  nopObserver{},
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -94,20 +79,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errors.New("shipstation: credentials required (WithCredentials)")
 	}
 	c.redactor = newRedactor(c.apiKey, c.apiSecret, c.partnerKey)
+	c.settings.Observer = c.observer
 	c.transport, err = transport.New(transport.Config{
-		Name:             "shipstation",
-		Upstream:         calls.ShipStation,
-		API:              wire{c},
-		HTTPClient:       c.httpClient,
-		Retry:            c.retry,
-		BreakerThreshold: c.breakerThreshold,
-		BreakerOpenFor:   c.breakerOpenFor,
-		Pacer:            c.pacer,
-		RateLimitRetries: maxRateLimitRetries,
-		Logger:           c.log,
-		Observer:         c.observer,
-		ErrBreakerOpen:   ErrBreakerOpen,
-		ErrUncertain:     ErrUncertain,
+		Name: "shipstation", Upstream: calls.ShipStation, API: wire{c}, Settings: c.settings,
+		Pacer: c.pacer, RateLimitRetries: maxRateLimitRetries,
+		ErrBreakerOpen: ErrBreakerOpen, ErrUncertain: ErrUncertain,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("shipstation: %w", err)

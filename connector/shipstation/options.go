@@ -65,13 +65,7 @@ func WithPartnerKey(key string) Option {
 
 // WithHTTPClient sets the HTTP client (default: one with a 60 s timeout).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return errors.New("HTTP client must not be nil")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetHTTPClient(hc) }
 }
 
 // WithPacer sets the request pacer, in production the shared
@@ -90,33 +84,21 @@ func WithPacer(p transport.Pacer) Option {
 // WithRetryPolicy sets the backoff for 5xx, 408, timeouts and dropped
 // connections (default retry.Default()).
 func WithRetryPolicy(p retry.Policy) Option {
-	return func(c *Client) error {
-		if p.Attempts < 1 {
-			return errors.New("retry policy: at least one attempt required")
-		}
-		c.retry = p
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetRetry(p) }
 }
 
 // WithBreaker sets how many consecutive failed attempts open the circuit
 // breaker and how long it stays open before letting one attempt through
 // (default 10 and 30 s).
 func WithBreaker(threshold uint32, openFor time.Duration) Option {
-	return func(c *Client) error {
-		if threshold == 0 || openFor <= 0 {
-			return errors.New("breaker: threshold and open duration must be positive")
-		}
-		c.breakerThreshold, c.breakerOpenFor = threshold, openFor
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetBreaker(threshold, openFor) }
 }
 
 // WithLogger sets the logger for retries, rate limiting and breaker changes
 // (default: discard).
 func WithLogger(l zerolog.Logger) Option {
 	return func(c *Client) error {
-		c.log = l
+		c.settings.Logger = l
 		return nil
 	}
 }

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/sony/gobreaker/v2"
 
 	"github.com/shipsync/shipsync/connector/calls"
-	"github.com/shipsync/shipsync/connector/retry"
 )
 
 // API is what a connector adds to the shared request path.
@@ -26,8 +26,8 @@ type API interface {
 	Throttled(err error) (wait time.Duration, ok bool)
 }
 
-// Config describes one connector's transport. Name, API, HTTPClient and
-// ErrBreakerOpen are required.
+// Config describes one connector's transport. Name, API, Settings.HTTPClient
+// and ErrBreakerOpen are required.
 type Config struct {
 	// Name names the upstream in errors, logs and the breaker ("shipstation").
 	Name string
@@ -35,14 +35,8 @@ type Config struct {
 	Upstream calls.Upstream
 	// API is the connector's part of the request path.
 	API API
-	// HTTPClient sends the attempts.
-	HTTPClient *http.Client
-	// Retry is the backoff for 5xx, 408, timeouts and dropped connections.
-	Retry retry.Policy
-	// BreakerThreshold consecutive failed attempts open the breaker for
-	// BreakerOpenFor.
-	BreakerThreshold uint32
-	BreakerOpenFor   time.Duration
+	// Settings are the connector's options for its transport.
+	Settings
 	// Pacer, when not nil, grants every attempt a slot of the shared rate
 	// budget and learns the server's rate-limit answers (see Observe). Without
 	// one, a rate-limited call waits out the server's wait in-process.
@@ -55,11 +49,6 @@ type Config struct {
 	// for that is waited out in-process; beyond it the rate-limit error is
 	// returned so the run can end and a later run resumes.
 	MaxRateLimitWait time.Duration
-	// Logger is used where the call's context carries no logger, and for
-	// breaker changes.
-	Logger zerolog.Logger
-	// Observer receives request and breaker measurements; nil means none.
-	Observer Observer
 	// ErrBreakerOpen is the connector's error wrapped when the breaker refuses
 	// an attempt or a call's own failure opened it.
 	ErrBreakerOpen error
@@ -82,10 +71,12 @@ func New(cfg Config) (*Transport, error) {
 		return nil, errors.New("transport: name, API and HTTP client are required")
 	case cfg.ErrBreakerOpen == nil:
 		return nil, errors.New("transport: the breaker-open error is required")
-	case cfg.Retry.Attempts < 1:
-		return nil, errors.New("transport: retry policy: at least one attempt required")
-	case cfg.BreakerThreshold == 0 || cfg.BreakerOpenFor <= 0:
-		return nil, errors.New("transport: breaker: threshold and open duration must be positive")
+	}
+	if err := cfg.SetRetry(cfg.Retry); err != nil {
+		return nil, fmt.Errorf("transport: %w", err)
+	}
+	if err := cfg.SetBreaker(cfg.BreakerThreshold, cfg.BreakerOpenFor); err != nil {
+		return nil, fmt.Errorf("transport: %w", err)
 	}
 	if cfg.ErrUncertain == nil {
 		cfg.ErrUncertain = errors.New(cfg.Name + ": outcome unknown")

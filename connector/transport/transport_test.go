@@ -69,13 +69,12 @@ func newTransport(t *testing.T, fallback *bytes.Buffer, pacer transport.Pacer, s
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
+	settings := transport.DefaultSettings(time.Second)
+	settings.HTTPClient = srv.Client()
+	settings.Retry = retry.Policy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}
+	settings.Logger = zerolog.New(fallback)
 	tr, err := transport.New(transport.Config{
-		Name: "test", API: plainAPI{}, HTTPClient: srv.Client(),
-		Retry:            retry.Policy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond},
-		BreakerThreshold: 10, BreakerOpenFor: time.Second,
-		Pacer:          pacer,
-		Logger:         zerolog.New(fallback),
-		ErrBreakerOpen: errOpen,
+		Name: "test", API: plainAPI{}, Settings: settings, Pacer: pacer, ErrBreakerOpen: errOpen,
 	})
 	if err != nil {
 		t.Fatal(err)
