@@ -292,7 +292,7 @@ func TestPurchaseOrdersCreateListAndShipped(t *testing.T) {
 	}
 	created, dup, err := c.PurchaseOrders.Create(ctx, po)
 	if err != nil || dup || created.ID == "" || created.PartnerReference == nil || *created.PartnerReference != "shipstation:123" {
-		t.Fatalf("CreatePurchaseOrder = %+v, %v, %v", created, dup, err)
+		t.Fatalf("PurchaseOrders.Create = %+v, %v, %v", created, dup, err)
 	}
 	again, dup, err := c.PurchaseOrders.Create(ctx, po)
 	if err != nil || !dup || again.ID != created.ID {

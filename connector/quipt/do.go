@@ -55,15 +55,15 @@ func readEnvelope(req request, a transport.Answer) (*envelope, error) {
 		return nil, &decodeError{req.method, req.template, err}
 	}
 	if env.failed() {
-		return nil, newAPIError(req, a, &env)
+		return nil, newAPIError(req.method, req.template, a, &env)
 	}
 	return &env, nil
 }
 
 // newAPIError builds the error of an answer Quipt refused, with the
 // envelope's messages when the body was one (env may be nil).
-func newAPIError(req request, a transport.Answer, env *envelope) *APIError {
-	apiErr := &APIError{StatusCode: a.Status, Method: req.method, Endpoint: req.template, Body: transport.Truncate(string(a.Body), maxErrorBody)}
+func newAPIError(method, endpoint string, a transport.Answer, env *envelope) *APIError {
+	apiErr := &APIError{StatusCode: a.Status, Method: method, Endpoint: endpoint, Body: transport.Truncate(string(a.Body), maxErrorBody)}
 	if env != nil {
 		apiErr.Messages, apiErr.TransactionID = env.Messages, env.TransactionID
 	}
@@ -92,7 +92,6 @@ func (w wire) Authorize(req *http.Request) error { return w.c.signer.sign(req) }
 // Check turns a 429 into a *RateLimitError and any other non-2xx into an
 // *APIError. A 2xx passes; its envelope is read once the call succeeded.
 func (w wire) Check(_ context.Context, r transport.Request, a transport.Answer) error {
-	req := request{method: r.Method, template: r.Endpoint}
 	switch {
 	case a.Status == http.StatusTooManyRequests:
 		return &RateLimitError{Method: r.Method, Endpoint: r.Endpoint, RetryAfter: w.c.retryAfter(a.Header.Get("Retry-After"))}
@@ -101,9 +100,9 @@ func (w wire) Check(_ context.Context, r transport.Request, a transport.Answer) 
 	}
 	var env envelope
 	if json.Unmarshal(a.Body, &env) != nil {
-		return newAPIError(req, a, nil)
+		return newAPIError(r.Method, r.Endpoint, a, nil)
 	}
-	return newAPIError(req, a, &env)
+	return newAPIError(r.Method, r.Endpoint, a, &env)
 }
 
 // Throttled reports a *RateLimitError and its Retry-After.

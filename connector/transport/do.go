@@ -79,7 +79,7 @@ func (t *Transport) next(ctx context.Context, r Request, n *tally, err error) (t
 		return 0, err
 	}
 	delay := t.cfg.Retry.Delay(n.failures)
-	t.Log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("attempt", n.failures).
+	t.log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("attempt", n.failures).
 		Dur("retry_in", delay).Msg("request failed; retrying")
 	return delay, nil
 }
@@ -106,7 +106,7 @@ func (t *Transport) throttle(ctx context.Context, r Request, n *tally, err error
 	} else {
 		wait += t.cfg.Retry.Delay(1)
 	}
-	t.Log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("attempt", attempt).
+	t.log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("attempt", attempt).
 		Dur("retry_in", wait).Msg("request rate limited; retrying")
 	return wait, nil
 }

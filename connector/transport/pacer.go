@@ -24,7 +24,7 @@ func (t *Transport) Observe(ctx context.Context, remaining int, reset time.Durat
 		return
 	}
 	if err := t.cfg.Pacer.Observe(ctx, remaining, reset, limited); err != nil {
-		t.Log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Msg("rate budget not updated")
+		t.log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Msg("rate budget not updated")
 	}
 }
 

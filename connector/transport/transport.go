@@ -93,9 +93,9 @@ func New(cfg Config) (*Transport, error) {
 // BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
 func (t *Transport) BreakerState() string { return t.breaker.State().String() }
 
-// Log returns the logger for events of a call made with ctx: the one ctx
+// log returns the logger for events of a call made with ctx: the one ctx
 // carries (a job run's, with job and run_id), else the connector's.
-func (t *Transport) Log(ctx context.Context) *zerolog.Logger {
+func (t *Transport) log(ctx context.Context) *zerolog.Logger {
 	if l := zerolog.Ctx(ctx); l.GetLevel() != zerolog.Disabled {
 		return l
 	}
