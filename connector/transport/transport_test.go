@@ -56,8 +56,9 @@ func (failingPacer) Observe(context.Context, int, time.Duration, bool) error {
 }
 
 // newTransport returns a Transport against a server answering with the
-// statuses in turn (then 200), logging to fallback.
-func newTransport(t *testing.T, fallback *bytes.Buffer, pacer transport.Pacer, statuses ...int) (*transport.Transport, string) {
+// statuses in turn (then 200), logging to fallback, with fast retries; edit,
+// when not nil, adjusts its Config.
+func newTransport(t *testing.T, fallback *bytes.Buffer, edit func(*transport.Config), statuses ...int) (*transport.Transport, string) {
 	t.Helper()
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -69,13 +70,14 @@ func newTransport(t *testing.T, fallback *bytes.Buffer, pacer transport.Pacer, s
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
-	settings := transport.DefaultSettings(time.Second)
-	settings.HTTPClient = srv.Client()
-	settings.Retry = retry.Policy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}
-	settings.Logger = zerolog.New(fallback)
-	tr, err := transport.New(transport.Config{
-		Name: "test", API: plainAPI{}, Settings: settings, Pacer: pacer, ErrBreakerOpen: errOpen,
-	})
+	cfg := transport.Config{Name: "test", API: plainAPI{}, Settings: transport.DefaultSettings(time.Second), ErrBreakerOpen: errOpen}
+	cfg.HTTPClient = srv.Client()
+	cfg.Retry = retry.Policy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}
+	cfg.Logger = zerolog.New(fallback)
+	if edit != nil {
+		edit(&cfg)
+	}
+	tr, err := transport.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,7 @@ func TestRetryWarningsWithoutRunGoToTheClientLogger(t *testing.T) {
 // logger, and does not fail the call.
 func TestObserveFailureIsLogged(t *testing.T) {
 	var fallback, runLog bytes.Buffer
-	tr, _ := newTransport(t, &fallback, failingPacer{})
+	tr, _ := newTransport(t, &fallback, func(c *transport.Config) { c.Pacer = failingPacer{} })
 	run := zerolog.New(&runLog).With().Str("job", "sync-tracking").Str("run_id", "77").Logger()
 	tr.Observe(run.WithContext(t.Context()), 0, time.Second, false)
 	got := warnings(t, &runLog)
