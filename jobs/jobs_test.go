@@ -87,7 +87,7 @@ func TestRunIsSkippedWhileABreakerIsOpen(t *testing.T) {
 		}},
 		{"quipt", quipt.ErrBreakerOpen, func(t *testing.T, w *jobstest.World) {
 			w.Q.FailNext("/v2/orders/fulfillment/id/{id}", 6, http.StatusServiceUnavailable)
-			if _, err := w.Quipt.FulfillmentOrder(context.Background(), "q-1"); err == nil {
+			if _, err := w.Quipt.FulfillmentOrders.Get(context.Background(), "q-1"); err == nil {
 				t.Fatal("the failing call succeeded")
 			}
 		}},

@@ -68,7 +68,7 @@ return 1
 // replicas, and the pauses the server asks for (nothing remaining, or a 429)
 // apply to all of them.
 //
-// It implements shipstation.Pacer.
+// It implements transport.Pacer (package connector/transport).
 type RateBudget struct {
 	rdb    redis.UniversalClient
 	keys   []string // claim log, pause key
@@ -76,8 +76,7 @@ type RateBudget struct {
 	window time.Duration
 	// claimWindow is window plus claimMargin(window): how long a claim
 	// keeps its slot.
-	claimWindow    time.Duration
-	onObserveError func(error)
+	claimWindow time.Duration
 }
 
 // claimMargin is the safety margin added to the window in which claims are
@@ -94,33 +93,19 @@ func claimMargin(window time.Duration) time.Duration {
 	return max(window/claimMarginDivisor, minClaimMargin)
 }
 
-// RateBudgetOption configures a RateBudget.
-type RateBudgetOption func(*RateBudget)
-
-// OnObserveError sets the function told about Redis errors in Observe, which
-// has no error result (the default drops them: a lost pause only costs a 429,
-// and the window still caps the pace).
-func OnObserveError(f func(error)) RateBudgetOption {
-	return func(b *RateBudget) { b.onObserveError = f }
-}
-
 // NewRateBudget returns the budget of limit requests per window for the key
 // pair identified by keyID, under prefix on rdb. keyID must identify the key
 // pair without revealing it (for example a short SHA-256 hex of the API key).
 // A limit below 1 counts as 1, a window below 1 ms as 1 ms.
-func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, window time.Duration, opts ...RateBudgetOption) *RateBudget {
+func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, window time.Duration) *RateBudget {
 	base := hashTag(prefix) + ":ratebudget:" + keyID
 	b := &RateBudget{
-		rdb:            rdb,
-		keys:           []string{base + ":log", base + ":pause"},
-		limit:          max(limit, 1),
-		window:         max(window, time.Millisecond),
-		onObserveError: func(error) {},
+		rdb:    rdb,
+		keys:   []string{base + ":log", base + ":pause"},
+		limit:  max(limit, 1),
+		window: max(window, time.Millisecond),
 	}
 	b.claimWindow = b.window + claimMargin(b.window)
-	for _, o := range opts {
-		o(b)
-	}
 	return b
 }
 
@@ -162,7 +147,10 @@ func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
 // a 429 pauses them until the reset (the budget's window when unknown) plus a
 // random jitter drawn uniformly from [0, max(reset/5, 250 ms)): the jitter's
 // range is at least 250 ms wide, but the jitter itself may be anything from 0.
-func (b *RateBudget) Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) {
+// It returns the Redis error when the pause could not be recorded (a lost
+// pause only costs a 429, and the window still caps the pace; the caller
+// logs it).
+func (b *RateBudget) Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) error {
 	var pause time.Duration
 	switch {
 	case limited:
@@ -173,13 +161,14 @@ func (b *RateBudget) Observe(ctx context.Context, remaining int, reset time.Dura
 	case remaining == 0 && reset > 0:
 		pause = reset
 	default:
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), observeTimeout)
 	defer cancel()
 	if err := pauseScript.Run(ctx, b.rdb, b.keys[1:], max(pause.Milliseconds(), 1)).Err(); err != nil {
-		b.onObserveError(fmt.Errorf("state: pause rate budget for %v: %w", pause, err))
+		return fmt.Errorf("state: pause rate budget for %v: %w", pause, err)
 	}
+	return nil
 }
 
 // sleep waits for d or until ctx is done, whichever comes first.

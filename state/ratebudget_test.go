@@ -189,21 +189,21 @@ func TestRateBudgetKeyPairsAreSeparate(t *testing.T) {
 }
 
 func TestRateBudgetRedisDown(t *testing.T) {
-	var observed []error
-	b := state.NewRateBudget(unreachableRedis(t), "p", "k", 5, time.Second,
-		state.OnObserveError(func(err error) { observed = append(observed, err) }))
+	b := state.NewRateBudget(unreachableRedis(t), "p", "k", 5, time.Second)
 	ctx := testCtx(t)
 	if err := b.Wait(ctx); err == nil {
 		t.Fatal("Wait with Redis down: nil error")
 	}
-	b.Observe(ctx, 0, time.Second, false)
-	if len(observed) != 1 {
-		t.Fatalf("OnObserveError got %d errors, want 1", len(observed))
+	if err := b.Observe(ctx, 0, time.Second, false); err == nil {
+		t.Fatal("Observe with Redis down: nil error")
+	}
+	if err := b.Observe(ctx, 5, time.Second, false); err != nil {
+		t.Fatalf("Observe with budget left (no Redis call): %v", err)
 	}
 }
 
-// RateBudget must satisfy shipstation.Pacer, which this package cannot import.
+// RateBudget must satisfy transport.Pacer, which this package does not import.
 var _ interface {
 	Wait(ctx context.Context) error
-	Observe(ctx context.Context, remaining int, reset time.Duration, limited bool)
+	Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) error
 } = (*state.RateBudget)(nil)

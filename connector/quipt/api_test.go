@@ -23,7 +23,7 @@ func TestPagingThrough450OrdersTakesThreeCalls(t *testing.T) {
 		want = append(want, seedOrder(srv, fmt.Sprintf("Q-%d", i)).ID)
 	}
 	c := newTestClient(t, srv.URL())
-	pages, err := collect(t, c.FulfillmentOrders(ctxWithTimeout(t), FulfillmentListOptions{Statuses: []int{StatusOpen, StatusPending}}))
+	pages, err := collect(t, c.FulfillmentOrders.List(ctxWithTimeout(t), FulfillmentListOptions{Statuses: []int{StatusOpen, StatusPending}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestIteratorStopsWhenConsumerBreaks(t *testing.T) {
 		seedOrder(srv, fmt.Sprintf("Q-%d", i))
 	}
 	c := newTestClient(t, srv.URL())
-	for range c.FulfillmentOrders(ctxWithTimeout(t), FulfillmentListOptions{}) {
+	for range c.FulfillmentOrders.List(ctxWithTimeout(t), FulfillmentListOptions{}) {
 		break
 	}
 	if n := srv.Calls(endpointFulfillmentList); n != 1 {
@@ -83,7 +83,7 @@ func TestIteratorStopsOnEmptyPage(t *testing.T) {
 		fmt.Fprintf(w, `{"Success":true,"Paging":{"PageNumber":1,"Total":9,"HasMoreRecords":true},"Result":%s}`, result)
 	}))
 	t.Cleanup(ts.Close)
-	pages, err := collect(t, newTestClient(t, ts.URL).Inventory(ctxWithTimeout(t)))
+	pages, err := collect(t, newTestClient(t, ts.URL).Inventory.List(ctxWithTimeout(t)))
 	if err != nil || len(pages) != 1 {
 		t.Fatalf("got %d pages, %v; want 1", len(pages), err)
 	}
@@ -101,7 +101,7 @@ func TestMalformedOrderLandsInInvalid(t *testing.T) {
 	srv.AddRawFulfillmentOrder(StatusOpen, json.RawMessage(`{"OrderNumber":"no id","Status":4}`))
 	last := seedOrder(srv, "Q-2")
 	c := newTestClient(t, srv.URL())
-	pages, err := collect(t, c.FulfillmentOrders(ctxWithTimeout(t), FulfillmentListOptions{Statuses: []int{StatusOpen}}))
+	pages, err := collect(t, c.FulfillmentOrders.List(ctxWithTimeout(t), FulfillmentListOptions{Statuses: []int{StatusOpen}}))
 	if err != nil || len(pages) != 1 {
 		t.Fatalf("got %d pages, %v", len(pages), err)
 	}
@@ -127,12 +127,12 @@ func TestStatusFilterAndInclude(t *testing.T) {
 	pending := srv.AddFulfillmentOrder(quipttest.Order{OrderNumber: "Q-pending", Status: StatusPending, Lines: []quipttest.Line{{SKU: "A", Quantity: 1}}})
 	c := newTestClient(t, srv.URL())
 	ctx := ctxWithTimeout(t)
-	if _, err := c.Ship(ctx, ShipRequest{OrderID: shipped.ID, ExternalShipmentID: "shipstation:9", Lines: []LineQuantity{{LineID: "l1", Quantity: 2}, {LineID: "l2", Quantity: 1}}}); err != nil {
+	if _, err := c.FulfillmentOrders.Ship(ctx, ShipRequest{OrderID: shipped.ID, ExternalShipmentID: "shipstation:9", Lines: []LineQuantity{{LineID: "l1", Quantity: 2}, {LineID: "l2", Quantity: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 
 	ids := func(opts FulfillmentListOptions) (out []string, shipments int) {
-		pages, err := collect(t, c.FulfillmentOrders(ctx, opts))
+		pages, err := collect(t, c.FulfillmentOrders.List(ctx, opts))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func TestFulfillmentOrder(t *testing.T) {
 	seeded := seedOrder(srv, "Q-1")
 	c := newTestClient(t, srv.URL())
 	ctx := ctxWithTimeout(t)
-	got, err := c.FulfillmentOrder(ctx, seeded.ID)
+	got, err := c.FulfillmentOrders.Get(ctx, seeded.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestFulfillmentOrder(t *testing.T) {
 		t.Errorf("got %+v, want the seeded order", got)
 	}
 
-	_, err = c.FulfillmentOrder(ctx, "nope")
+	_, err = c.FulfillmentOrders.Get(ctx, "nope")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !IsPermanent(err) || apiErr.Endpoint != endpointFulfillmentByID {
 		t.Fatalf("unknown id: %v, want a permanent 404 on %s", err, endpointFulfillmentByID)
@@ -183,13 +183,13 @@ func TestFulfillmentOrderIncludesShipmentsAndCancellations(t *testing.T) {
 	o := seedOrder(srv, "Q-1")
 	c := newTestClient(t, srv.URL())
 	ctx := ctxWithTimeout(t)
-	if _, err := c.Ship(ctx, shipRequest(o.ID, "shipstation:1")); err != nil {
+	if _, err := c.FulfillmentOrders.Ship(ctx, shipRequest(o.ID, "shipstation:1")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Cancel(ctx, CancelRequest{OrderID: o.ID, Type: CancelSoft, Reason: "warehouse"}); err != nil {
+	if _, err := c.FulfillmentOrders.Cancel(ctx, CancelRequest{OrderID: o.ID, Type: CancelSoft, Reason: "warehouse"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.FulfillmentOrder(ctx, o.ID)
+	got, err := c.FulfillmentOrders.Get(ctx, o.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestFulfillmentOrderIncludesShipmentsAndCancellations(t *testing.T) {
 		w.Write([]byte(`{"Success":true,"Result":{"Id":"x","Status":4}}`))
 	}))
 	t.Cleanup(ts.Close)
-	if _, err := newTestClient(t, ts.URL).FulfillmentOrder(ctx, "x"); err != nil {
+	if _, err := newTestClient(t, ts.URL).FulfillmentOrders.Get(ctx, "x"); err != nil {
 		t.Fatal(err)
 	}
 	if want := "include=" + url.QueryEscape(IncludeShipments+","+IncludeCancellations); query != want {
@@ -241,7 +241,7 @@ func TestOrderDecodesDocumentedShape(t *testing.T) {
 		w.Write([]byte(body))
 	}))
 	t.Cleanup(ts.Close)
-	got, err := newTestClient(t, ts.URL).FulfillmentOrder(ctxWithTimeout(t), "8b0e6f7c")
+	got, err := newTestClient(t, ts.URL).FulfillmentOrders.Get(ctxWithTimeout(t), "8b0e6f7c")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestInventory(t *testing.T) {
 		quipttest.InventoryItem{SKU: "A", Quantity: 3, WarehouseCode: "AUS1"},
 		quipttest.InventoryItem{SKU: "B", Quantity: 0},
 	)
-	pages, err := collect(t, newTestClient(t, srv.URL()).Inventory(ctxWithTimeout(t)))
+	pages, err := collect(t, newTestClient(t, srv.URL()).Inventory.List(ctxWithTimeout(t)))
 	if err != nil || len(pages) != 1 {
 		t.Fatalf("got %d pages, %v", len(pages), err)
 	}
@@ -290,11 +290,11 @@ func TestPurchaseOrdersCreateListAndShipped(t *testing.T) {
 		ShipTo: Address{Name: "Dana", Address1: "12 Elm St", City: "Austin", State: "TX", PostalCode: "78701", Country: "US"},
 		Lines:  []Line{{SKU: "CASE", Quantity: 2, UnitPrice: 19.99}},
 	}
-	created, dup, err := c.CreatePurchaseOrder(ctx, po)
+	created, dup, err := c.PurchaseOrders.Create(ctx, po)
 	if err != nil || dup || created.ID == "" || created.PartnerReference == nil || *created.PartnerReference != "shipstation:123" {
-		t.Fatalf("CreatePurchaseOrder = %+v, %v, %v", created, dup, err)
+		t.Fatalf("PurchaseOrders.Create = %+v, %v, %v", created, dup, err)
 	}
-	again, dup, err := c.CreatePurchaseOrder(ctx, po)
+	again, dup, err := c.PurchaseOrders.Create(ctx, po)
 	if err != nil || !dup || again.ID != created.ID {
 		t.Fatalf("repeat = %+v, %v, %v; want the same order as a duplicate", again, dup, err)
 	}
@@ -305,7 +305,7 @@ func TestPurchaseOrdersCreateListAndShipped(t *testing.T) {
 	if err := srv.ShipPurchaseOrder(created.ID, quipttest.Shipment{ExternalShipmentID: "quipt:1", TrackingNumber: "1Z", Lines: []quipttest.LineQuantity{{LineID: created.Lines[0].ID, Quantity: 2}}}); err != nil {
 		t.Fatal(err)
 	}
-	pages, err := collect(t, c.PurchaseOrders(ctx, PurchaseListOptions{Statuses: []int{StatusShipped}, Include: []string{IncludeShipments}}))
+	pages, err := collect(t, c.PurchaseOrders.List(ctx, PurchaseListOptions{Statuses: []int{StatusShipped}, Include: []string{IncludeShipments}}))
 	if err != nil || len(pages) != 1 || len(pages[0].Items) != 1 {
 		t.Fatalf("shipped purchase orders: %v, %v", pages, err)
 	}

@@ -96,7 +96,7 @@ func (tt tamperQueryTransport) RoundTrip(r *http.Request) (*http.Response, error
 func TestSignatureCoversQuery(t *testing.T) {
 	srv := newSandbox(t)
 	c := newTestClient(t, srv.URL(), WithHTTPClient(&http.Client{Transport: tamperQueryTransport{http.DefaultTransport}}))
-	_, err := collect(t, c.FulfillmentOrders(ctxWithTimeout(t), FulfillmentListOptions{Statuses: []int{StatusOpen}}))
+	_, err := collect(t, c.FulfillmentOrders.List(ctxWithTimeout(t), FulfillmentListOptions{Statuses: []int{StatusOpen}}))
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("list with a query changed after signing = %v, want 401", err)

@@ -1,103 +1,103 @@
 // Package quipt is the client of the Quipt Merchant/Retailer API v2 as fixed
-// by docs/quipt-api.md: OAuth 1.0a HMAC-SHA1 signing, the response envelope,
-// paged lists that tolerate malformed items, idempotent writes, retries and a
-// circuit breaker that counts HTTP requests (every attempt, retries included).
+// by docs/quipt-api.md, shaped like package shipstation (after
+// google/go-github): a Client built from options that can fail, one service
+// per resource (c.FulfillmentOrders, c.PurchaseOrders, c.Inventory), ctx first
+// on every call, typed errors. It adds OAuth 1.0a HMAC-SHA1 signing, the
+// response envelope, paged lists that tolerate malformed items and idempotent
+// writes to the request path of package transport (retries, a circuit breaker
+// that counts HTTP requests, call counting, metrics).
 package quipt
 
 import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-	"github.com/shipsync/shipsync/connector/retry"
-	"github.com/sony/gobreaker/v2"
+	"github.com/shipsync/shipsync/connector/calls"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // DefaultBaseURL is Quipt's production API root.
 const DefaultBaseURL = "https://api.getquipt.com"
 
-// Observer receives request and breaker metrics.
-type Observer interface {
-	// ObserveRequest is called once per attempt with the path template (e.g.
-	// /v2/orders/fulfillment/{pageSize}/{pageNumber}), the HTTP status (0 when
-	// no response arrived) and the attempt's duration.
-	ObserveRequest(endpoint string, status int, d time.Duration)
-	// ObserveBreakerState is called with "closed", "half-open" or "open" when
-	// the breaker changes state.
-	ObserveBreakerState(state string)
-}
+// defaultTimeout bounds one attempt unless WithHTTPClient says otherwise.
+const defaultTimeout = 30 * time.Second
+
+// maxRetryAfterWait is the longest Retry-After the client waits out in-process;
+// beyond it the *RateLimitError is returned so the run can end and a later run
+// resumes.
+const maxRetryAfterWait = time.Minute
+
+// Observer receives request and breaker measurements, e.g. to export them as
+// metrics.
+type Observer = transport.Observer
 
 // Client talks to one Quipt tenant. It is safe for concurrent use.
 type Client struct {
-	baseURL    string // without a trailing slash
-	httpClient *http.Client
-	signer     signer
-	policy     retry.Policy
-	breaker    *gobreaker.CircuitBreaker[*envelope]
-	logger     zerolog.Logger
-	observer   Observer
-	now        func() time.Time
+	baseURL   string // without a trailing slash
+	creds     *credentials
+	settings  transport.Settings
+	now       func() time.Time
+	nonce     func() string
+	signer    signer
+	transport *transport.Transport
+
+	// FulfillmentOrders lists, reads, acknowledges, ships and cancels the
+	// orders Quipt expects the merchant to fulfil.
+	FulfillmentOrders *FulfillmentOrdersService
+	// PurchaseOrders lists and creates orders placed through the Retailer API.
+	PurchaseOrders *PurchaseOrdersService
+	// Inventory lists physical inventory.
+	Inventory *InventoryService
 }
+
+// service is the common base of the resource services.
+type service struct{ client *Client }
+
+// FulfillmentOrdersService handles the orders Quipt expects the merchant to
+// fulfil (Merchant API).
+type FulfillmentOrdersService service
+
+// PurchaseOrdersService handles the orders placed through the Retailer API.
+type PurchaseOrdersService service
+
+// InventoryService reads the physical inventory.
+type InventoryService service
 
 // NewClient builds a Client. WithCredentials is required.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{
-		baseURL:          DefaultBaseURL,
-		httpClient:       &http.Client{Timeout: 30 * time.Second},
-		policy:           retry.Default(),
-		breakerThreshold: 10,
-		breakerOpenFor:   30 * time.Second,
-		logger:           zerolog.Nop(),
-		now:              time.Now,
-		nonce:            rand.Text,
+	c := &Client{
+		baseURL:  DefaultBaseURL,
+		settings: transport.DefaultSettings(defaultTimeout),
+		now:      time.Now,
+		nonce:    rand.Text,
 	}
 	for _, opt := range opts {
-		if err := opt(&s); err != nil {
+		if err := opt(c); err != nil {
 			return nil, fmt.Errorf("quipt: %w", err)
 		}
 	}
-	if s.creds == nil {
+	if c.creds == nil {
 		return nil, errors.New("quipt: credentials are required (WithCredentials)")
 	}
-	c := &Client{
-		baseURL:    strings.TrimSuffix(s.baseURL, "/"),
-		httpClient: s.httpClient,
-		signer:     signer{creds: *s.creds, now: s.now, nonce: s.nonce},
-		policy:     s.policy,
-		logger:     s.logger,
-		observer:   s.observer,
-		now:        s.now,
-	}
-	c.breaker = gobreaker.NewCircuitBreaker[*envelope](gobreaker.Settings{
-		Name:    "quipt",
-		Timeout: s.breakerOpenFor,
-		ReadyToTrip: func(counts gobreaker.Counts) bool {
-			return counts.ConsecutiveFailures >= s.breakerThreshold
-		},
-		IsExcluded:   func(err error) bool { return breakerOutcome(err) == outcomeExcluded },
-		IsSuccessful: func(err error) bool { return breakerOutcome(err) == outcomeSuccess },
-		OnStateChange: func(_ string, from, to gobreaker.State) {
-			c.logger.Warn().Str("upstream", "quipt").Str("from", from.String()).Str("to", to.String()).Msg("circuit breaker state changed")
-			if c.observer != nil {
-				c.observer.ObserveBreakerState(to.String())
-			}
-		},
+	c.baseURL = strings.TrimSuffix(c.baseURL, "/")
+	c.signer = signer{creds: *c.creds, now: c.now, nonce: c.nonce}
+	var err error
+	c.transport, err = transport.New(transport.Config{
+		Name: "quipt", Upstream: calls.Quipt, API: wire{c}, Settings: c.settings,
+		MaxRateLimitWait: maxRetryAfterWait, ErrBreakerOpen: ErrBreakerOpen,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("quipt: %w", err)
+	}
+	s := service{client: c}
+	c.FulfillmentOrders = (*FulfillmentOrdersService)(&s)
+	c.PurchaseOrders = (*PurchaseOrdersService)(&s)
+	c.Inventory = (*InventoryService)(&s)
 	return c, nil
 }
 
 // BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
-func (c *Client) BreakerState() string {
-	return c.breaker.State().String()
-}
-
-// observeRequest forwards one attempt's outcome to the observer, if any.
-func (c *Client) observeRequest(endpoint string, status int, d time.Duration) {
-	if c.observer != nil {
-		c.observer.ObserveRequest(endpoint, status, d)
-	}
-}
+func (c *Client) BreakerState() string { return c.transport.BreakerState() }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-	"unicode/utf8"
+
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // ErrBreakerOpen is returned (wrapped) while the client's circuit breaker is
@@ -63,7 +64,7 @@ func (e *APIError) Error() string {
 		}
 	}
 	if detail == "" {
-		detail = truncate(e.Body, 200)
+		detail = transport.Truncate(e.Body, 200)
 	}
 	if detail == "" {
 		detail = http.StatusText(e.StatusCode)
@@ -114,16 +115,4 @@ func permanentStatus(code int) bool {
 	default:
 		return false
 	}
-}
-
-// truncate shortens s to at most n bytes without splitting a UTF-8
-// sequence, marking the cut.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -8,9 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	"github.com/shipsync/shipsync/connector/retry"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // Secrets used by the tests, distinctive enough to grep for in output.
 const (

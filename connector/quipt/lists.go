@@ -27,7 +27,7 @@ const (
 	endpointInventoryList   = "/v2/inventory/physical/{pageSize}/{pageNumber}"
 )
 
-// FulfillmentListOptions filter FulfillmentOrders.
+// FulfillmentListOptions filter FulfillmentOrders.List.
 type FulfillmentListOptions struct {
 	// Statuses are the order statuses to list (e.g. StatusOpen, StatusPending);
 	// empty lists every status.
@@ -37,7 +37,7 @@ type FulfillmentListOptions struct {
 	Include []string
 }
 
-// PurchaseListOptions filter PurchaseOrders.
+// PurchaseListOptions filter PurchaseOrders.List.
 type PurchaseListOptions struct {
 	// Statuses are the order statuses to list; empty lists every status.
 	Statuses []int
@@ -45,34 +45,34 @@ type PurchaseListOptions struct {
 	Include []string
 }
 
-// FulfillmentOrders walks the orders Quipt expects the merchant to fulfil,
-// MaxPageSize at a time, from page 1 until HasMoreRecords is false or a page
-// is empty. After an error it yields (nil, err) once and stops.
-func (c *Client) FulfillmentOrders(ctx context.Context, opts FulfillmentListOptions) iter.Seq2[*Page[Order], error] {
-	return listPages(ctx, c, "/v2/orders/fulfillment", endpointFulfillmentList, listQuery(opts.Statuses, opts.Include), validateOrder)
+// List walks the orders Quipt expects the merchant to fulfil, MaxPageSize at
+// a time, from page 1 until HasMoreRecords is false or a page is empty. After
+// an error it yields (nil, err) once and stops.
+func (s *FulfillmentOrdersService) List(ctx context.Context, opts FulfillmentListOptions) iter.Seq2[*Page[Order], error] {
+	return listPages(ctx, s.client, "/v2/orders/fulfillment", endpointFulfillmentList, listQuery(opts.Statuses, opts.Include), validateOrder)
 }
 
-// PurchaseOrders walks the orders placed through the Retailer API (the ones
-// CreatePurchaseOrder made), like FulfillmentOrders.
-func (c *Client) PurchaseOrders(ctx context.Context, opts PurchaseListOptions) iter.Seq2[*Page[Order], error] {
-	return listPages(ctx, c, "/v2/orders/purchase", endpointPurchaseList, listQuery(opts.Statuses, opts.Include), validateOrder)
+// List walks the orders placed through the Retailer API (the ones Create
+// made), like FulfillmentOrdersService.List.
+func (s *PurchaseOrdersService) List(ctx context.Context, opts PurchaseListOptions) iter.Seq2[*Page[Order], error] {
+	return listPages(ctx, s.client, "/v2/orders/purchase", endpointPurchaseList, listQuery(opts.Statuses, opts.Include), validateOrder)
 }
 
-// Inventory walks the physical inventory records, like FulfillmentOrders.
-func (c *Client) Inventory(ctx context.Context) iter.Seq2[*Page[InventoryItem], error] {
-	return listPages(ctx, c, "/v2/inventory/physical", endpointInventoryList, url.Values{}, validateInventoryItem)
+// List walks the physical inventory records, like FulfillmentOrdersService.List.
+func (s *InventoryService) List(ctx context.Context) iter.Seq2[*Page[InventoryItem], error] {
+	return listPages(ctx, s.client, "/v2/inventory/physical", endpointInventoryList, url.Values{}, validateInventoryItem)
 }
 
-// FulfillmentOrder fetches one fulfillment order, with its shipments and
+// Get fetches one fulfillment order, with its shipments and
 // cancellations: it always sends include=Shipments,Cancellations, since Quipt
 // leaves those arrays out unless asked and the callers (sync-tracking,
 // sync-cancels) decide on them. An unknown id is an *APIError with
 // StatusCode 404.
-func (c *Client) FulfillmentOrder(ctx context.Context, id string) (*Order, error) {
+func (s *FulfillmentOrdersService) Get(ctx context.Context, id string) (*Order, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%w: fulfillment order id is empty", ErrInvalidRequest)
 	}
-	env, err := c.do(ctx, request{
+	env, err := s.client.do(ctx, request{
 		method:   http.MethodGet,
 		template: endpointFulfillmentByID,
 		path:     "/v2/orders/fulfillment/id/" + url.PathEscape(id),

@@ -12,26 +12,12 @@ import (
 )
 
 // Option configures a Client; NewClient reports the first bad one.
-type Option func(*settings) error
-
-// settings collect the options before NewClient builds the Client.
-type settings struct {
-	baseURL          string
-	creds            *credentials
-	httpClient       *http.Client
-	policy           retry.Policy
-	breakerThreshold uint32
-	breakerOpenFor   time.Duration
-	logger           zerolog.Logger
-	observer         Observer
-	now              func() time.Time
-	nonce            func() string
-}
+type Option func(*Client) error
 
 // WithBaseURL sets the API root (default https://api.getquipt.com). It may
 // carry a path prefix; request paths (/v2/...) are appended to it.
 func WithBaseURL(raw string) Option {
-	return func(s *settings) error {
+	return func(c *Client) error {
 		u, err := url.Parse(raw)
 		if err != nil {
 			return fmt.Errorf("base URL: %w", err)
@@ -42,7 +28,7 @@ func WithBaseURL(raw string) Option {
 		if u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Errorf("base URL %q: must not have a query or fragment", raw)
 		}
-		s.baseURL = raw
+		c.baseURL = raw
 		return nil
 	}
 }
@@ -50,7 +36,7 @@ func WithBaseURL(raw string) Option {
 // WithCredentials sets the OAuth 1.0a consumer key and secret and the access
 // token and secret. Required.
 func WithCredentials(consumerKey, consumerSecret, token, tokenSecret string) Option {
-	return func(s *settings) error {
+	return func(c *Client) error {
 		var missing []error
 		for _, f := range []struct{ name, value string }{
 			{"consumer key", consumerKey},
@@ -65,31 +51,19 @@ func WithCredentials(consumerKey, consumerSecret, token, tokenSecret string) Opt
 		if len(missing) > 0 {
 			return errors.Join(missing...)
 		}
-		s.creds = &credentials{consumerKey: consumerKey, consumerSecret: consumerSecret, token: token, tokenSecret: tokenSecret}
+		c.creds = &credentials{consumerKey: consumerKey, consumerSecret: consumerSecret, token: token, tokenSecret: tokenSecret}
 		return nil
 	}
 }
 
 // WithHTTPClient sets the HTTP client (default: 30 s timeout per attempt).
-func WithHTTPClient(c *http.Client) Option {
-	return func(s *settings) error {
-		if c == nil {
-			return errors.New("HTTP client is nil")
-		}
-		s.httpClient = c
-		return nil
-	}
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error { return c.settings.SetHTTPClient(hc) }
 }
 
 // WithRetryPolicy sets the retry policy (default retry.Default()).
 func WithRetryPolicy(p retry.Policy) Option {
-	return func(s *settings) error {
-		if p.Attempts < 1 || p.Base < 0 || p.Max < 0 {
-			return fmt.Errorf("retry policy: want Attempts >= 1 and non-negative waits, got %+v", p)
-		}
-		s.policy = p
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetRetry(p) }
 }
 
 // WithBreaker sets the circuit breaker: it opens after threshold consecutive
@@ -97,19 +71,13 @@ func WithRetryPolicy(p retry.Policy) Option {
 // cancelled attempts count neither way) and half-opens after openFor (default
 // 10 and 30 s).
 func WithBreaker(threshold uint32, openFor time.Duration) Option {
-	return func(s *settings) error {
-		if threshold < 1 || openFor <= 0 {
-			return fmt.Errorf("breaker: want threshold >= 1 and openFor > 0, got %d and %s", threshold, openFor)
-		}
-		s.breakerThreshold, s.breakerOpenFor = threshold, openFor
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetBreaker(threshold, openFor) }
 }
 
 // WithLogger sets the logger (default: discard).
 func WithLogger(l zerolog.Logger) Option {
-	return func(s *settings) error {
-		s.logger = l
+	return func(c *Client) error {
+		c.settings.Logger = l
 		return nil
 	}
 }
@@ -117,19 +85,19 @@ func WithLogger(l zerolog.Logger) Option {
 // WithObserver sets the receiver of request and breaker metrics. A nil
 // observer is allowed and ignored.
 func WithObserver(o Observer) Option {
-	return func(s *settings) error {
-		s.observer = o
+	return func(c *Client) error {
+		c.settings.Observer = o
 		return nil
 	}
 }
 
 // WithClock sets the time source of OAuth timestamps (tests).
 func WithClock(now func() time.Time) Option {
-	return func(s *settings) error {
+	return func(c *Client) error {
 		if now == nil {
 			return errors.New("clock is nil")
 		}
-		s.now = now
+		c.now = now
 		return nil
 	}
 }
@@ -137,11 +105,11 @@ func WithClock(now func() time.Time) Option {
 // WithNonceSource sets the source of OAuth nonces (tests). Each call must
 // return a value never returned before.
 func WithNonceSource(nonce func() string) Option {
-	return func(s *settings) error {
+	return func(c *Client) error {
 		if nonce == nil {
 			return errors.New("nonce source is nil")
 		}
-		s.nonce = nonce
+		c.nonce = nonce
 		return nil
 	}
 }

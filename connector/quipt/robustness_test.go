@@ -58,7 +58,7 @@ func TestMalformedOrderByIDIsPermanent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.FulfillmentOrder(t.Context(), "o1")
+	_, err = c.FulfillmentOrders.Get(t.Context(), "o1")
 	if !errors.Is(err, ErrMalformed) || !IsPermanent(err) {
 		t.Fatalf("err = %v, want a permanent ErrMalformed", err)
 	}
@@ -88,7 +88,7 @@ func TestListWithoutPagingReadsOnWhilePagesAreFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := 0
-	for page, err := range c.FulfillmentOrders(t.Context(), FulfillmentListOptions{}) {
+	for page, err := range c.FulfillmentOrders.List(t.Context(), FulfillmentListOptions{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestCreateWithUnreadableAnswerIsReportedAsApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = c.CreatePurchaseOrder(t.Context(), NewPurchaseOrder{PartnerReference: "shipstation:1", Lines: []Line{{SKU: "A", Quantity: 1}}})
+	_, _, err = c.PurchaseOrders.Create(t.Context(), NewPurchaseOrder{PartnerReference: "shipstation:1", Lines: []Line{{SKU: "A", Quantity: 1}}})
 	if !errors.Is(err, ErrAppliedUnreadable) {
 		t.Fatalf("err = %v, want ErrAppliedUnreadable", err)
 	}

@@ -21,7 +21,7 @@ const (
 	CancelHard = "Hard" // quantities cancelled, order cancelled (Status 16), refund started
 )
 
-// NewPurchaseOrder is the body of CreatePurchaseOrder: an order without Id,
+// NewPurchaseOrder is the body of PurchaseOrders.Create: an order without Id,
 // Status and Shipments. PartnerReference ("shipstation:<orderId>") is the
 // idempotency key and is required.
 type NewPurchaseOrder struct {
@@ -72,17 +72,17 @@ type CancelRequest struct {
 	Lines   []LineQuantity `json:"Lines"`
 }
 
-// CreatePurchaseOrder creates a purchase order (POST /v2/orders/purchase) and
+// Create creates a purchase order (POST /v2/orders/purchase) and
 // returns it with its new Id. duplicate is true when an order with the same
 // PartnerReference already existed; the returned order is then that one.
-func (c *Client) CreatePurchaseOrder(ctx context.Context, po NewPurchaseOrder) (order *Order, duplicate bool, err error) {
+func (s *PurchaseOrdersService) Create(ctx context.Context, po NewPurchaseOrder) (order *Order, duplicate bool, err error) {
 	if po.PartnerReference == "" {
 		return nil, false, fmt.Errorf("%w: purchase order has no PartnerReference", ErrInvalidRequest)
 	}
 	if len(po.Lines) == 0 {
 		return nil, false, fmt.Errorf("%w: purchase order %s has no Lines", ErrInvalidRequest, po.PartnerReference)
 	}
-	env, err := c.write(ctx, "/v2/orders/purchase", po)
+	env, err := s.client.write(ctx, "/v2/orders/purchase", po)
 	if err != nil {
 		return nil, false, err
 	}
@@ -96,7 +96,7 @@ func (c *Client) CreatePurchaseOrder(ctx context.Context, po NewPurchaseOrder) (
 // Acknowledge accepts or rejects a fulfillment order
 // (POST /v2/orders/fulfillment/acknowledge). duplicate is true when the same
 // OrderID + Status had been acknowledged before.
-func (c *Client) Acknowledge(ctx context.Context, req AcknowledgeRequest) (duplicate bool, err error) {
+func (s *FulfillmentOrdersService) Acknowledge(ctx context.Context, req AcknowledgeRequest) (duplicate bool, err error) {
 	var problems []error
 	if req.OrderID == "" {
 		problems = append(problems, errors.New("empty OrderId"))
@@ -104,12 +104,12 @@ func (c *Client) Acknowledge(ctx context.Context, req AcknowledgeRequest) (dupli
 	if req.Status != AckAccepted && req.Status != AckRejected {
 		problems = append(problems, fmt.Errorf("status %d is neither accepted (1) nor rejected (2)", req.Status))
 	}
-	return c.fulfillmentWrite(ctx, "/v2/orders/fulfillment/acknowledge", req, problems)
+	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/acknowledge", req, problems)
 }
 
 // Ship adds a package to a fulfillment order (POST /v2/orders/fulfillment/ship).
 // duplicate is true when the ExternalShipmentID had been shipped before.
-func (c *Client) Ship(ctx context.Context, req ShipRequest) (duplicate bool, err error) {
+func (s *FulfillmentOrdersService) Ship(ctx context.Context, req ShipRequest) (duplicate bool, err error) {
 	var problems []error
 	if req.OrderID == "" {
 		problems = append(problems, errors.New("empty OrderId"))
@@ -125,12 +125,12 @@ func (c *Client) Ship(ctx context.Context, req ShipRequest) (duplicate bool, err
 			problems = append(problems, fmt.Errorf("line %d needs a LineId and a positive Quantity", i))
 		}
 	}
-	return c.fulfillmentWrite(ctx, "/v2/orders/fulfillment/ship", req, problems)
+	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/ship", req, problems)
 }
 
 // VoidShipment voids a package (POST /v2/orders/fulfillment/ship/void).
 // duplicate is true when it had been voided before.
-func (c *Client) VoidShipment(ctx context.Context, req VoidRequest) (duplicate bool, err error) {
+func (s *FulfillmentOrdersService) VoidShipment(ctx context.Context, req VoidRequest) (duplicate bool, err error) {
 	var problems []error
 	if req.OrderID == "" {
 		problems = append(problems, errors.New("empty OrderId"))
@@ -138,12 +138,12 @@ func (c *Client) VoidShipment(ctx context.Context, req VoidRequest) (duplicate b
 	if req.ExternalShipmentID == "" {
 		problems = append(problems, errors.New("empty ExternalShipmentId"))
 	}
-	return c.fulfillmentWrite(ctx, "/v2/orders/fulfillment/ship/void", req, problems)
+	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/ship/void", req, problems)
 }
 
 // Cancel cancels a fulfillment order (POST /v2/orders/fulfillment/cancel).
 // duplicate is true when the same OrderID + Type had been applied before.
-func (c *Client) Cancel(ctx context.Context, req CancelRequest) (duplicate bool, err error) {
+func (s *FulfillmentOrdersService) Cancel(ctx context.Context, req CancelRequest) (duplicate bool, err error) {
 	var problems []error
 	if req.OrderID == "" {
 		problems = append(problems, errors.New("empty OrderId"))
@@ -151,7 +151,7 @@ func (c *Client) Cancel(ctx context.Context, req CancelRequest) (duplicate bool,
 	if req.Type != CancelSoft && req.Type != CancelHard {
 		problems = append(problems, fmt.Errorf("type %q is neither %q nor %q", req.Type, CancelSoft, CancelHard))
 	}
-	return c.fulfillmentWrite(ctx, "/v2/orders/fulfillment/cancel", req, problems)
+	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/cancel", req, problems)
 }
 
 // fulfillmentWrite rejects a write with problems before sending, else sends

@@ -23,7 +23,7 @@ func TestEveryWriteIsIdempotent(t *testing.T) {
 	voided := seedOrder(srv, "Q-void")
 	soft := seedOrder(srv, "Q-soft")
 	hard := seedOrder(srv, "Q-hard")
-	if _, err := c.Ship(ctx, shipRequest(voided.ID, "shipstation:v")); err != nil {
+	if _, err := c.FulfillmentOrders.Ship(ctx, shipRequest(voided.ID, "shipstation:v")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -32,21 +32,21 @@ func TestEveryWriteIsIdempotent(t *testing.T) {
 		call func() (bool, error)
 	}{
 		{"purchase", func() (bool, error) {
-			_, dup, err := c.CreatePurchaseOrder(ctx, NewPurchaseOrder{PartnerReference: "shipstation:1", Lines: []Line{{SKU: "A", Quantity: 1}}})
+			_, dup, err := c.PurchaseOrders.Create(ctx, NewPurchaseOrder{PartnerReference: "shipstation:1", Lines: []Line{{SKU: "A", Quantity: 1}}})
 			return dup, err
 		}},
 		{"acknowledge", func() (bool, error) {
-			return c.Acknowledge(ctx, AcknowledgeRequest{OrderID: shipped.ID, Status: AckAccepted, Reason: "in ShipStation"})
+			return c.FulfillmentOrders.Acknowledge(ctx, AcknowledgeRequest{OrderID: shipped.ID, Status: AckAccepted, Reason: "in ShipStation"})
 		}},
-		{"ship", func() (bool, error) { return c.Ship(ctx, shipRequest(shipped.ID, "shipstation:s")) }},
+		{"ship", func() (bool, error) { return c.FulfillmentOrders.Ship(ctx, shipRequest(shipped.ID, "shipstation:s")) }},
 		{"void", func() (bool, error) {
-			return c.VoidShipment(ctx, VoidRequest{OrderID: voided.ID, ExternalShipmentID: "shipstation:v"})
+			return c.FulfillmentOrders.VoidShipment(ctx, VoidRequest{OrderID: voided.ID, ExternalShipmentID: "shipstation:v"})
 		}},
 		{"cancel soft", func() (bool, error) {
-			return c.Cancel(ctx, CancelRequest{OrderID: soft.ID, Type: CancelSoft, Reason: "cancelled in ShipStation"})
+			return c.FulfillmentOrders.Cancel(ctx, CancelRequest{OrderID: soft.ID, Type: CancelSoft, Reason: "cancelled in ShipStation"})
 		}},
 		{"cancel hard", func() (bool, error) {
-			return c.Cancel(ctx, CancelRequest{OrderID: hard.ID, Type: CancelHard, Reason: "cancelled in ShipStation"})
+			return c.FulfillmentOrders.Cancel(ctx, CancelRequest{OrderID: hard.ID, Type: CancelHard, Reason: "cancelled in ShipStation"})
 		}},
 	}
 	for _, w := range writes {
@@ -99,27 +99,27 @@ func TestShipEveryLineShipsTheOrderAndVoidReopensIt(t *testing.T) {
 	c := newTestClient(t, srv.URL())
 	ctx := ctxWithTimeout(t)
 	o := seedOrder(srv, "Q-1")
-	if _, err := c.Ship(ctx, shipRequest(o.ID, "shipstation:a")); err != nil {
+	if _, err := c.FulfillmentOrders.Ship(ctx, shipRequest(o.ID, "shipstation:a")); err != nil {
 		t.Fatal(err)
 	}
 	second := ShipRequest{OrderID: o.ID, ExternalShipmentID: "shipstation:b", Lines: []LineQuantity{{LineID: "l2", Quantity: 1}}}
-	if _, err := c.Ship(ctx, second); err != nil {
+	if _, err := c.FulfillmentOrders.Ship(ctx, second); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.FulfillmentOrder(ctx, o.ID)
+	got, err := c.FulfillmentOrders.Get(ctx, o.ID)
 	if err != nil || got.Status != StatusShipped || len(got.Shipments) != 2 {
 		t.Fatalf("after shipping every line: %+v, %v; want Shipped with 2 shipments", got, err)
 	}
-	if _, err := c.VoidShipment(ctx, VoidRequest{OrderID: o.ID, ExternalShipmentID: "shipstation:b"}); err != nil {
+	if _, err := c.FulfillmentOrders.VoidShipment(ctx, VoidRequest{OrderID: o.ID, ExternalShipmentID: "shipstation:b"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err = c.FulfillmentOrder(ctx, o.ID)
+	got, err = c.FulfillmentOrders.Get(ctx, o.ID)
 	if err != nil || got.Status != StatusOpen || !got.Shipments[1].Voided || !got.UpdatedAt.After(o.UpdatedAt) {
 		t.Fatalf("after void: %+v, %v; want Open, shipment voided, UpdatedAt moved", got, err)
 	}
 	// The voided quantity can be shipped again.
 	third := ShipRequest{OrderID: o.ID, ExternalShipmentID: "shipstation:c", Lines: []LineQuantity{{LineID: "l2", Quantity: 1}}}
-	if dup, err := c.Ship(ctx, third); err != nil || dup {
+	if dup, err := c.FulfillmentOrders.Ship(ctx, third); err != nil || dup {
 		t.Fatalf("reship after void = %v, %v", dup, err)
 	}
 }
@@ -146,22 +146,24 @@ func TestRejectedWritesNotRetried(t *testing.T) {
 		call     func() (bool, error)
 		contains string
 	}{
-		{"ship canceled", shipPath, 409, func() (bool, error) { return c.Ship(ctx, shipRequest(canceled.ID, "shipstation:x")) }, "canceled"},
+		{"ship canceled", shipPath, 409, func() (bool, error) { return c.FulfillmentOrders.Ship(ctx, shipRequest(canceled.ID, "shipstation:x")) }, "canceled"},
 		{"acknowledge canceled", "/v2/orders/fulfillment/acknowledge", 409, func() (bool, error) {
-			return c.Acknowledge(ctx, AcknowledgeRequest{OrderID: canceled.ID, Status: AckAccepted})
+			return c.FulfillmentOrders.Acknowledge(ctx, AcknowledgeRequest{OrderID: canceled.ID, Status: AckAccepted})
 		}, "canceled"},
 		{"cancel shipped", "/v2/orders/fulfillment/cancel", 409, func() (bool, error) {
-			return c.Cancel(ctx, CancelRequest{OrderID: shipped.ID, Type: CancelHard})
+			return c.FulfillmentOrders.Cancel(ctx, CancelRequest{OrderID: shipped.ID, Type: CancelHard})
 		}, "shipped"},
 		{"quantity beyond unshipped", shipPath, 400, func() (bool, error) {
-			return c.Ship(ctx, ShipRequest{OrderID: open.ID, ExternalShipmentID: "shipstation:y", Lines: []LineQuantity{{LineID: "l1", Quantity: 3}}})
+			return c.FulfillmentOrders.Ship(ctx, ShipRequest{OrderID: open.ID, ExternalShipmentID: "shipstation:y", Lines: []LineQuantity{{LineID: "l1", Quantity: 3}}})
 		}, "exceeds"},
 		{"unknown line", shipPath, 400, func() (bool, error) {
-			return c.Ship(ctx, ShipRequest{OrderID: open.ID, ExternalShipmentID: "shipstation:z", Lines: []LineQuantity{{LineID: "l9", Quantity: 1}}})
+			return c.FulfillmentOrders.Ship(ctx, ShipRequest{OrderID: open.ID, ExternalShipmentID: "shipstation:z", Lines: []LineQuantity{{LineID: "l9", Quantity: 1}}})
 		}, "unknown LineId"},
-		{"unknown order", shipPath, 404, func() (bool, error) { return c.Ship(ctx, shipRequest("no-such-order", "shipstation:w")) }, "unknown order"},
+		{"unknown order", shipPath, 404, func() (bool, error) {
+			return c.FulfillmentOrders.Ship(ctx, shipRequest("no-such-order", "shipstation:w"))
+		}, "unknown order"},
 		{"unknown shipment", "/v2/orders/fulfillment/ship/void", 404, func() (bool, error) {
-			return c.VoidShipment(ctx, VoidRequest{OrderID: open.ID, ExternalShipmentID: "shipstation:none"})
+			return c.FulfillmentOrders.VoidShipment(ctx, VoidRequest{OrderID: open.ID, ExternalShipmentID: "shipstation:none"})
 		}, "unknown shipment"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,39 +196,39 @@ func TestInvalidWritesNotSent(t *testing.T) {
 	ctx := ctxWithTimeout(t)
 	for name, call := range map[string]func() error{
 		"purchase without PartnerReference": func() error {
-			_, _, err := c.CreatePurchaseOrder(ctx, NewPurchaseOrder{Lines: []Line{{SKU: "A", Quantity: 1}}})
+			_, _, err := c.PurchaseOrders.Create(ctx, NewPurchaseOrder{Lines: []Line{{SKU: "A", Quantity: 1}}})
 			return err
 		},
 		"purchase without lines": func() error {
-			_, _, err := c.CreatePurchaseOrder(ctx, NewPurchaseOrder{PartnerReference: "shipstation:1"})
+			_, _, err := c.PurchaseOrders.Create(ctx, NewPurchaseOrder{PartnerReference: "shipstation:1"})
 			return err
 		},
 		"ship without lines": func() error {
-			_, err := c.Ship(ctx, ShipRequest{OrderID: "o", ExternalShipmentID: "shipstation:1"})
+			_, err := c.FulfillmentOrders.Ship(ctx, ShipRequest{OrderID: "o", ExternalShipmentID: "shipstation:1"})
 			return err
 		},
 		"ship with zero quantity": func() error {
-			_, err := c.Ship(ctx, ShipRequest{OrderID: "o", ExternalShipmentID: "shipstation:1", Lines: []LineQuantity{{LineID: "l1"}}})
+			_, err := c.FulfillmentOrders.Ship(ctx, ShipRequest{OrderID: "o", ExternalShipmentID: "shipstation:1", Lines: []LineQuantity{{LineID: "l1"}}})
 			return err
 		},
 		"ship without external id": func() error {
-			_, err := c.Ship(ctx, ShipRequest{OrderID: "o", Lines: []LineQuantity{{LineID: "l1", Quantity: 1}}})
+			_, err := c.FulfillmentOrders.Ship(ctx, ShipRequest{OrderID: "o", Lines: []LineQuantity{{LineID: "l1", Quantity: 1}}})
 			return err
 		},
 		"acknowledge with status 3": func() error {
-			_, err := c.Acknowledge(ctx, AcknowledgeRequest{OrderID: "o", Status: 3})
+			_, err := c.FulfillmentOrders.Acknowledge(ctx, AcknowledgeRequest{OrderID: "o", Status: 3})
 			return err
 		},
 		"void without order": func() error {
-			_, err := c.VoidShipment(ctx, VoidRequest{ExternalShipmentID: "shipstation:1"})
+			_, err := c.FulfillmentOrders.VoidShipment(ctx, VoidRequest{ExternalShipmentID: "shipstation:1"})
 			return err
 		},
 		"cancel with unknown type": func() error {
-			_, err := c.Cancel(ctx, CancelRequest{OrderID: "o", Type: "soft"})
+			_, err := c.FulfillmentOrders.Cancel(ctx, CancelRequest{OrderID: "o", Type: "soft"})
 			return err
 		},
 		"order with empty id": func() error {
-			_, err := c.FulfillmentOrder(ctx, "")
+			_, err := c.FulfillmentOrders.Get(ctx, "")
 			return err
 		},
 	} {
@@ -267,10 +269,10 @@ func TestWriteBodiesUseDocumentedFieldNames(t *testing.T) {
 	t.Cleanup(ts.Close)
 	c := newTestClient(t, ts.URL+"/api/")
 	ctx := context.Background()
-	if _, err := c.Ship(ctx, shipRequest("o1", "shipstation:1")); err != nil {
+	if _, err := c.FulfillmentOrders.Ship(ctx, shipRequest("o1", "shipstation:1")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Cancel(ctx, CancelRequest{OrderID: "o1", Type: CancelSoft, Reason: "r", Lines: []LineQuantity{{LineID: "l1", Quantity: 1}}}); err != nil {
+	if _, err := c.FulfillmentOrders.Cancel(ctx, CancelRequest{OrderID: "o1", Type: CancelSoft, Reason: "r", Lines: []LineQuantity{{LineID: "l1", Quantity: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{

@@ -4,15 +4,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-	"github.com/sony/gobreaker/v2"
-
-	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/calls"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // DefaultBaseURL is the ShipStation API v1 root used unless WithBaseURL says otherwise.
@@ -20,11 +17,8 @@ const DefaultBaseURL = "https://ssapi.shipstation.com"
 
 // Defaults of NewClient.
 const (
-	defaultUserAgent        = "shipsync"
-	defaultTimeout          = 60 * time.Second
-	defaultRateLimit        = 40
-	defaultBreakerThreshold = 10
-	defaultBreakerOpenFor   = 30 * time.Second
+	defaultUserAgent = "shipsync"
+	defaultTimeout   = 60 * time.Second
 )
 
 // Client talks to one ShipStation account (one API key pair). It is safe for
@@ -35,16 +29,11 @@ type Client struct {
 	apiSecret  string
 	partnerKey string
 	userAgent  string
-	httpClient *http.Client
-	pacer      Pacer
-	retry      retry.Policy
-	log        zerolog.Logger
+	pacer      transport.Pacer // nil: unpaced
+	settings   transport.Settings
 	observer   Observer
 	redactor   *strings.Replacer
-
-	breakerThreshold uint32
-	breakerOpenFor   time.Duration
-	breaker          *gobreaker.CircuitBreaker[[]byte]
+	transport  *transport.Transport
 
 	// Orders lists, reads and writes orders.
 	Orders *OrdersService
@@ -76,15 +65,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("shipstation: default base URL: %w", err)
 	}
 	c := &Client{
-		baseURL:          base,
-		userAgent:        defaultUserAgent,
-		httpClient:       &http.Client{Timeout: defaultTimeout},
-		pacer:            NewLocalPacer(defaultRateLimit, time.Minute),
-		retry:            retry.Default(),
-		log:              zerolog.Nop(),
-		observer:         nopObserver{},
-		breakerThreshold: defaultBreakerThreshold,
-		breakerOpenFor:   defaultBreakerOpenFor,
+		baseURL:   base,
+		userAgent: defaultUserAgent,
+		settings:  transport.DefaultSettings(defaultTimeout),
+		observer:  nopObserver{},
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -95,8 +79,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errors.New("shipstation: credentials required (WithCredentials)")
 	}
 	c.redactor = newRedactor(c.apiKey, c.apiSecret, c.partnerKey)
-	c.breaker = c.newBreaker()
-	c.observer.ObserveBreakerState(c.breaker.State().String())
+	c.settings.Observer = c.observer
+	c.transport, err = transport.New(transport.Config{
+		Name: "shipstation", Upstream: calls.ShipStation, API: wire{c}, Settings: c.settings,
+		Pacer: c.pacer, RateLimitRetries: maxRateLimitRetries,
+		ErrBreakerOpen: ErrBreakerOpen, ErrUncertain: ErrUncertain,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shipstation: %w", err)
+	}
 
 	s := service{client: c}
 	c.Orders = (*OrdersService)(&s)
@@ -112,7 +103,7 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
-func (c *Client) BreakerState() string { return c.breaker.State().String() }
+func (c *Client) BreakerState() string { return c.transport.BreakerState() }
 
 // newRedactor returns a replacer that blanks the credentials, raw and as the
 // Basic auth token, out of text received from the server.

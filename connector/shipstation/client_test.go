@@ -52,14 +52,14 @@ func TestNewClientDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.baseURL.String() != DefaultBaseURL || c.httpClient.Timeout != 60*time.Second || c.retry != retry.Default() {
-		t.Errorf("defaults: base %s, timeout %v, retry %+v", c.baseURL, c.httpClient.Timeout, c.retry)
+	if c.baseURL.String() != DefaultBaseURL || c.settings.HTTPClient.Timeout != 60*time.Second || c.settings.Retry != retry.Default() {
+		t.Errorf("defaults: base %s, timeout %v, retry %+v", c.baseURL, c.settings.HTTPClient.Timeout, c.settings.Retry)
 	}
-	if p, ok := c.pacer.(*LocalPacer); !ok || p.limit != 40 || p.window != time.Minute {
-		t.Errorf("default pacer = %#v, want LocalPacer(40, 1m)", c.pacer)
+	if c.pacer != nil {
+		t.Errorf("default pacer = %#v, want none", c.pacer)
 	}
-	if c.breakerThreshold != 10 || c.breakerOpenFor != 30*time.Second || c.BreakerState() != "closed" {
-		t.Errorf("breaker: %d, %v, %s", c.breakerThreshold, c.breakerOpenFor, c.BreakerState())
+	if c.settings.BreakerThreshold != 10 || c.settings.BreakerOpenFor != 30*time.Second || c.BreakerState() != "closed" {
+		t.Errorf("breaker: %d, %v, %s", c.settings.BreakerThreshold, c.settings.BreakerOpenFor, c.BreakerState())
 	}
 	if _, _, states := obs.snapshot(); !cmp.Equal(states, []string{"closed"}) {
 		t.Errorf("initial breaker state reported = %v", states)

@@ -3,14 +3,16 @@
 // built from options, one service per resource (c.Orders, c.Shipments, ...),
 // ctx first on every call, typed errors.
 //
-// Every request goes through the same path: the circuit breaker admits the
-// attempt (an open breaker fails fast, spending no rate slot), the Pacer
-// grants a slot (so the shared 40 requests/minute budget of the key pair is
-// respected), the response's X-Rate-Limit-* headers are fed back to the
-// Pacer, 429s wait for the window reset and are retried, and 5xx, 408,
+// Every request goes through the shared path of package transport: the
+// circuit breaker admits the attempt (an open breaker fails fast, spending no
+// rate slot), the transport.Pacer set by WithPacer (the shared Redis budget,
+// state.RateBudget) grants a slot, so the 40 requests/minute of the key pair
+// are respected, the response's X-Rate-Limit-* headers are fed back to the
+// pacer, 429s wait for the window reset and are retried, and 5xx, 408,
 // timeouts and dropped connections are retried with the retry.Policy. The
 // writes without an idempotency key (assignuser, markasshipped) are never
 // repeated once an attempt may have reached ShipStation: see ErrUncertain.
+// Retry warnings go to the run's logger on the context (job, run_id).
 //
 // Timestamps are Pacific local time without an offset; see Time and Date.
 // Nullable JSON fields decode into plain Go types where null and the zero

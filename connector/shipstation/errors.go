@@ -7,9 +7,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sony/gobreaker/v2"
+
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // maxErrorText bounds how much of a response body an error carries.
@@ -88,11 +89,11 @@ func IsPermanent(err error) bool {
 // client's credentials from the body before anything is kept.
 func newAPIError(status int, endpoint string, body []byte, redact func(string) string) *APIError {
 	text := strings.TrimSpace(redact(string(body)))
-	msg := truncate(errorMessage(text), maxErrorText)
+	msg := transport.Truncate(errorMessage(text), maxErrorText)
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	return &APIError{StatusCode: status, Endpoint: endpoint, Message: msg, Body: truncate(text, maxErrorText)}
+	return &APIError{StatusCode: status, Endpoint: endpoint, Message: msg, Body: transport.Truncate(text, maxErrorText)}
 }
 
 // errorMessage picks the explanation out of the body shapes ShipStation uses:
@@ -118,15 +119,4 @@ func errorMessage(text string) string {
 		return shapes.MessageASP
 	}
 	return text
-}
-
-// truncate cuts s to at most n bytes without splitting a UTF-8 character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -80,10 +80,11 @@ func (p *recordingPacer) Wait(ctx context.Context) error {
 	return ctx.Err()
 }
 
-func (p *recordingPacer) Observe(_ context.Context, remaining int, reset time.Duration, limited bool) {
+func (p *recordingPacer) Observe(_ context.Context, remaining int, reset time.Duration, limited bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.seen = append(p.seen, observation{remaining, reset, limited})
+	return nil
 }
 
 func (p *recordingPacer) observations() []observation {

@@ -1,18 +1,19 @@
 package shipstation
 
-import "time"
+import (
+	"time"
 
-// Observer receives the client's measurements, e.g. to export them as metrics.
-// Its methods are called synchronously on the request path and must be quick.
+	"github.com/shipsync/shipsync/connector/transport"
+)
+
+// Observer receives the client's measurements, e.g. to export them as metrics:
+// the transport's (requests, breaker state) and the rate budget the server
+// reports. Its methods are called synchronously on the request path and must
+// be quick.
 type Observer interface {
-	// ObserveRequest reports one attempt: endpoint is the path template
-	// ("/orders", "/orders/{id}"), status is 0 for a transport error.
-	ObserveRequest(endpoint string, status int, d time.Duration)
+	transport.Observer
 	// ObserveRateRemaining reports X-Rate-Limit-Remaining of a response.
 	ObserveRateRemaining(remaining int)
-	// ObserveBreakerState reports the circuit breaker's state ("closed",
-	// "half-open", "open") at construction and on every change.
-	ObserveBreakerState(state string)
 }
 
 // nopObserver is the Observer used when none is configured.

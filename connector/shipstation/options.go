@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // Option configures a Client; a bad option makes NewClient fail.
@@ -64,17 +65,13 @@ func WithPartnerKey(key string) Option {
 
 // WithHTTPClient sets the HTTP client (default: one with a 60 s timeout).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return errors.New("HTTP client must not be nil")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetHTTPClient(hc) }
 }
 
-// WithPacer sets the request pacer (default NewLocalPacer(40, time.Minute)).
-func WithPacer(p Pacer) Option {
+// WithPacer sets the request pacer, in production the shared
+// state.RateBudget. Without one requests are not paced, and a 429 waits out
+// the server's reset in-process before the request is repeated.
+func WithPacer(p transport.Pacer) Option {
 	return func(c *Client) error {
 		if p == nil {
 			return errors.New("pacer must not be nil")
@@ -87,33 +84,21 @@ func WithPacer(p Pacer) Option {
 // WithRetryPolicy sets the backoff for 5xx, 408, timeouts and dropped
 // connections (default retry.Default()).
 func WithRetryPolicy(p retry.Policy) Option {
-	return func(c *Client) error {
-		if p.Attempts < 1 {
-			return errors.New("retry policy: at least one attempt required")
-		}
-		c.retry = p
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetRetry(p) }
 }
 
 // WithBreaker sets how many consecutive failed attempts open the circuit
 // breaker and how long it stays open before letting one attempt through
 // (default 10 and 30 s).
 func WithBreaker(threshold uint32, openFor time.Duration) Option {
-	return func(c *Client) error {
-		if threshold == 0 || openFor <= 0 {
-			return errors.New("breaker: threshold and open duration must be positive")
-		}
-		c.breakerThreshold, c.breakerOpenFor = threshold, openFor
-		return nil
-	}
+	return func(c *Client) error { return c.settings.SetBreaker(threshold, openFor) }
 }
 
 // WithLogger sets the logger for retries, rate limiting and breaker changes
 // (default: discard).
 func WithLogger(l zerolog.Logger) Option {
 	return func(c *Client) error {
-		c.log = l
+		c.settings.Logger = l
 		return nil
 	}
 }

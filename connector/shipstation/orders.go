@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // MaxCreateOrders is how many orders one createorders call accepts.
@@ -106,7 +108,7 @@ func (s *OrdersService) AssignUser(ctx context.Context, orderIDs []int64, userID
 		return err
 	}
 	if !res.Success {
-		return r.wrap(fmt.Errorf("%w: %s", ErrNotApplied, truncate(s.client.redact(res.Message), maxErrorText)))
+		return r.wrap(fmt.Errorf("%w: %s", ErrNotApplied, transport.Truncate(s.client.redact(res.Message), maxErrorText)))
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func (c *Client) observeRate(ctx context.Context, rl rateLimit) {
 	}
 	// A 429 without X-Rate-Limit-Remaining reports remaining 0.
 	if rl.known || rl.limited {
-		c.pacer.Observe(ctx, rl.remaining, rl.reset, rl.limited)
+		c.transport.Observe(ctx, rl.remaining, rl.reset, rl.limited)
 	}
 }
 

@@ -79,12 +79,14 @@ func TestRateLimitRetriesAreBounded(t *testing.T) {
 	}
 }
 
-// TestRateLimitedPausesLocalPacer runs a 429 through the real LocalPacer: the
-// retry must wait out the server's reset.
-func TestRateLimitedPausesLocalPacer(t *testing.T) {
-	pacer := NewLocalPacer(40, time.Minute)
-	pacer.minJitter = 10 * time.Millisecond
-	c, mux, _ := setup(t, WithPacer(pacer))
+// TestRateLimitedWithoutPacerWaitsReset runs a 429 through a client without
+// a pacer: the retry must wait out the server's reset by itself.
+func TestRateLimitedWithoutPacerWaitsReset(t *testing.T) {
+	unpaced := func(c *Client) error {
+		c.pacer = nil
+		return nil
+	}
+	c, mux, _ := setup(t, unpaced)
 	var (
 		mu   sync.Mutex
 		sent []time.Time

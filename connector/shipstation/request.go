@@ -1,32 +1,20 @@
 package shipstation
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/sony/gobreaker/v2"
-
-	"github.com/shipsync/shipsync/connector/calls"
-	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
-const (
-	// maxRateLimitRetries bounds how often one request is repeated after 429s.
-	maxRateLimitRetries = 6
-	// maxResponseBytes bounds a response body; a 500-order page is a few MB.
-	maxResponseBytes = 64 << 20
-)
+// maxRateLimitRetries bounds how often one request is repeated after 429s.
+const maxRateLimitRetries = 6
 
 // request describes one API call.
 type request struct {
@@ -61,220 +49,70 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-// do performs r and returns the 2xx body. Rate-limited attempts are repeated
-// once the pacer allows (at most maxRateLimitRetries times); 5xx, 408,
-// timeouts and dropped connections are repeated under the retry policy.
-// createorders is repeated too, since it upserts by orderKey; the writes
-// without a key (assignuser, markasshipped) are atMostOnce and are repeated
-// only when the failure proves they were not sent. Nothing is repeated once
-// ctx is done.
-//
-// Every attempt passes the circuit breaker, which counts HTTP requests
-// (DESIGN.md §6: it opens after breakerThreshold consecutive failed requests,
-// retries included; see newBreaker). While it is open nothing is sent, no rate
-// slot is claimed, and the error wraps ErrBreakerOpen.
+// do performs r through the transport and returns the 2xx body. Rate-limited
+// attempts are repeated once the pacer allows (at most maxRateLimitRetries
+// times); 5xx, 408, timeouts and dropped connections are repeated under the
+// retry policy. createorders is repeated too, since it upserts by orderKey;
+// the writes without a key (assignuser, markasshipped) are atMostOnce and are
+// repeated only when the failure proves they were not sent (else the error
+// wraps ErrUncertain). While the breaker is open nothing is sent, no rate slot
+// is claimed, and the error wraps ErrBreakerOpen.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
-	var payload []byte
+	tr := transport.Request{Method: r.method, Endpoint: r.endpoint, Path: r.path, URL: c.url(r), AtMostOnce: r.atMostOnce}
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return nil, r.wrap(fmt.Errorf("encode body: %w", err))
 		}
-		payload = b
+		tr.Body = b
 	}
-	return c.retrying(ctx, r, payload)
+	a, err := c.transport.Do(ctx, tr)
+	return a.Body, err
 }
 
-// retrying sends r until it succeeds, fails for good, runs out of attempts or
-// finds the breaker open. An attempt whose failure opened the breaker ends
-// the call at once, without waiting to retry.
-func (c *Client) retrying(ctx context.Context, r request, payload []byte) ([]byte, error) {
-	failures, limited := 0, 0
-	for {
-		body, err := c.attempt(ctx, r, payload)
-		if err == nil {
-			return body, nil
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, r.wrap(ctxErr)
-		}
-		var rateErr *RateLimitError
-		switch {
-		case errors.Is(err, ErrBreakerOpen):
-			return nil, err
-		case errors.As(err, &rateErr):
-			limited++
-			if limited > maxRateLimitRetries {
-				return nil, err
-			}
-			// The pacer has been told; its next Wait holds until the reset.
-			c.log.Warn().Str("endpoint", r.endpoint).Int("attempt", limited).Int("limit", rateErr.Limit).
-				Int64("reset_ms", rateErr.Reset.Milliseconds()).Msg("shipstation rate limited; waiting for the window to reset")
-		case retryable(err) && r.atMostOnce && !notSent(err):
-			return nil, fmt.Errorf("%w: %w", ErrUncertain, err)
-		case retryable(err):
-			failures++
-			if failures >= c.retry.Attempts {
-				return nil, err
-			}
-			if c.breaker.State() == gobreaker.StateOpen {
-				return nil, r.wrap(fmt.Errorf("%w, not retried (last attempt: %v)", ErrBreakerOpen, err))
-			}
-			delay := c.retry.Delay(failures)
-			c.log.Warn().Err(err).Str("endpoint", r.endpoint).Int("attempt", failures).
-				Int64("delay_ms", delay.Milliseconds()).Msg("shipstation request failed; retrying")
-			if err := retry.Sleep(ctx, delay); err != nil {
-				return nil, r.wrap(err)
-			}
-		default:
-			return nil, err
-		}
-	}
-}
-
-// attempt sends r once through the circuit breaker, when the pacer lets it.
-// The breaker decides first, so an open breaker (or a half-open one whose
-// probe is out) refuses the attempt before it waits for, and spends, a rate
-// slot; the refusal wraps ErrBreakerOpen.
-func (c *Client) attempt(ctx context.Context, r request, payload []byte) ([]byte, error) {
-	req, err := c.newRequest(ctx, r, payload)
-	if err != nil {
-		return nil, r.wrap(err)
-	}
-	body, err := c.breaker.Execute(func() ([]byte, error) {
-		if err := c.pacer.Wait(ctx); err != nil {
-			return nil, &pacerError{r.wrap(fmt.Errorf("wait for rate budget: %w", err))}
-		}
-		return c.send(ctx, r, req)
-	})
-	if breakerRefused(err) {
-		return nil, r.wrap(ErrBreakerOpen)
-	}
-	return body, err
-}
-
-// newRequest builds the HTTP request for one attempt of r.
-func (c *Client) newRequest(ctx context.Context, r request, payload []byte) (*http.Request, error) {
+// url returns the address of r below the base URL.
+func (c *Client) url(r request) string {
 	u := *c.baseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + r.path
 	u.RawPath = ""
 	u.RawQuery = r.query.Encode()
-	var body io.Reader
-	if payload != nil {
-		body = bytes.NewReader(payload)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	req.SetBasicAuth(c.apiKey, c.apiSecret)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	} else {
-		preventTransportReplay(req)
-	}
-	if c.partnerKey != "" {
-		req.Header.Set("x-partner", c.partnerKey)
-	}
-	return req, nil
+	return u.String()
 }
 
-// preventTransportReplay stops net/http from re-sending a GET by itself:
-// http.Transport silently replays a body-less request whose reused connection
-// failed after it was written, and a replay the pacer never saw could push a
-// minute past the rate limit. A body that is not http.NoBody and has no
-// GetBody makes the request non-replayable (the transport still sends it
-// without a body); our own retry loop repeats it through the pacer.
-func preventTransportReplay(req *http.Request) {
-	req.Body = io.NopCloser(http.NoBody)
-	req.GetBody = nil
+// wire is ShipStation's part of the shared transport: Basic auth, the
+// rate-limit headers and the error bodies.
+type wire struct{ c *Client }
+
+// Authorize sets Basic auth, the user agent and the partner key.
+func (w wire) Authorize(req *http.Request) error {
+	req.SetBasicAuth(w.c.apiKey, w.c.apiSecret)
+	req.Header.Set("User-Agent", w.c.userAgent)
+	if w.c.partnerKey != "" {
+		req.Header.Set("x-partner", w.c.partnerKey)
+	}
+	return nil
 }
 
-// send performs one HTTP exchange and turns everything but a 2xx into an error.
-func (c *Client) send(ctx context.Context, r request, req *http.Request) ([]byte, error) {
-	calls.Add(ctx, calls.ShipStation)
-	start := time.Now()
-	resp, err := c.httpClient.Do(req)
-	if err != nil {
-		c.observer.ObserveRequest(r.endpoint, 0, time.Since(start))
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, newTransportError(r, err)
-	}
-	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	c.observer.ObserveRequest(r.endpoint, resp.StatusCode, time.Since(start))
-
-	rate := readRateLimit(resp.StatusCode, resp.Header, body)
-	c.observeRate(ctx, rate)
+// Check passes the answer's rate-limit headers to the pacer and the observer,
+// and turns a rate-limited answer into a *RateLimitError and any other non-2xx
+// into an *APIError.
+func (w wire) Check(ctx context.Context, r transport.Request, a transport.Answer) error {
+	rate := readRateLimit(a.Status, a.Header, a.Body)
+	w.c.observeRate(ctx, rate)
 	switch {
 	case rate.limited:
-		return nil, &RateLimitError{Endpoint: r.path, Reset: rate.reset, Limit: rate.limit}
-	case readErr != nil:
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, newTransportError(r, readErr)
-	case len(body) > maxResponseBytes:
-		return nil, r.wrap(fmt.Errorf("response body larger than %d bytes", maxResponseBytes))
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, newAPIError(resp.StatusCode, r.path, body, c.redact)
+		return &RateLimitError{Endpoint: r.Path, Reset: rate.reset, Limit: rate.limit}
+	case a.Status < 200 || a.Status > 299:
+		return newAPIError(a.Status, r.Path, a.Body, w.c.redact)
 	}
-	return body, nil
+	return nil
 }
 
-// transportError is a request that got no complete HTTP response.
-type transportError struct {
-	method, path string
-	err          error
-}
-
-// newTransportError wraps err, dropping the *url.Error layer whose text
-// repeats the full URL with its query.
-func newTransportError(r request, err error) *transportError {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		err = uerr.Err
+// Throttled reports a *RateLimitError and the reset it carries.
+func (wire) Throttled(err error) (time.Duration, bool) {
+	var rateErr *RateLimitError
+	if errors.As(err, &rateErr) {
+		return rateErr.Reset, true
 	}
-	return &transportError{method: r.method, path: r.path, err: err}
-}
-
-func (e *transportError) Error() string {
-	return fmt.Sprintf("shipstation %s %s: %v", e.method, e.path, e.err)
-}
-
-func (e *transportError) Unwrap() error { return e.err }
-
-// temporary reports whether the failure may go away on another attempt:
-// timeouts, dropped or reset connections, a response cut off half-way. Only a
-// failed certificate check is final, since repeating it cannot help.
-func (e *transportError) temporary() bool {
-	var certErr *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	switch {
-	case errors.As(e.err, &certErr), errors.As(e.err, &unknownAuthority), errors.As(e.err, &hostname):
-		return false
-	}
-	return true
-}
-
-// notSent reports whether err proves the request never reached ShipStation:
-// the connection could not be made.
-func notSent(err error) bool {
-	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
-}
-
-// retryable reports whether err is worth another attempt under the retry policy.
-func retryable(err error) bool {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusRequestTimeout
-	}
-	var te *transportError
-	return errors.As(err, &te) && te.temporary()
+	return 0, false
 }

@@ -145,8 +145,7 @@ func TestAtMostOnceWritesRetryWhenNothingWasSent(t *testing.T) {
 
 func TestRetriesTimeout(t *testing.T) {
 	var hits atomic.Int32
-	c, mux, _ := setup(t)
-	c.httpClient = &http.Client{Timeout: 100 * time.Millisecond}
+	c, mux, _ := setup(t, WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
 	mux.HandleFunc("GET /warehouses", func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
 			select {
@@ -248,8 +247,8 @@ func TestContextCancelStopsRetries(t *testing.T) {
 // when its context ends mid-command.
 type failingPacer struct{}
 
-func (failingPacer) Wait(context.Context) error                        { return errors.New("redis: connection pool timeout") }
-func (failingPacer) Observe(context.Context, int, time.Duration, bool) {}
+func (failingPacer) Wait(context.Context) error                              { return errors.New("redis: connection pool timeout") }
+func (failingPacer) Observe(context.Context, int, time.Duration, bool) error { return nil }
 
 func TestPrefersContextError(t *testing.T) {
 	c, mux, _ := setup(t, WithPacer(failingPacer{}))

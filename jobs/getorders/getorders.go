@@ -172,7 +172,7 @@ func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *job
 			}
 			continue
 		}
-		created, dup, err := j.Env.Quipt.CreatePurchaseOrder(ctx, po)
+		created, dup, err := j.Env.Quipt.PurchaseOrders.Create(ctx, po)
 		if errors.Is(err, quipt.ErrAppliedUnreadable) {
 			// Quipt holds the order; only its Id is unknown. The import is
 			// recorded under its PartnerReference.

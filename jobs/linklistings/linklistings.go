@@ -110,7 +110,7 @@ func (j *LinkListings) readShipStation(ctx context.Context, run *scheduler.Run) 
 // shutdown began before the last page.
 func (j *LinkListings) readQuipt(ctx context.Context, run *scheduler.Run) (*catalogue, bool, error) {
 	c := newCatalogue(func(a, b string) bool { return a < b })
-	for page, err := range j.Env.Quipt.Inventory(ctx) {
+	for page, err := range j.Env.Quipt.Inventory.List(ctx) {
 		if err != nil {
 			return nil, false, fmt.Errorf("list Quipt inventory: %w", err)
 		}

@@ -58,7 +58,7 @@ func (p *pass) acknowledge(ctx context.Context, acks []ack) error {
 			if failed.Load() {
 				return nil
 			}
-			dup, err := p.job.Env.Quipt.Acknowledge(ctx, quipt.AcknowledgeRequest{
+			dup, err := p.job.Env.Quipt.FulfillmentOrders.Acknowledge(ctx, quipt.AcknowledgeRequest{
 				OrderID: a.order.ID,
 				Status:  quipt.AckAccepted,
 				Reason:  "pushed to ShipStation",

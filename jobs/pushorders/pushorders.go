@@ -86,7 +86,7 @@ func (p *pass) do(ctx context.Context) error {
 	if p.job.IncludePending {
 		statuses = append(statuses, quipt.StatusPending)
 	}
-	for page, err := range p.job.Env.Quipt.FulfillmentOrders(ctx, quipt.FulfillmentListOptions{Statuses: statuses}) {
+	for page, err := range p.job.Env.Quipt.FulfillmentOrders.List(ctx, quipt.FulfillmentListOptions{Statuses: statuses}) {
 		if err != nil {
 			// Send what was decided before the list broke off.
 			return errors.Join(fmt.Errorf("list Quipt fulfillment orders: %w", err), p.flush(ctx, 1))

@@ -120,7 +120,7 @@ func (p *pageProcessor) candidates(orders []shipstation.Order) []candidate {
 func (p *pageProcessor) cancel(ctx context.Context, log zerolog.Logger, c candidate) (bool, error) {
 	env := p.job.Env
 	fields := map[string]any{"ss_order_id": c.order.OrderID, "order_key": c.order.OrderKey, "quipt_order_id": c.quiptID}
-	order, err := env.Quipt.FulfillmentOrder(ctx, c.quiptID)
+	order, err := env.Quipt.FulfillmentOrders.Get(ctx, c.quiptID)
 	if err != nil {
 		if quipt.IsPermanent(err) {
 			return false, env.DeadLetter(ctx, p.run, p.sum, c.quiptID, "read Quipt order: "+err.Error(), fields)
@@ -150,7 +150,7 @@ func (p *pageProcessor) cancel(ctx context.Context, log zerolog.Logger, c candid
 		p.sum.Updated++
 		return true, nil
 	}
-	dup, err := env.Quipt.Cancel(ctx, req)
+	dup, err := env.Quipt.FulfillmentOrders.Cancel(ctx, req)
 	if err != nil {
 		if quipt.IsPermanent(err) {
 			return p.refused(ctx, log, c, err, fields)
@@ -195,7 +195,7 @@ func (p *pageProcessor) alreadyCancelled(order *quipt.Order) string {
 // failure of that read stops the run, so that the next one decides.
 func (p *pageProcessor) refused(ctx context.Context, log zerolog.Logger, c candidate, refusal error, fields map[string]any) (bool, error) {
 	env := p.job.Env
-	order, err := env.Quipt.FulfillmentOrder(ctx, c.quiptID)
+	order, err := env.Quipt.FulfillmentOrders.Get(ctx, c.quiptID)
 	switch {
 	case err == nil:
 		if why := p.alreadyCancelled(order); why != "" {

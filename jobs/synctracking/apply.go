@@ -31,7 +31,7 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 		r.sum.Add("shipped", 1)
 		return nil
 	}
-	dup, err := r.Env.Quipt.Ship(ctx, req)
+	dup, err := r.Env.Quipt.FulfillmentOrders.Ship(ctx, req)
 	if err != nil && quipt.IsPermanent(err) {
 		o, applied, rerr := r.refused(ctx, p, orders, shipmentLive, err)
 		switch {
@@ -44,7 +44,7 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 				p.log.Info().Str("event", "ship_remapped").AnErr("refusal", err).
 					Msg("Quipt refused the shipment's lines: sending it again with the lines matched against the order")
 				req.Lines = lines
-				dup, err = r.Env.Quipt.Ship(ctx, req)
+				dup, err = r.Env.Quipt.FulfillmentOrders.Ship(ctx, req)
 			}
 		}
 	}
@@ -80,7 +80,7 @@ func (r *runner) void(ctx context.Context, p pkg, orders *quiptOrders, kv map[st
 		r.sum.Add("voided", 1)
 		return nil
 	}
-	dup, err := r.Env.Quipt.VoidShipment(ctx, quipt.VoidRequest{OrderID: p.orderID, ExternalShipmentID: p.ext})
+	dup, err := r.Env.Quipt.FulfillmentOrders.VoidShipment(ctx, quipt.VoidRequest{OrderID: p.orderID, ExternalShipmentID: p.ext})
 	if err != nil && quipt.IsPermanent(err) {
 		_, applied, rerr := r.refused(ctx, p, orders, shipmentVoided, err)
 		if rerr != nil {

@@ -30,7 +30,7 @@ var errOrderCancelled = errors.New("order is cancelled in ShipStation")
 // the NSMarkedShipped records skip those done.
 func (r *runner) markShipped(ctx context.Context) (bool, error) {
 	opts := quipt.PurchaseListOptions{Statuses: []int{quipt.StatusShipped}, Include: []string{quipt.IncludeShipments}}
-	for page, err := range r.Env.Quipt.PurchaseOrders(ctx, opts) {
+	for page, err := range r.Env.Quipt.PurchaseOrders.List(ctx, opts) {
 		if err != nil {
 			return false, fmt.Errorf("list Quipt purchase orders: %w", err)
 		}

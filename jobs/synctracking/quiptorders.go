@@ -29,7 +29,7 @@ func (q *quiptOrders) get(ctx context.Context, id string) (*quipt.Order, error) 
 	if o, ok := q.byID[id]; ok {
 		return o, nil
 	}
-	o, err := q.client.FulfillmentOrder(ctx, id)
+	o, err := q.client.FulfillmentOrders.Get(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read Quipt order %s: %w", id, err)
 	}

@@ -21,19 +21,19 @@ func TestReplayRefusedButAppliedIsDone(t *testing.T) {
 	// A: its label was shipped in Quipt; the record was lost.
 	qa, a := pushed(t, w, "A-ship-replayed", line{"CASE", 1})
 	la := w.SS.CreateLabel(a.OrderID, nil, "ups", "ups_ground")
-	if _, err := w.Quipt.Ship(ctx, quiptShip(qa.ID, labelKey(la))); err != nil {
+	if _, err := w.Quipt.FulfillmentOrders.Ship(ctx, quiptShip(qa.ID, labelKey(la))); err != nil {
 		t.Fatal(err)
 	}
 	// B: shipped and recorded; then voided in ShipStation, voided in Quipt,
 	// and the "voided" record lost.
 	qb, b := pushed(t, w, "B-void-replayed", line{"CASE", 1})
 	lb := w.SS.CreateLabel(b.OrderID, nil, "ups", "ups_ground")
-	if _, err := w.Quipt.Ship(ctx, quiptShip(qb.ID, labelKey(lb))); err != nil {
+	if _, err := w.Quipt.FulfillmentOrders.Ship(ctx, quiptShip(qb.ID, labelKey(lb))); err != nil {
 		t.Fatal(err)
 	}
 	w.PutRecords(t, jobs.NSPackages, map[string]string{labelKey(lb): packageShipped})
 	w.SS.VoidLabel(lb.ShipmentID)
-	if _, err := w.Quipt.VoidShipment(ctx, quipt.VoidRequest{OrderID: qb.ID, ExternalShipmentID: labelKey(lb)}); err != nil {
+	if _, err := w.Quipt.FulfillmentOrders.VoidShipment(ctx, quipt.VoidRequest{OrderID: qb.ID, ExternalShipmentID: labelKey(lb)}); err != nil {
 		t.Fatal(err)
 	}
 	// D: a label Quipt refuses for good, and does not hold.

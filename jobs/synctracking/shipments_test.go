@@ -155,7 +155,7 @@ func TestVoidOfAPackageAppliedWithoutRecord(t *testing.T) {
 	qa, a := pushed(t, w, "A", line{"CASE", 1})
 	la := w.SS.CreateLabel(a.OrderID, nil, "ups", "ups_ground")
 	// Quipt has the shipment, shipsync has no record of it.
-	if _, err := w.Quipt.Ship(context.Background(), quiptShip(qa.ID, labelKey(la))); err != nil {
+	if _, err := w.Quipt.FulfillmentOrders.Ship(context.Background(), quiptShip(qa.ID, labelKey(la))); err != nil {
 		t.Fatal(err)
 	}
 	w.SS.VoidLabel(la.ShipmentID)
