@@ -19,8 +19,8 @@
 //	P:dl-jobs                       set   of jobs that ever had a dead letter
 //	P:run:<job>                     hash  last_at, last_ok, last_success (unix nanoseconds)
 //	P:account                       hash  <fact> -> value the preflight learned (e.g. usps-code)
-//	P:ratebudget:<key id>:log       sorted set of claims, scored by server time in µs
-//	P:ratebudget:<key id>:pause     string: server time in µs before which nobody may send
+//	P:ratebudget:<key id>:log       sorted set of claims, scored by server time in ms
+//	P:ratebudget:<key id>:pause     string: server time in ms before which nobody may send
 //
 // # Fencing
 //
