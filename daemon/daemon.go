@@ -70,14 +70,14 @@ func (a *App) Start(ctx context.Context) error {
 	running, cancel := context.WithCancel(context.Background())
 	a.cancel, a.stopped = cancel, make(chan struct{})
 	g, gctx := errgroup.WithContext(running)
-	g.Go(func() error {
+	g.Go(func() error { // the ops server, until shutdown closes it
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("http server: %w", err)
 		}
 		return nil
 	})
 	a.Scheduler.Start()
-	g.Go(func() error {
+	g.Go(func() error { // the scheduler, until Stop or a failed server
 		<-gctx.Done()
 		return a.shutdown(srv)
 	})
