@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/robfig/cron/v3"
@@ -41,17 +42,25 @@ func (s Schedule) Equal(o Schedule) bool {
 	return s.Spec == o.Spec && s.Off == o.Off
 }
 
-// parseSchedule reads variable name: "off" in any case, or a spec that
-// cron.ParseStandard accepts.
-func parseSchedule(name, raw string, p *problems) Schedule {
-	spec := strings.TrimSpace(raw)
+// ParseSchedule parses spec: "off" in any case, or a spec that
+// cron.ParseStandard accepts. It is the one place a schedule is parsed.
+func ParseSchedule(spec string) (Schedule, error) {
+	spec = strings.TrimSpace(spec)
 	if strings.EqualFold(spec, off) {
-		return Schedule{Off: true}
+		return Schedule{Off: true}, nil
 	}
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
-		p.add(name, "must be a 5-field cron spec, a descriptor such as @hourly or @every 5m, or off, got %q (%v)", spec, err)
-		return Schedule{}
+		return Schedule{}, fmt.Errorf("must be a 5-field cron spec, a descriptor such as @hourly or @every 5m, or off, got %q (%w)", spec, err)
 	}
-	return Schedule{Spec: spec, cron: sched}
+	return Schedule{Spec: spec, cron: sched}, nil
+}
+
+// parseSchedule reads variable name with ParseSchedule, noting a problem.
+func parseSchedule(name, raw string, p *problems) Schedule {
+	s, err := ParseSchedule(raw)
+	if err != nil {
+		p.add(name, "%v", err)
+	}
+	return s
 }

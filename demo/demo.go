@@ -57,8 +57,9 @@ func (w *World) Close() {
 }
 
 // Environ returns the configuration the daemon runs the demo with: the
-// sandboxes' addresses and credentials, every job every few seconds, and the
-// carrier settings the seeded orders exercise.
+// sandboxes' addresses and credentials and the carrier settings the seeded
+// orders exercise. (The demo runs every job every few seconds whatever the
+// schedules say: daemon.Options.Schedule.)
 func (w *World) Environ(logFormat, logLevel string) map[string]string {
 	return map[string]string{
 		"REDIS_URL":               "redis://" + w.Redis.Addr(),
@@ -71,11 +72,6 @@ func (w *World) Environ(logFormat, logLevel string) map[string]string {
 		"QUIPT_CONSUMER_SECRET":   consumerSecret,
 		"QUIPT_TOKEN":             token,
 		"QUIPT_TOKEN_SECRET":      tokenSecret,
-		"GET_ORDERS_SCHEDULE":     "@every 2s",
-		"PUSH_ORDERS_SCHEDULE":    "@every 2s",
-		"SYNC_TRACKING_SCHEDULE":  "@every 2s",
-		"SYNC_CANCELS_SCHEDULE":   "@every 2s",
-		"LINK_LISTINGS_SCHEDULE":  "@every 2s",
 		"ASSIGN_USER_ID":          sst.DefaultUserID,
 		"SHIPPING_MAPPINGS":       "Next Day Air=ups:ups_next_day_air;Ground=fedex:fedex_ground",
 		"PREFERRED_CARRIER":       "usps",

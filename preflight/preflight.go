@@ -88,7 +88,7 @@ func rejected(err error) bool {
 // connectionFailed records a failed first call to an upstream: rejected
 // credentials disable every job; any other failure only says so, since
 // nothing is known about the configuration then.
-func (r *Report) connectionFailed(upstream string, err error, rejected bool) {
+func (r *Report) connectionFailed(upstream string, err error, rejected bool, allJobs []string) {
 	if rejected {
 		r.Rejected = true
 		r.add("connection", upstream, Invalid, err.Error())
@@ -107,33 +107,73 @@ func (r *Report) disable(reason string, jobs ...string) {
 	}
 }
 
-// Job names, as in package jobs (which preflight does not import).
+// Need is a set of things a job needs the preflight to resolve, beyond both
+// connections.
+type Need uint8
+
+// The needs a job can declare.
 const (
-	jobGetOrders    = "get-orders"
-	jobPushOrders   = "push-orders"
-	jobSyncTracking = "sync-tracking"
-	jobSyncCancels  = "sync-cancels"
-	jobLinkListings = "link-listings"
+	// Carriers: the carriers and services of SHIPPING_MAPPINGS and of
+	// PREFERRED_CARRIER/DEFAULT_SERVICE (their services are listed).
+	Carriers Need = 1 << iota
+	// Stores: SINGLE_STORE_ID and CHANNEL_STORES, and that one of them is set
+	// when the job is scheduled (orders must be routed to a store).
+	Stores
+	// Warehouses: WAREHOUSES.
+	Warehouses
+	// Users: ASSIGN_USER_ID, when set.
+	Users
+	// Tags: GET_ORDERS_TAG_ID, when set.
+	Tags
 )
 
-var allJobs = []string{jobGetOrders, jobPushOrders, jobSyncTracking, jobSyncCancels, jobLinkListings}
+// Job is a job as the preflight sees it: what it needs, and whether it is
+// scheduled or only run by hand.
+type Job struct {
+	Name      string
+	Needs     Need
+	Scheduled bool
+}
 
 // Checker runs the preflight against both upstreams.
 type Checker struct {
 	Config      *config.Config
 	ShipStation *shipstation.Client
 	Quipt       *quipt.Client
-	// Only, when set, limits the check to what that job needs (for `shipsync
-	// once JOB`), sparing the request budget: both connections and the
-	// carriers always; services for get-orders and push-orders; stores and
-	// warehouses for push-orders; users and tags for get-orders when
-	// configured.
+	// Jobs are every job; a problem disables the jobs that need what it concerns.
+	Jobs []Job
+	// Only, when set, limits the check to what the job of that name needs
+	// (for `shipsync once JOB`), sparing the request budget: both connections
+	// and the carriers always; the rest as the job's needs say, users and
+	// tags only when configured.
 	Only string
 }
 
-// needs reports whether the check serves job.
-func (c *Checker) needs(jobs ...string) bool {
-	return c.Only == "" || slices.Contains(jobs, c.Only)
+// needs reports whether the check serves a job that needs n.
+func (c *Checker) needs(n Need) bool {
+	return slices.ContainsFunc(c.Jobs, func(j Job) bool {
+		return (c.Only == "" || j.Name == c.Only) && j.Needs&n != 0
+	})
+}
+
+// jobsNeeding names the jobs that need n and, with scheduledOnly, are scheduled.
+func (c *Checker) jobsNeeding(n Need, scheduledOnly bool) []string {
+	var names []string
+	for _, j := range c.Jobs {
+		if j.Needs&n == n && (j.Scheduled || !scheduledOnly) {
+			names = append(names, j.Name)
+		}
+	}
+	return names
+}
+
+// allJobs names every job.
+func (c *Checker) allJobs() []string {
+	names := make([]string, len(c.Jobs))
+	for i, j := range c.Jobs {
+		names[i] = j.Name
+	}
+	return names
 }
 
 // Run performs every check and returns the report; it never stops at the
@@ -142,26 +182,28 @@ func (c *Checker) Run(ctx context.Context) *Report {
 	r := &Report{Disabled: map[string]string{}}
 
 	if err := c.Quipt.Ping(ctx); err != nil {
-		r.connectionFailed("quipt", err, rejected(err))
+		r.connectionFailed("quipt", err, rejected(err), c.allJobs())
 	} else {
 		r.add("connection", "quipt", Enabled, "")
 	}
 
 	carriers, err := c.ShipStation.Carriers.List(ctx)
 	if err != nil {
-		r.connectionFailed("shipstation", err, rejected(err))
+		r.connectionFailed("shipstation", err, rejected(err), c.allJobs())
 		return r
 	}
 	r.add("connection", "shipstation", Enabled, "")
 	c.checkCarriers(ctx, r, carriers)
-	if c.needs(jobPushOrders) {
+	if c.needs(Stores) {
 		c.checkStores(ctx, r)
+	}
+	if c.needs(Warehouses) {
 		c.checkWarehouses(ctx, r)
 	}
-	if c.Only == "" || c.Only == jobGetOrders && c.Config.AssignUserID != "" {
+	if c.Only == "" || c.needs(Users) && c.Config.AssignUserID != "" {
 		c.checkUsers(ctx, r)
 	}
-	if c.Only == "" || c.Only == jobGetOrders && c.Config.GetOrdersTagID != 0 {
+	if c.Only == "" || c.needs(Tags) && c.Config.GetOrdersTagID != 0 {
 		c.checkTags(ctx, r)
 	}
 	return r
@@ -170,6 +212,28 @@ func (c *Checker) Run(ctx context.Context) *Report {
 // checkCarriers lists the account's carrier accounts and resolves every
 // carrier and service the configuration uses.
 func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []shipstation.Carrier) {
+	connected := listCarriers(r, carriers)
+	order, wanted := c.wantedServices(r.USPSCode)
+	for _, code := range order {
+		switch {
+		case !connected[code]:
+			reason := fmt.Sprintf("carrier %s is not connected to the ShipStation account", code)
+			r.add("carrier", code, Invalid, reason)
+			for _, u := range wanted[code] {
+				r.add("mapping", u.origin, Invalid, reason)
+			}
+			r.disable(reason, c.jobsNeeding(Carriers, false)...)
+		case !c.needs(Carriers):
+			r.add("carrier", code, Enabled, "")
+		default:
+			c.checkServices(ctx, r, code, wanted[code])
+		}
+	}
+}
+
+// listCarriers reports the account's carrier accounts, sets the report's
+// USPS carrier code, and returns the codes connected.
+func listCarriers(r *Report, carriers []shipstation.Carrier) map[string]bool {
 	connected := map[string]bool{}
 	for _, ca := range carriers {
 		connected[ca.Code] = true
@@ -185,19 +249,25 @@ func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []ships
 	case connected["usps"]:
 		r.USPSCode = "usps"
 	}
+	return connected
+}
 
+// serviceUse is a service the configuration uses, and the setting naming it.
+type serviceUse struct{ service, origin string }
+
+// wantedServices maps each ShipStation carrier code the configuration uses
+// (USPS as uspsCode) to the services configured for it, with the codes in
+// the order the configuration names them.
+func (c *Checker) wantedServices(uspsCode string) ([]string, map[string][]serviceUse) {
 	cfg := c.Config
-	// wanted maps a ShipStation carrier code to the services configured for it
-	// and the settings that name them.
-	type use struct{ service, origin string }
-	wanted := map[string][]use{}
+	wanted := map[string][]serviceUse{}
 	var order []string
 	want := func(carrier mapping.Carrier, service, origin string) {
-		code := carrier.ShipStationCode(r.USPSCode)
+		code := carrier.ShipStationCode(uspsCode)
 		if _, seen := wanted[code]; !seen {
 			order = append(order, code)
 		}
-		wanted[code] = append(wanted[code], use{service, origin})
+		wanted[code] = append(wanted[code], serviceUse{service, origin})
 	}
 	if cfg.PreferredCarrier != "" {
 		want(cfg.PreferredCarrier, cfg.DefaultService, "PREFERRED_CARRIER/DEFAULT_SERVICE")
@@ -205,40 +275,30 @@ func (c *Checker) checkCarriers(ctx context.Context, r *Report, carriers []ships
 	for i, m := range cfg.ShippingMappings {
 		want(m.Carrier, m.Service, fmt.Sprintf("mapping %d %q", i+1, m.Method))
 	}
+	return order, wanted
+}
 
-	for _, code := range order {
-		if !connected[code] {
-			reason := fmt.Sprintf("carrier %s is not connected to the ShipStation account", code)
-			r.add("carrier", code, Invalid, reason)
-			for _, u := range wanted[code] {
-				r.add("mapping", u.origin, Invalid, reason)
-			}
-			r.disable(reason, jobGetOrders, jobPushOrders)
+// checkServices lists the services of the connected carrier code and
+// resolves the uses of them.
+func (c *Checker) checkServices(ctx context.Context, r *Report, code string, uses []serviceUse) {
+	services, err := c.ShipStation.Carriers.ListServices(ctx, code)
+	if err != nil {
+		r.add("carrier", code, Unchecked, fmt.Sprintf("services could not be listed: %v", err))
+		return
+	}
+	r.add("carrier", code, Enabled, "")
+	known := map[string]bool{}
+	for _, s := range services {
+		known[s.Code] = true
+	}
+	for _, u := range uses {
+		if known[u.service] {
+			r.add("mapping", u.origin, Enabled, code+":"+u.service)
 			continue
 		}
-		if !c.needs(jobGetOrders, jobPushOrders) {
-			r.add("carrier", code, Enabled, "")
-			continue
-		}
-		services, err := c.ShipStation.Carriers.ListServices(ctx, code)
-		if err != nil {
-			r.add("carrier", code, Unchecked, fmt.Sprintf("services could not be listed: %v", err))
-			continue
-		}
-		r.add("carrier", code, Enabled, "")
-		known := map[string]bool{}
-		for _, s := range services {
-			known[s.Code] = true
-		}
-		for _, u := range wanted[code] {
-			if known[u.service] {
-				r.add("mapping", u.origin, Enabled, code+":"+u.service)
-				continue
-			}
-			reason := fmt.Sprintf("service %s is not offered by carrier %s", u.service, code)
-			r.add("mapping", u.origin, Invalid, reason)
-			r.disable(reason, jobGetOrders, jobPushOrders)
-		}
+		reason := fmt.Sprintf("service %s is not offered by carrier %s", u.service, code)
+		r.add("mapping", u.origin, Invalid, reason)
+		r.disable(reason, c.jobsNeeding(Carriers, false)...)
 	}
 }
 
@@ -257,17 +317,18 @@ func (c *Checker) checkStores(ctx context.Context, r *Report) {
 		r.add("store", fmt.Sprintf("%d %s", s.StoreID, s.StoreName), Listed, "")
 	}
 	cfg := c.Config
-	if cfg.SingleStoreID == 0 && len(cfg.ChannelStores) == 0 && !cfg.PushOrdersSchedule.Off {
+	storeJobs := c.jobsNeeding(Stores, false)
+	if scheduled := c.jobsNeeding(Stores, true); cfg.SingleStoreID == 0 && len(cfg.ChannelStores) == 0 && len(scheduled) > 0 {
 		reason := "neither SINGLE_STORE_ID nor CHANNEL_STORES is set: no order could be routed to a store"
 		r.add("store", "SINGLE_STORE_ID/CHANNEL_STORES", Unconfigured, reason)
-		r.disable(reason, jobPushOrders)
+		r.disable(reason, scheduled...)
 	}
 	if cfg.SingleStoreID != 0 {
-		resolve(r, "store", "SINGLE_STORE_ID="+strconv.FormatInt(cfg.SingleStoreID, 10), active[cfg.SingleStoreID], "no such active store", jobPushOrders)
+		resolve(r, "store", "SINGLE_STORE_ID="+strconv.FormatInt(cfg.SingleStoreID, 10), active[cfg.SingleStoreID], "no such active store", storeJobs...)
 	}
 	for _, name := range sortedKeys(cfg.ChannelStores) {
 		id := cfg.ChannelStores[name]
-		resolve(r, "store", fmt.Sprintf("CHANNEL_STORES %q=%d", name, id), active[id], "no such active store", jobPushOrders)
+		resolve(r, "store", fmt.Sprintf("CHANNEL_STORES %q=%d", name, id), active[id], "no such active store", storeJobs...)
 	}
 }
 
@@ -285,7 +346,7 @@ func (c *Checker) checkWarehouses(ctx context.Context, r *Report) {
 	}
 	for _, code := range sortedKeys(c.Config.Warehouses) {
 		id := c.Config.Warehouses[code]
-		resolve(r, "warehouse", fmt.Sprintf("WAREHOUSES %s=%d", code, id), known[id], "no such warehouse", jobPushOrders)
+		resolve(r, "warehouse", fmt.Sprintf("WAREHOUSES %s=%d", code, id), known[id], "no such warehouse", c.jobsNeeding(Warehouses, false)...)
 	}
 }
 
@@ -301,7 +362,7 @@ func (c *Checker) checkUsers(ctx context.Context, r *Report) {
 		found = found || strings.EqualFold(u.UserID, c.Config.AssignUserID)
 	}
 	if c.Config.AssignUserID != "" {
-		resolve(r, "user", "ASSIGN_USER_ID="+c.Config.AssignUserID, found, "no such active user", jobGetOrders)
+		resolve(r, "user", "ASSIGN_USER_ID="+c.Config.AssignUserID, found, "no such active user", c.jobsNeeding(Users, false)...)
 	}
 }
 
@@ -317,7 +378,7 @@ func (c *Checker) checkTags(ctx context.Context, r *Report) {
 		found = found || t.TagID == c.Config.GetOrdersTagID
 	}
 	if c.Config.GetOrdersTagID != 0 {
-		resolve(r, "tag", "GET_ORDERS_TAG_ID="+strconv.FormatInt(c.Config.GetOrdersTagID, 10), found, "no such tag", jobGetOrders)
+		resolve(r, "tag", "GET_ORDERS_TAG_ID="+strconv.FormatInt(c.Config.GetOrdersTagID, 10), found, "no such tag", c.jobsNeeding(Tags, false)...)
 	}
 }
 

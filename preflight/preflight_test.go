@@ -5,9 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/shipsync/shipsync/config"
 	"github.com/shipsync/shipsync/connector/shipstation"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/daemon"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 	"github.com/shipsync/shipsync/preflight"
 )
@@ -40,8 +43,19 @@ func check(t *testing.T, w *jobstest.World, env map[string]string, kv ...string)
 			t.Fatal(err)
 		}
 	}
-	c := &preflight.Checker{Config: cfg, ShipStation: ss, Quipt: w.Quipt}
+	c := &preflight.Checker{Config: cfg, ShipStation: ss, Quipt: w.Quipt, Jobs: jobsOf(t, cfg)}
 	return c.Run(context.Background())
+}
+
+// jobsOf is the daemon's list of jobs for cfg, as the preflight sees it.
+func jobsOf(t *testing.T, cfg *config.Config) []preflight.Job {
+	t.Helper()
+	app, err := daemon.New(cfg, zerolog.Nop(), daemon.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	return daemon.PreflightJobs(app.Jobs)
 }
 
 func invalid(r *preflight.Report) []string {
@@ -208,7 +222,7 @@ func TestOnlyChecksWhatTheJobNeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &preflight.Checker{Config: cfg, ShipStation: w.ShipStation, Quipt: w.Quipt, Only: "get-orders"}
+	c := &preflight.Checker{Config: cfg, ShipStation: w.ShipStation, Quipt: w.Quipt, Jobs: jobsOf(t, cfg), Only: "get-orders"}
 	if r := c.Run(context.Background()); !r.OK() {
 		t.Fatalf("invalid %v", invalid(r))
 	}

@@ -42,15 +42,6 @@ func WithHooks(h Hooks) Option {
 	return func(s *Scheduler) { s.hooks = h }
 }
 
-// WithLocation sets the time zone the schedules are read in (default UTC).
-func WithLocation(loc *time.Location) Option {
-	return func(s *Scheduler) {
-		if loc != nil {
-			s.loc = loc
-		}
-	}
-}
-
 // WithCancelWait sets how long Stop waits for runs after cancelling their
 // contexts at the end of the grace period (default 5 s).
 func WithCancelWait(d time.Duration) Option {

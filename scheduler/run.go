@@ -47,14 +47,9 @@ func (r *Run) Stopping() bool {
 }
 
 // execute runs job once under its lease: the shared path of scheduled runs
-// and RunOnce. It logs why a run did not start and returns that reason too.
+// and RunOnce, called through track. It logs why a run did not start and
+// returns that reason too.
 func (s *Scheduler) execute(ctx context.Context, job Job) error {
-	if !s.begin(job.Name) {
-		s.log.Debug().Str("job", job.Name).Msg("scheduler stopping, run not started")
-		return errStopping
-	}
-	defer s.end(job.Name)
-
 	run := &Run{Job: job.Name, ID: newRunID(), stop: s.stopping}
 	run.Log = s.log.With().Str("job", job.Name).Str("run_id", run.ID).Logger()
 	lease, err := s.acquire(ctx, run)

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -152,29 +153,50 @@ func TestStopDrainsThenCancels(t *testing.T) {
 	}
 }
 
+// TestStopWaitsForRunOnce: Stop returns only once a RunOnce run in flight is
+// over: the run returned after Stop began, and its record, lease release and
+// hook were done before Stop returned. (Whether the caller's goroutine has
+// already handed RunOnce's result on when Stop returns is up to the Go
+// scheduler: Stop can wait for RunOnce, not for what its caller does next.)
 func TestStopWaitsForRunOnce(t *testing.T) {
-	s := scheduler.New(newStore(t), zerolog.Nop())
+	store := newStore(t)
+	ctx := testCtx(t)
+	var stopReturned, hooked atomic.Bool
+	s := scheduler.New(store, zerolog.Nop(), scheduler.WithHooks(scheduler.Hooks{
+		OnRunDone: func(string, time.Time, time.Duration, error) { hooked.Store(true) },
+	}))
 	started := make(chan struct{})
 	mustAdd(t, s, scheduler.Job{Name: "manual", Run: func(ctx context.Context, run *scheduler.Run) error {
 		close(started)
 		for !run.Stopping() {
 			time.Sleep(5 * time.Millisecond)
 		}
+		time.Sleep(50 * time.Millisecond) // finishing the page in hand
+		if stopReturned.Load() {
+			return errors.New("Stop returned while the run was finishing its page")
+		}
 		return nil
 	}})
 	errc := make(chan error, 1)
 	go func() { errc <- s.RunOnce(context.Background(), "manual") }()
 	<-started
-	if err := s.Stop(testCtx(t)); err != nil {
+	if err := s.Stop(ctx); err != nil {
 		t.Fatalf("Stop: %v", err)
+	}
+	stopReturned.Store(true)
+	if !hooked.Load() {
+		t.Fatal("Stop returned before the RunOnce run ended")
+	}
+	if _, err := store.AcquireLease(ctx, "manual", "other", time.Minute); err != nil {
+		t.Errorf("Stop returned before the run released its lease: %v", err)
 	}
 	select {
 	case err := <-errc:
 		if err != nil {
 			t.Fatalf("RunOnce = %v, want nil", err)
 		}
-	default:
-		t.Fatal("Stop returned before the RunOnce run ended")
+	case <-ctx.Done():
+		t.Fatal("RunOnce did not return")
 	}
 }
 

@@ -56,7 +56,6 @@ type Scheduler struct {
 	owner      string
 	leaseTTL   time.Duration
 	hooks      Hooks
-	loc        *time.Location
 	cancelWait time.Duration
 
 	cron     *cron.Cron
@@ -79,7 +78,6 @@ func New(store *state.Store, log zerolog.Logger, opts ...Option) *Scheduler {
 		log:        log,
 		owner:      defaultOwner(),
 		leaseTTL:   defaultLeaseTTL,
-		loc:        time.UTC,
 		cancelWait: defaultCancelWait,
 		stopping:   make(chan struct{}),
 		jobs:       make(map[string]Job),
@@ -92,7 +90,8 @@ func New(store *state.Store, log zerolog.Logger, opts ...Option) *Scheduler {
 	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	cl := cronLogger{log: log}
 	s.cron = cron.New(
-		cron.WithLocation(s.loc),
+		// Schedules are read in UTC; a spec may name another zone (CRON_TZ=).
+		cron.WithLocation(time.UTC),
 		cron.WithLogger(cl),
 		// Recover inside SkipIfStillRunning: the other way round, a job that
 		// panicked once would be skipped for good.
@@ -120,7 +119,7 @@ func (s *Scheduler) Add(job Job) error {
 	}
 	s.jobs[job.Name] = job
 	if job.Schedule != nil {
-		s.cron.Schedule(job.Schedule, cron.FuncJob(func() { _ = s.execute(s.ctx, job) }))
+		s.cron.Schedule(job.Schedule, cron.FuncJob(func() { _ = s.track(job.Name, func() error { return s.execute(s.ctx, job) }) }))
 	}
 	return nil
 }
@@ -166,7 +165,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 
 // RunOnce runs the job called name now, in this process, under its lease, and
 // returns the run's error. When another replica holds the lease the error says
-// so and wraps state.ErrLeaseHeld.
+// so and wraps state.ErrLeaseHeld. Stop waits for RunOnce to return.
 func (s *Scheduler) RunOnce(ctx context.Context, name string) error {
 	s.mu.Lock()
 	job, ok := s.jobs[name]
@@ -174,14 +173,30 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string) error {
 	if !ok {
 		return fmt.Errorf("scheduler: unknown job %q", name)
 	}
-	err := s.execute(ctx, job)
-	switch {
-	case errors.Is(err, state.ErrLeaseHeld):
-		return fmt.Errorf("scheduler: another replica is running %s: %w", name, err)
-	case err != nil:
-		return fmt.Errorf("scheduler: run %s: %w", name, err)
+	return s.track(name, func() error {
+		err := s.execute(ctx, job)
+		switch {
+		case errors.Is(err, state.ErrLeaseHeld):
+			return fmt.Errorf("scheduler: another replica is running %s: %w", name, err)
+		case err != nil:
+			return fmt.Errorf("scheduler: run %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+// track calls run, counted as a run of job in flight from before it starts
+// until after it has returned, so that Stop waits for all of it: the run
+// itself, its record, its lease's release, the hook and what its caller
+// (RunOnce, cron) does with its error. Once Stop has begun, it does not call
+// run and returns an error wrapping errStopping.
+func (s *Scheduler) track(job string, run func() error) error {
+	if !s.begin(job) {
+		s.log.Debug().Str("job", job).Msg("scheduler stopping, run not started")
+		return fmt.Errorf("scheduler: run %s: %w", job, errStopping)
 	}
-	return nil
+	defer s.end(job)
+	return run()
 }
 
 // begin counts a run of job in, unless Stop has begun.

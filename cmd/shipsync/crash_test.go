@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/shipsync/shipsync/config"
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	"github.com/shipsync/shipsync/jobs/jobstest"
@@ -22,11 +24,12 @@ const childEnv = "SHIPSYNC_TEST_AS_MAIN"
 
 // TestMain lets the crash test run shipsync as a real child process: the test
 // binary re-executes itself with childEnv set and the command's arguments.
+// Otherwise it runs the tests and checks that no goroutine outlives them.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, config.Environ()))
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // crasher runs `shipsync once JOB` as child processes against one world.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shipsync/shipsync/config"
 	"github.com/shipsync/shipsync/daemon"
 	"github.com/shipsync/shipsync/demo"
 	"github.com/shipsync/shipsync/jobs"
@@ -17,19 +18,28 @@ import (
 // demoTimeout bounds the whole demo: every job must have run by then.
 const demoTimeout = 2 * time.Minute
 
+// demoSchedule is every job's schedule in the demo.
+const demoSchedule = "@every 2s"
+
 // cmdDemo runs the real daemon (preflight, scheduler, HTTP endpoints, every
 // job) against built-in ShipStation and Quipt sandboxes and an embedded Redis,
 // waits until every job has completed a run, shuts down as on SIGTERM, and
 // reports what moved. LOG_FORMAT and LOG_LEVEL are honoured (console and info
 // by default); nothing else is read from the environment.
 func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]string) int {
+	schedule, err := config.ParseSchedule(demoSchedule)
+	if err != nil {
+		io.WriteString(stderr, "shipsync demo: "+err.Error()+"\n")
+		return exitFailed
+	}
 	world, err := demo.Start(time.Now())
 	if err != nil {
 		io.WriteString(stderr, "shipsync demo: "+err.Error()+"\n")
 		return exitFailed
 	}
 	defer world.Close()
-	app, log, ok := setup(stdout, stderr, world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info")), daemon.Options{})
+	app, log, ok := setup(stdout, stderr, world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info")),
+		daemon.Options{Schedule: &schedule})
 	if !ok {
 		return exitFailed
 	}
@@ -37,20 +47,19 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 
 	runCtx, stop := context.WithTimeout(ctx, demoTimeout)
 	defer stop()
-	ready := make(chan string, 1)
-	served := make(chan error, 1)
-	go func() { served <- serve(runCtx, app, log, app.Config.HTTPAddr, ready) }()
-
-	select {
-	case <-ready:
-	case err := <-served:
+	if err := app.Start(runCtx); err != nil {
 		log.Error().Err(err).Msg("demo: the daemon did not start")
 		return exitFailed
 	}
-	go world.Simulate(runCtx)
+	simulated := make(chan struct{})
+	go func() {
+		defer close(simulated)
+		world.Simulate(runCtx)
+	}()
 	waitErr := waitForEveryJob(runCtx, app, world.Settled)
 	stop() // as SIGTERM would: no new runs, drain, exit
-	if err := <-served; err != nil {
+	<-simulated
+	if err := app.Stop(context.Background()); err != nil {
 		log.Error().Err(err).Msg("demo: the daemon stopped with an error")
 		return exitFailed
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,22 +17,6 @@ func newLogger(w io.Writer, console bool, level zerolog.Level) zerolog.Logger {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.RFC3339}
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Str("service", "shipsync").Logger()
-}
-
-// stdLogger adapts the root logger for libraries that want a *log.Logger
-// (net/http's server errors), so their lines are JSON with a level too.
-func stdLogger(l zerolog.Logger, lvl zerolog.Level) *log.Logger {
-	return log.New(levelWriter{l: l, lvl: lvl}, "", 0)
-}
-
-type levelWriter struct {
-	l   zerolog.Logger
-	lvl zerolog.Level
-}
-
-func (w levelWriter) Write(p []byte) (int, error) {
-	w.l.WithLevel(w.lvl).Msg(strings.TrimSpace(string(p)))
-	return len(p), nil
 }
 
 // redisLogger routes go-redis's own messages (failed dials, pool trouble),

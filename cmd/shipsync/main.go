@@ -17,10 +17,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // America/Los_Angeles must resolve in a bare image
 
 	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/daemon"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env map[s
 		return cmdRun(ctx, stdout, stderr, env)
 	case "once":
 		if len(args) != 1 {
-			fmt.Fprintln(stderr, "usage: shipsync once JOB (get-orders, push-orders, sync-tracking, sync-cancels, link-listings)")
+			fmt.Fprintf(stderr, "usage: shipsync once JOB (%s)\n", strings.Join(daemon.JobNames(), ", "))
 			return exitUsage
 		}
 		return cmdOnce(ctx, args[0], stdout, stderr, env)

@@ -257,16 +257,18 @@ func TestServeAnswersOpsEndpointsAndStopsOnSignal(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
 	env := with(testEnv(w), "GET_ORDERS_SCHEDULE", "@every 1s")
 	var stdout, stderr jobstest.LogBuffer
-	app, log, ok := setup(&stdout, &stderr, env, daemon.Options{})
+	app, _, ok := setup(&stdout, &stderr, env, daemon.Options{})
 	if !ok {
 		t.Fatalf("setup failed: %s", stderr.String())
 	}
 	defer app.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
+	if err := app.Start(ctx); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	addr := app.Addr()
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, app, log, "127.0.0.1:0", ready) }()
-	addr := <-ready
+	go func() { done <- untilSignal(ctx, app) }()
 
 	get := func(path string) (int, string) {
 		resp, err := http.Get("http://" + addr + path)
@@ -384,28 +386,5 @@ func TestOnceWaitsForALeaseLeftByAKilledRun(t *testing.T) {
 	}
 	if len(w.Q.PurchaseOrders()) != 1 {
 		t.Errorf("the run after the wait imported %d orders, want 1", len(w.Q.PurchaseOrders()))
-	}
-}
-
-// TestUSPSCodeSurvivesAnUnreachablePreflight: the USPS carrier code found by
-// one preflight is used when a later one cannot list the carriers, so pushed
-// orders do not change carrier code (and content) with ShipStation's moods.
-func TestUSPSCodeSurvivesAnUnreachablePreflight(t *testing.T) {
-	w := jobstest.New(t, jobstest.Options{})
-	var stdout, stderr jobstest.LogBuffer
-	app, log, ok := setup(&stdout, &stderr, testEnv(w), daemon.Options{})
-	if !ok {
-		t.Fatal(stderr.String())
-	}
-	defer app.Close()
-	ctx := context.Background()
-	if got := rememberUSPSCode(ctx, app, log, ""); got != "" {
-		t.Fatalf("code before any preflight = %q, want none", got)
-	}
-	if got := rememberUSPSCode(ctx, app, log, "usps"); got != "usps" {
-		t.Fatalf("code = %q, want usps", got)
-	}
-	if got := rememberUSPSCode(ctx, app, log, ""); got != "usps" {
-		t.Errorf("code after an unreachable preflight = %q, want the recorded usps", got)
 	}
 }

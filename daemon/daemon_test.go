@@ -1,0 +1,132 @@
+package daemon
+
+import (
+	"context"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/shipsync/shipsync/config"
+	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/jobstest"
+)
+
+// newApp builds the App for a valid configuration against w, with extra
+// variables kv, and closes it when the test ends.
+func newApp(t *testing.T, w *jobstest.World, logs *jobstest.LogBuffer, kv ...string) *App {
+	t.Helper()
+	env := w.Environ()
+	for k, v := range map[string]string{
+		"ASSIGN_USER_ID":    sst.DefaultUserID,
+		"SHIPPING_MAPPINGS": "Ground=fedex:fedex_ground",
+		"PREFERRED_CARRIER": "ups",
+		"DEFAULT_SERVICE":   "ups_ground",
+		"CHANNEL_STORES":    "Web Store=88231",
+		"HTTP_ADDR":         "127.0.0.1:0",
+		"SHUTDOWN_GRACE":    "5s",
+	} {
+		env[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
+	}
+	cfg, err := config.Load(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := New(cfg, zerolog.New(logs), Options{Retry: &jobstest.FastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	return app
+}
+
+func TestJobNamesFollowTheJobList(t *testing.T) {
+	want := []string{jobs.NameGetOrders, jobs.NamePushOrders, jobs.NameSyncTracking, jobs.NameSyncCancels, jobs.NameLinkListings}
+	if got := JobNames(); !slices.Equal(got, want) {
+		t.Errorf("JobNames() = %v, want %v", got, want)
+	}
+}
+
+// TestStartStop: the life cycle in order, with a scheduled job disabled by
+// the preflight left out of readiness and registered off.
+func TestStartStop(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	var logs jobstest.LogBuffer
+	app := newApp(t, w, &logs, "WAREHOUSES", "AUS1=7") // no such warehouse: push-orders off
+	ctx := context.Background()
+	if err := app.Start(ctx); err != nil {
+		t.Fatalf("Start: %v\n%s", err, logs.String())
+	}
+	if _, _, err := net.SplitHostPort(app.Addr()); err != nil {
+		t.Errorf("Addr() = %q: %v", app.Addr(), err)
+	}
+	select {
+	case <-app.Stopped():
+		t.Fatal("stopped before Stop")
+	default:
+	}
+	if err := app.Stop(ctx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	<-app.Stopped()
+	if err := app.Stop(ctx); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+	out := logs.String()
+	for _, want := range []string{"shipsync starting", `"job":"push-orders"`, "job disabled", "shipsync running", "shutting down", "shipsync stopped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestStartNeedsRedis: without Redis the daemon takes no work, and says why
+// before it asks anything of the upstreams.
+func TestStartNeedsRedis(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	var logs jobstest.LogBuffer
+	app := newApp(t, w, &logs, "REDIS_URL", "redis://"+dead+"/0")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := app.Start(ctx); err == nil || !strings.Contains(err.Error(), "redis unreachable") {
+		t.Fatalf("Start without Redis = %v, want redis unreachable", err)
+	}
+	if n := w.SS.Count("GET", "/carriers"); n != 0 {
+		t.Errorf("the preflight ran without Redis (%d carrier lists)", n)
+	}
+	if err := app.Stop(ctx); err != nil {
+		t.Errorf("Stop after a failed Start: %v", err)
+	}
+}
+
+// TestUSPSCodeSurvivesAnUnreachablePreflight: the USPS carrier code found by
+// one preflight is used when a later one cannot list the carriers, so pushed
+// orders do not change carrier code (and content) with ShipStation's moods.
+func TestUSPSCodeSurvivesAnUnreachablePreflight(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	var logs jobstest.LogBuffer
+	app := newApp(t, w, &logs)
+	ctx := context.Background()
+	if got := app.rememberUSPSCode(ctx, ""); got != "" {
+		t.Fatalf("code before any preflight = %q, want none", got)
+	}
+	if got := app.rememberUSPSCode(ctx, "usps"); got != "usps" {
+		t.Fatalf("code = %q, want usps", got)
+	}
+	if got := app.rememberUSPSCode(ctx, ""); got != "usps" {
+		t.Errorf("code after an unreachable preflight = %q, want the recorded usps", got)
+	}
+}

@@ -1,0 +1,96 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/shipsync/shipsync/state"
+)
+
+// The actions of `shipsync deadletters`.
+const (
+	DeadLettersList  = "list"
+	DeadLettersRetry = "retry"
+	DeadLettersDrop  = "drop"
+)
+
+// DeadLetters is `shipsync deadletters list|retry|drop`: it logs the dead
+// letters of job (every job when "") or only the one with id, and with retry
+// makes them eligible on their job's next run, with drop removes them from the
+// list and keeps them skipped for good. It ends with a line counting them, and
+// logs why it failed.
+func (a *App) DeadLetters(ctx context.Context, action, job, id string) error {
+	items, err := a.Store.DeadLetters(ctx, job)
+	if err != nil {
+		a.Log.Error().Err(err).Msg("cannot read dead letters")
+		return fmt.Errorf("read dead letters: %w", err)
+	}
+	n := 0
+	for _, d := range items {
+		if id != "" && d.ID != id {
+			continue
+		}
+		n++
+		if err := a.deadLetter(ctx, action, d); err != nil {
+			return err
+		}
+	}
+	// A dropped item is no longer listed; retry --job J --id ID still lifts
+	// the drop, so the item is processed again.
+	if action == DeadLettersRetry && n == 0 && job != "" && id != "" {
+		lifted, err := a.retryDeadLetter(ctx, job, id)
+		if err != nil {
+			return err
+		}
+		if lifted {
+			n = 1
+			a.Log.Info().Str("event", "dead_letter").Str("job", job).Str("item_id", id).Msg("drop lifted: will be processed on the next run")
+		}
+	}
+	a.Log.Info().Str("event", "dead_letters_"+action).Int("items", n).Msg(deadLettersSummary(action, n))
+	return nil
+}
+
+// deadLetter logs d and applies action to it.
+func (a *App) deadLetter(ctx context.Context, action string, d state.DeadLetter) error {
+	ev := a.Log.Info().Str("event", "dead_letter").Str("job", d.Job).Str("item_id", d.ID).
+		Str("reason", d.Reason).Time("at", d.At).Int("attempts", d.Attempts)
+	switch action {
+	case DeadLettersRetry:
+		if _, err := a.retryDeadLetter(ctx, d.Job, d.ID); err != nil {
+			return err
+		}
+		ev.Msg("will be retried on the next run")
+	case DeadLettersDrop:
+		if _, err := a.Store.DropDeadLetter(ctx, d.Job, d.ID); err != nil {
+			a.Log.Error().Err(err).Str("job", d.Job).Str("item_id", d.ID).Msg("drop failed")
+			return fmt.Errorf("drop dead letter %s of %s: %w", d.ID, d.Job, err)
+		}
+		ev.Msg("dropped: will not be processed again")
+	default:
+		ev.Msg("dead letter")
+	}
+	return nil
+}
+
+// retryDeadLetter makes the item id of job eligible again, and reports
+// whether it was dead-lettered or dropped.
+func (a *App) retryDeadLetter(ctx context.Context, job, id string) (bool, error) {
+	lifted, err := a.Store.RetryDeadLetter(ctx, job, id)
+	if err != nil {
+		a.Log.Error().Err(err).Str("job", job).Str("item_id", id).Msg("retry failed")
+		return false, fmt.Errorf("retry dead letter %s of %s: %w", id, job, err)
+	}
+	return lifted, nil
+}
+
+// deadLettersSummary is the closing line of DeadLetters.
+func deadLettersSummary(action string, n int) string {
+	switch action {
+	case DeadLettersRetry:
+		return fmt.Sprintf("%d dead letters made eligible again", n)
+	case DeadLettersDrop:
+		return fmt.Sprintf("%d dead letters dropped", n)
+	}
+	return fmt.Sprintf("%d dead letters", n)
+}
