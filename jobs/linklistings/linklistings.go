@@ -37,8 +37,8 @@ type LinkListings struct {
 // and brings the stored links up to date with one fenced write for the links that
 // are new or changed and one for those that disappeared.
 func (j *LinkListings) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		return j.run(ctx, run, sum)
+	return j.Env.Execute(ctx, run, func(ctx context.Context, jr *jobs.Run) error {
+		return j.run(ctx, run, jr.Sum)
 	})
 }
 

@@ -51,8 +51,8 @@ type PushOrders struct {
 // Run pushes one pass over the listed Quipt orders. It is safe to repeat and
 // to interrupt: see the package documentation.
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		p := &pass{job: j, run: run, sum: sum, seen: map[string]bool{}}
+	return j.Env.Execute(ctx, run, func(ctx context.Context, jr *jobs.Run) error {
+		p := &pass{job: j, run: run, sum: jr.Sum, seen: map[string]bool{}}
 		return p.do(ctx)
 	})
 }

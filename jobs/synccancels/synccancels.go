@@ -65,8 +65,8 @@ func (j *SyncCancels) Run(ctx context.Context, run *scheduler.Run) error {
 	if err != nil {
 		return err
 	}
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		return j.run(ctx, run, sum, cancelType)
+	return j.Env.Execute(ctx, run, func(ctx context.Context, jr *jobs.Run) error {
+		return j.run(ctx, run, jr.Sum, cancelType)
 	})
 }
 
