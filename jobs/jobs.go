@@ -1,10 +1,15 @@
 // Package jobs holds what shipsync's five sync jobs share: their names, the
 // record namespaces through which they hand links to each other, the Env of
-// dependencies, the run summary and dead-lettering. Each job lives in its own
-// subpackage (getorders, pushorders, synctracking, synccancels, linklistings)
-// as a struct with a Run method the scheduler calls once per run; a run reads
-// both systems, applies every effect once (guarded by records in Redis and by
-// the idempotency keys of the remote writes) and ends with one summary line.
+// dependencies, dead-lettering, and the generic page pass that owns a run's
+// fetching and bookkeeping: the run and its summary (Execute, Run, Summary),
+// page loops and cursor windows (EachPage, CursorPass), the page pipeline
+// (Pipeline over a job's PageHandler) and its apply stage (Apply). Each job
+// lives in its own subpackage (getorders, pushorders, synctracking,
+// synccancels, linklistings) as a struct with a Run method the scheduler
+// calls once per run, and supplies only its decisions and effects; a run
+// reads both systems, applies every effect once (guarded by records in Redis
+// and by the idempotency keys of the remote writes) and ends with one summary
+// line.
 package jobs
 
 import (

@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+
+	"github.com/shipsync/shipsync/connector/shipstation"
 )
 
 // PageHandler is what a job supplies to a Pipeline: its decisions and its
@@ -104,4 +106,13 @@ func (p Pipeline[T, C]) one(ctx context.Context, c C, key Key, known *Known, eff
 		return false, err
 	}
 	return true, nil
+}
+
+// ShipStationPage returns a CursorPass.Page that processes a ShipStation
+// page whose malformed items are of the given kind (KindShipStation...).
+func (p Pipeline[T, C]) ShipStationPage(run *Run, kind string) func(context.Context, *shipstation.Page[T]) error {
+	return func(ctx context.Context, page *shipstation.Page[T]) error {
+		_, err := p.Process(ctx, run, page.Items, InvalidShipStation(kind, page.Page, page.Invalid))
+		return err
+	}
 }

@@ -112,11 +112,8 @@ func (j *SyncCancels) pass(c *canceller) jobs.CursorPass[shipstation.Order] {
 				SortDir:         "ASC",
 			})
 		},
-		Stamp: func(o *shipstation.Order) time.Time { return o.ModifyDate.Time },
-		Page: func(ctx context.Context, page *shipstation.Page[shipstation.Order]) error {
-			_, err := pipe.Process(ctx, c.run, page.Items, jobs.InvalidShipStation(jobs.KindShipStationOrder, page.Page, page.Invalid))
-			return err
-		},
+		Stamp:       func(o *shipstation.Order) time.Time { return o.ModifyDate.Time },
+		Page:        pipe.ShipStationPage(c.run, jobs.KindShipStationOrder),
 		KeepOnShift: true,
 	}
 }
