@@ -14,16 +14,16 @@ import (
 type Effects struct {
 	Summary
 	run     *Run
-	records Records
+	records []noted
 }
+
+// noted is one record an item noted: value for id in namespace ns.
+type noted struct{ ns, id, value string }
 
 // Record notes value as the record of id in namespace ns, written with the
 // page's records.
 func (e *Effects) Record(ns, id, value string) {
-	if e.records == nil {
-		e.records = Records{}
-	}
-	e.records.Set(ns, id, value)
+	e.records = append(e.records, noted{ns, id, value})
 }
 
 // DeadLetter is Env.DeadLetter for the item, counted in its Effects.
@@ -48,34 +48,24 @@ func Apply[C any](ctx context.Context, run *Run, items []C, key func(C) string, 
 	effs := make([]*Effects, len(items))
 	errs := make([]error, len(items))
 	var stop atomic.Bool
-	var g errgroup.Group
-	g.SetLimit(max(limit, 1))
-	last := map[string]chan struct{}{}
-	for i, c := range items {
-		if stop.Load() {
-			break
+	one := func(i int) {
+		eff := &Effects{run: run}
+		errs[i] = effect(ctx, items[i], eff)
+		effs[i] = eff
+		if errs[i] != nil {
+			stop.Store(true)
 		}
-		k := key(c)
-		prev, done := last[k], make(chan struct{})
-		last[k] = done
-		g.Go(func() error {
-			defer close(done)
-			if prev != nil {
-				<-prev
-			}
-			if stop.Load() {
-				return nil
-			}
-			eff := &Effects{run: run}
-			errs[i] = effect(ctx, c, eff)
-			effs[i] = eff
-			if errs[i] != nil {
-				stop.Store(true)
-			}
-			return nil
-		})
 	}
-	_ = g.Wait() // the items report through effs and errs
+	if limit <= 1 {
+		for i := range items {
+			if stop.Load() {
+				break
+			}
+			one(i)
+		}
+	} else {
+		concurrently(len(items), func(i int) string { return key(items[i]) }, limit, &stop, one)
+	}
 
 	recs := Records{}
 	var first error
@@ -84,10 +74,40 @@ func Apply[C any](ctx context.Context, run *Run, items []C, key func(C) string, 
 			continue
 		}
 		run.Sum.merge(&eff.Summary)
-		recs.Merge(eff.records)
+		for _, n := range eff.records {
+			recs.Set(n.ns, n.id, n.value)
+		}
 		if first == nil {
 			first = errs[i]
 		}
 	}
 	return recs, first
+}
+
+// concurrently calls one for the indexes 0 to n-1 in order, limit at a
+// time, until stop is set: an index whose key an earlier index has waits
+// until that one returned, so that the effects on one object stay in order.
+func concurrently(n int, key func(int) string, limit int, stop *atomic.Bool, one func(int)) {
+	var g errgroup.Group
+	g.SetLimit(limit)
+	last := map[string]chan struct{}{}
+	for i := range n {
+		if stop.Load() {
+			break
+		}
+		k := key(i)
+		prev, done := last[k], make(chan struct{})
+		last[k] = done
+		g.Go(func() error {
+			defer close(done)
+			if prev != nil {
+				<-prev
+			}
+			if !stop.Load() {
+				one(i)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // the items report through one
 }

@@ -75,7 +75,7 @@ func (p Pipeline[T, C]) Process(ctx context.Context, run *Run, items []T, invali
 	recs, err := Apply(ctx, run, index, func(i int) string { return keys[i].ID }, p.Concurrency,
 		func(ctx context.Context, i int, eff *Effects) error {
 			ok, err := p.one(ctx, cands[i], keys[i], known, eff)
-			known.Note(eff.records)
+			known.note(eff.records)
 			applied[i] = ok
 			return err
 		})

@@ -108,6 +108,18 @@ func (k *Known) Note(rs Records) {
 	k.records.Merge(rs)
 }
 
+// note lays the records one item noted over the records.
+func (k *Known) note(ns []noted) {
+	if len(ns) == 0 {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, n := range ns {
+		k.records.Set(n.ns, n.id, n.value)
+	}
+}
+
 // Lookup reads, in one pipelined round trip, the records of the keys' ids in
 // each namespace of nss and which of the keys' dead-letter ids the job has
 // parked. In a dry run the records the run decided on earlier pages are laid
