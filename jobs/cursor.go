@@ -3,8 +3,10 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
+	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/scheduler"
 )
 
@@ -110,4 +112,62 @@ func (e *Env) ReportCursorLag(run *scheduler.Run, w *Window) {
 		return
 	}
 	e.Metrics.CursorLag(run.Job, w.Name, e.Clock().Sub(w.cursor))
+}
+
+// CursorPass is one pass over a cursor window of a ShipStation list of items
+// of type T: it opens the window of Cursor (OpenWindow), lists its pages,
+// notes every item's timestamp (Window.See), hands each page to Page, and
+// once every page was handled moves the cursor (AdvanceCursor). A pass
+// stopped early by an error or a shutdown leaves the cursor where it was, so
+// the next run reads the window again and skips what is recorded.
+type CursorPass[T any] struct {
+	// Cursor is the cursor's name among the job's cursors.
+	Cursor string
+	// Lookback is the window of a pass that has no cursor yet.
+	Lookback time.Duration
+	// List names the list in the error of a list that breaks off.
+	List string
+	// Pages lists the items of window w.
+	Pages func(ctx context.Context, w *Window) iter.Seq2[*shipstation.Page[T], error]
+	// Stamp is the item's timestamp the window filters on.
+	Stamp func(item *T) time.Time
+	// Page handles one page of the window (a Pipeline, usually).
+	Page func(ctx context.Context, page *shipstation.Page[T]) error
+	// KeepOnShift keeps the cursor when the list's total changed between
+	// pages: items left the window during the scan (modified again, say),
+	// so the pages shifted and one item may have been skipped; the next run
+	// reads the window again. Lists whose items never leave their window
+	// leave it false.
+	KeepOnShift bool
+}
+
+// Run makes the pass. complete is false when it stopped for a shutdown.
+func (p CursorPass[T]) Run(ctx context.Context, run *Run) (complete bool, _ error) {
+	w, err := run.Env.OpenWindow(ctx, run.Run, p.Cursor, p.Lookback)
+	if err != nil {
+		return false, err
+	}
+	firstTotal, shifted := -1, false
+	complete, err = EachPage(ctx, run, p.Pages(ctx, w), p.List, func(ctx context.Context, page *shipstation.Page[T]) error {
+		if firstTotal < 0 {
+			firstTotal = page.Total
+		}
+		shifted = shifted || page.Total != firstTotal
+		for i := range page.Items {
+			w.See(p.Stamp(&page.Items[i]))
+		}
+		return p.Page(ctx, page)
+	})
+	if err != nil || !complete {
+		return complete, err
+	}
+	if shifted && p.KeepOnShift {
+		run.Log.Info().Str("event", "window_changed").Str("cursor", p.Cursor).
+			Msg("items left the window during the scan; the cursor stays")
+		run.Env.ReportCursorLag(run.Run, w)
+		return true, nil
+	}
+	// The whole window succeeded: the cursor moves to the newest timestamp
+	// seen, or, on a quiet account, to the window's end minus the overlap.
+	return true, run.Env.AdvanceCursor(ctx, run.Run, w)
 }

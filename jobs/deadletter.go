@@ -155,7 +155,6 @@ func (e *Env) park(ctx context.Context, run *scheduler.Run, sum *Summary, id, re
 
 // skipParked counts an item skipped because it is parked.
 func skipParked(run *scheduler.Run, sum *Summary, id string) {
-	sum.Skipped++
-	sum.Add("skipped_parked", 1)
+	sum.Skip("skipped_parked")
 	run.Log.Debug().Str("event", "skipped_parked").Str("item_id", id).Msg("item is parked: skipped until an operator retries it")
 }

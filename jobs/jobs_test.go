@@ -34,8 +34,8 @@ var now = time.Date(2026, 6, 10, 18, 0, 0, 0, time.UTC)
 // Env.Execute.
 func execute(w *jobstest.World, job string, body func(ctx context.Context, run *scheduler.Run, sum *jobs.Summary) error) error {
 	return w.Run(context.Background(), job, func(ctx context.Context, run *scheduler.Run) error {
-		return w.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-			return body(ctx, run, sum)
+		return w.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
+			return body(ctx, run, r.Sum)
 		})
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,31 +45,32 @@ type GetOrders struct {
 // imported is skipped, and Quipt's create call is idempotent on the
 // PartnerReference, so a crash between the create and its record is harmless.
 func (j *GetOrders) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		return j.run(ctx, run, sum)
-	})
+	return j.Env.Execute(ctx, run, j.run)
 }
 
-func (j *GetOrders) run(ctx context.Context, run *scheduler.Run, sum *jobs.Summary) error {
+func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 	since := j.windowStart()
 	run.Log.Debug().Time("created_since", since).Str("status", j.Status).Int64("tag_id", j.TagID).Msg("listing ShipStation orders")
 
-	var toAssign []int64
-	for page, err := range j.pages(ctx, since) {
-		if err != nil {
-			return fmt.Errorf("list ShipStation orders: %w", err)
-		}
-		assign, err := j.importPage(ctx, run, sum, page, since)
-		if err != nil {
-			return err
-		}
-		toAssign = append(toAssign, assign...)
-		if run.Stopping() {
-			run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page")
-			break
-		}
+	pipe := jobs.Pipeline[shipstation.Order, *order]{
+		Handler:    &importer{job: j, run: run, since: since},
+		Namespaces: []string{jobs.NSImported, jobs.NSAssigned},
 	}
-	return j.assign(ctx, run, sum, toAssign)
+	var toAssign []int64
+	_, err := jobs.EachPage(ctx, run, j.pages(ctx, since), "list ShipStation orders",
+		func(ctx context.Context, page *shipstation.Page[shipstation.Order]) error {
+			done, err := pipe.Process(ctx, run, page.Items, jobs.InvalidShipStation(jobs.KindShipStationOrder, page.Page, page.Invalid))
+			for _, o := range done {
+				if o.assign {
+					toAssign = append(toAssign, o.OrderID)
+				}
+			}
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	return j.assign(ctx, run, toAssign)
 }
 
 // windowStart is now minus Days calendar days on the Pacific clock, the zone
@@ -90,137 +90,6 @@ func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*ships
 	return j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{OrderStatus: j.Status, CreateDateStart: since})
 }
 
-// importPage handles one page: one Redis round trip to learn which orders are
-// imported, assigned or parked, then one Quipt create per new order and one
-// fenced write recording the page's imports. It returns the orders that still
-// need the user assigned.
-func (j *GetOrders) importPage(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, page *shipstation.Page[shipstation.Order], since time.Time) ([]int64, error) {
-	if err := j.Env.DeadLetterInvalid(ctx, run, sum, jobs.InvalidShipStation(jobs.KindShipStationOrder, page.Page, page.Invalid)); err != nil {
-		return nil, err
-	}
-
-	var candidates []shipstation.Order
-	for _, o := range page.Items {
-		sum.Seen++
-		switch {
-		case strings.HasPrefix(o.OrderKey, jobs.PushedKeyPrefix):
-			sum.Skipped++
-			sum.Add("skipped_own", 1)
-		// The server filters too (status, tag, and createDateStart without a
-		// tag), but the filters are the contract: each order is checked here
-		// as well, so a server that ignores one cannot widen the import.
-		case o.CreateDate.Before(since):
-			sum.Skipped++
-			sum.Add("skipped_outside_window", 1)
-		case !strings.EqualFold(o.OrderStatus, j.Status):
-			sum.Skipped++
-			sum.Add("skipped_other_status", 1)
-		case j.TagID != 0 && !slices.Contains(o.TagIDs, j.TagID):
-			sum.Skipped++
-			sum.Add("skipped_untagged", 1)
-		default:
-			candidates = append(candidates, o)
-		}
-	}
-	if len(candidates) == 0 {
-		return nil, nil
-	}
-
-	ids := make([]string, len(candidates))
-	for i, o := range candidates {
-		ids[i] = strconv.FormatInt(o.OrderID, 10)
-	}
-	known, err := j.Env.Store.Lookup(ctx, run.Job, ids, jobs.NSImported, jobs.NSAssigned)
-	if err != nil {
-		return nil, fmt.Errorf("read import records: %w", err)
-	}
-	imported, assigned, parked := known.Records[jobs.NSImported], known.Records[jobs.NSAssigned], known.Parked
-
-	newImports := map[string]string{}
-	var toAssign []int64
-	for i, o := range candidates {
-		id := ids[i]
-		log := run.Log.With().Int64("ss_order_id", o.OrderID).Str("order_number", o.OrderNumber).Logger()
-		if parked[id] {
-			sum.Skipped++
-			sum.Add("skipped_parked", 1)
-			continue
-		}
-		if qid, ok := imported[id]; ok {
-			sum.Skipped++
-			if j.needsAssign(o, assigned[id]) {
-				log.Info().Str("event", "assign_pending").Str("quipt_order_id", qid).Msg("imported earlier, user not yet assigned")
-				toAssign = append(toAssign, o.OrderID)
-			}
-			continue
-		}
-
-		po, reason := j.purchaseOrder(o)
-		if reason != "" {
-			if err := j.Env.DeadLetter(ctx, run, sum, id, reason, map[string]any{"ss_order_id": o.OrderID, "order_number": o.OrderNumber}); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if j.Env.DryRun {
-			log.Info().Str("event", "would_create").Str("partner_reference", po.PartnerReference).
-				Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
-				Msg("dry run: would create Quipt purchase order")
-			sum.Created++
-			if j.needsAssign(o, "") {
-				toAssign = append(toAssign, o.OrderID)
-			}
-			continue
-		}
-		created, dup, err := j.Env.Quipt.PurchaseOrders.Create(ctx, po)
-		if errors.Is(err, quipt.ErrAppliedUnreadable) {
-			// Quipt holds the order; only its Id is unknown. The import is
-			// recorded under its PartnerReference.
-			log.Warn().Err(err).Msg("Quipt created the purchase order but its answer could not be read")
-			created, err = &quipt.Order{ID: po.PartnerReference}, nil
-		}
-		if err != nil {
-			if quipt.IsPermanent(err) {
-				if err := j.Env.DeadLetter(ctx, run, sum, id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID}); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			// Transient or upstream down: stop here. What this page created so
-			// far is recorded first; the rest is picked up by the next run.
-			if rerr := j.recordImports(ctx, run, newImports); rerr != nil {
-				return nil, errors.Join(err, rerr)
-			}
-			return nil, fmt.Errorf("create Quipt purchase order for ShipStation order %d: %w", o.OrderID, err)
-		}
-		newImports[id] = created.ID
-		sum.Created++
-		if dup {
-			sum.Add("already_in_quipt", 1)
-		}
-		log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
-			Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
-			Msg("created Quipt purchase order")
-		if j.needsAssign(o, "") {
-			toAssign = append(toAssign, o.OrderID)
-		}
-	}
-	if err := j.recordImports(ctx, run, newImports); err != nil {
-		return nil, err
-	}
-	return toAssign, nil
-}
-
-func (j *GetOrders) recordImports(ctx context.Context, run *scheduler.Run, kv map[string]string) error {
-	if len(kv) == 0 || j.Env.DryRun {
-		return nil
-	}
-	if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSImported, kv); err != nil {
-		return fmt.Errorf("record %d imports: %w", len(kv), err)
-	}
-	return nil
-}
-
 // needsAssign reports whether o still has to be assigned to AssignUserID. An
 // order shipsync already assigned once is never assigned again, even if a
 // person has since reassigned it in ShipStation.
@@ -235,18 +104,18 @@ func (j *GetOrders) needsAssign(o shipstation.Order, recorded string) bool {
 // one per maxAssignBatch. ShipStation assigns nobody when one order of the call
 // is unknown (deleted or merged since it was listed), so a rejected batch is
 // split in halves until the unknown order is isolated and dead-lettered.
-func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64) error {
+func (j *GetOrders) assign(ctx context.Context, run *jobs.Run, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	if j.Env.DryRun {
 		run.Log.Info().Str("event", "would_assign").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("dry run: would assign user")
-		sum.Add("assigned", len(ids))
+		run.Sum.Add("assigned", len(ids))
 		return nil
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), maxAssignBatch)
-		if err := j.assignBatch(ctx, run, sum, ids[:n]); err != nil {
+		if err := j.assignBatch(ctx, run, ids[:n]); err != nil {
 			return err
 		}
 		ids = ids[n:]
@@ -254,8 +123,8 @@ func (j *GetOrders) assign(ctx context.Context, run *scheduler.Run, sum *jobs.Su
 	return nil
 }
 
-func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64) error {
-	return j.settleAssign(ctx, run, sum, ids, j.assignOnce(ctx, ids), false)
+func (j *GetOrders) assignBatch(ctx context.Context, run *jobs.Run, ids []int64) error {
+	return j.settleAssign(ctx, run, ids, j.assignOnce(ctx, ids), false)
 }
 
 // settleAssign acts on the outcome err of assigning ids: it records success,
@@ -264,7 +133,7 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *scheduler.Run, sum *jo
 // the first split one order is tried alone: when it is refused with the same
 // words, the refusal is not about an order (a user ShipStation does not
 // accept, say) and the run fails instead of dead-lettering every order.
-func (j *GetOrders) settleAssign(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ids []int64, err error, probed bool) error {
+func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64, err error, probed bool) error {
 	switch {
 	case err == nil:
 		kv := make(map[string]string, len(ids))
@@ -274,21 +143,21 @@ func (j *GetOrders) settleAssign(ctx context.Context, run *scheduler.Run, sum *j
 		if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
 			return fmt.Errorf("record %d assignments: %w", len(ids), err)
 		}
-		sum.Add("assigned", len(ids))
+		run.Sum.Add("assigned", len(ids))
 		run.Log.Info().Str("event", "assigned").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("assigned ShipStation user")
 		return nil
 	case !shipstation.IsPermanent(err):
 		return fmt.Errorf("assign user to %d orders: %w", len(ids), err)
 	case len(ids) == 1:
 		id := strconv.FormatInt(ids[0], 10)
-		return j.Env.DeadLetter(ctx, run, sum, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
+		return run.DeadLetter(ctx, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
 	}
 	if !probed {
 		one := j.assignOnce(ctx, ids[:1])
 		if one != nil && shipstation.IsPermanent(one) && refusal(one) == refusal(err) {
 			return fmt.Errorf("assign user to %d orders: refused for a single order as well, so not because of one order: %w", len(ids), err)
 		}
-		if err := j.settleAssign(ctx, run, sum, ids[:1], one, true); err != nil {
+		if err := j.settleAssign(ctx, run, ids[:1], one, true); err != nil {
 			return err
 		}
 		ids = ids[1:]
@@ -298,7 +167,7 @@ func (j *GetOrders) settleAssign(ctx context.Context, run *scheduler.Run, sum *j
 		if len(part) == 0 {
 			continue
 		}
-		if err := j.settleAssign(ctx, run, sum, part, j.assignOnce(ctx, part), true); err != nil {
+		if err := j.settleAssign(ctx, run, part, j.assignOnce(ctx, part), true); err != nil {
 			return err
 		}
 	}

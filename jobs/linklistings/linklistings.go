@@ -7,11 +7,11 @@ package linklistings
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/rs/zerolog"
 
+	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/scheduler"
@@ -37,12 +37,11 @@ type LinkListings struct {
 // and brings the stored links up to date with one fenced write for the links that
 // are new or changed and one for those that disappeared.
 func (j *LinkListings) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		return j.run(ctx, run, sum)
-	})
+	return j.Env.Execute(ctx, run, j.run)
 }
 
-func (j *LinkListings) run(ctx context.Context, run *scheduler.Run, sum *jobs.Summary) error {
+func (j *LinkListings) run(ctx context.Context, run *jobs.Run) error {
+	sum := run.Sum
 	ss, complete, err := j.readShipStation(ctx, run)
 	if err != nil || !complete {
 		return err
@@ -67,7 +66,7 @@ func (j *LinkListings) run(ctx context.Context, run *scheduler.Run, sum *jobs.Su
 	if m := j.Env.Metrics; m != nil {
 		m.Listings(linked, len(ssOnly), len(qOnly))
 	}
-	return j.store(ctx, run, sum, ss, q)
+	return j.store(ctx, run, ss, q)
 }
 
 func (j *LinkListings) maxNamed() int {
@@ -78,13 +77,12 @@ func (j *LinkListings) maxNamed() int {
 }
 
 // readShipStation reads every active ShipStation product. complete is false
-// when shutdown began before the last page.
-func (j *LinkListings) readShipStation(ctx context.Context, run *scheduler.Run) (*catalogue, bool, error) {
+// when shutdown began before the last page: a run that has not read both
+// catalogues whole neither reports nor stores anything.
+func (j *LinkListings) readShipStation(ctx context.Context, run *jobs.Run) (*catalogue, bool, error) {
 	c := newCatalogue(lessNumeric)
-	for page, err := range j.Env.ShipStation.Products.Pages(ctx, shipstation.ProductListOptions{PageSize: shipstation.MaxPageSize}) {
-		if err != nil {
-			return nil, false, fmt.Errorf("list ShipStation products: %w", err)
-		}
+	pages := j.Env.ShipStation.Products.Pages(ctx, shipstation.ProductListOptions{PageSize: shipstation.MaxPageSize})
+	complete, err := jobs.EachPage(ctx, run, pages, "list ShipStation products", func(_ context.Context, page *shipstation.Page[shipstation.Product]) error {
 		for _, bad := range page.Invalid {
 			id := ""
 			if bad.ID != 0 {
@@ -99,21 +97,16 @@ func (j *LinkListings) readShipStation(ctx context.Context, run *scheduler.Run) 
 				warnInvalid(run.Log, "shipstation", id, page.Page, -1, errNoSKU)
 			}
 		}
-		if stopping(run) {
-			return nil, false, nil
-		}
-	}
-	return c, true, nil
+		return nil
+	})
+	return c, complete, err
 }
 
 // readQuipt reads every Quipt inventory record. complete is false when
 // shutdown began before the last page.
-func (j *LinkListings) readQuipt(ctx context.Context, run *scheduler.Run) (*catalogue, bool, error) {
+func (j *LinkListings) readQuipt(ctx context.Context, run *jobs.Run) (*catalogue, bool, error) {
 	c := newCatalogue(func(a, b string) bool { return a < b })
-	for page, err := range j.Env.Quipt.Inventory.List(ctx) {
-		if err != nil {
-			return nil, false, fmt.Errorf("list Quipt inventory: %w", err)
-		}
+	complete, err := jobs.EachPage(ctx, run, j.Env.Quipt.Inventory.List(ctx), "list Quipt inventory", func(_ context.Context, page *quipt.Page[quipt.InventoryItem]) error {
 		for _, bad := range page.Invalid {
 			c.invalid(bad.ID)
 			warnInvalid(run.Log, "quipt", bad.ID, page.PageNumber, bad.Index, bad.Err)
@@ -123,21 +116,9 @@ func (j *LinkListings) readQuipt(ctx context.Context, run *scheduler.Run) (*cata
 				warnInvalid(run.Log, "quipt", it.ID, page.PageNumber, -1, errNoSKU)
 			}
 		}
-		if stopping(run) {
-			return nil, false, nil
-		}
-	}
-	return c, true, nil
-}
-
-// stopping reports whether shutdown began. A run that has not read both
-// catalogues whole neither reports nor stores anything.
-func stopping(run *scheduler.Run) bool {
-	if !run.Stopping() {
-		return false
-	}
-	run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping before the catalogues were read; nothing stored")
-	return true
+		return nil
+	})
+	return c, complete, err
 }
 
 // lessNumeric orders decimal ids by value.

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/shipsync/shipsync/jobs"
-	"github.com/shipsync/shipsync/scheduler"
 )
 
 // errNoSKU is why a listing without a SKU is skipped.
@@ -50,7 +49,8 @@ func encode(l link) string {
 // disappeared, reading the stored ones once to compare. A stored link to a
 // listing that came back malformed this run is kept as it is. A dry run only
 // logs what it would write.
-func (j *LinkListings) store(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, ss, q *catalogue) error {
+func (j *LinkListings) store(ctx context.Context, run *jobs.Run, ss, q *catalogue) error {
+	sum := run.Sum
 	want := links(ss, q)
 	have := map[string]string{}
 	for kv, err := range j.Env.Store.AllRecords(ctx, jobs.NSListings) {
@@ -108,7 +108,7 @@ func protected(stored string, ss, q *catalogue) bool {
 }
 
 // logChange logs one link decision; in a dry run the event is would_<event>.
-func (j *LinkListings) logChange(run *scheduler.Run, event, key, value string) {
+func (j *LinkListings) logChange(run *jobs.Run, event, key, value string) {
 	ev := run.Log.Info()
 	if j.Env.DryRun {
 		event = "would_" + event

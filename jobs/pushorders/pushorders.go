@@ -18,7 +18,6 @@ package pushorders
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/shipsync/shipsync/connector/quipt"
@@ -51,19 +50,19 @@ type PushOrders struct {
 // Run pushes one pass over the listed Quipt orders. It is safe to repeat and
 // to interrupt: see the package documentation.
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		p := &pass{job: j, run: run, sum: sum, seen: map[string]bool{}}
+	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
+		p := &pass{job: j, run: r, seen: map[string]bool{}}
 		return p.do(ctx)
 	})
 }
 
 // pass is the state of one run: the orders waiting for the next createorders
 // call and the orders already handled (a list can repeat an order when it
-// shifts between pages).
+// shifts between pages). It is the job's jobs.PageHandler: Pick skips what
+// needs no look-up, Apply decides per order from its record.
 type pass struct {
 	job   *PushOrders
-	run   *scheduler.Run
-	sum   *jobs.Summary
+	run   *jobs.Run
 	batch []push
 	seen  map[string]bool
 }
@@ -79,6 +78,14 @@ type push struct {
 	update bool
 }
 
+// candidate is a listed order worth a look-up, with what Apply decided: a
+// push to queue, or an acknowledgement still owed.
+type candidate struct {
+	order quipt.Order
+	push  *push
+	ack   *ack
+}
+
 // do pages the listed orders, sending full batches as they fill and the
 // remainder at the end, or at the page where shutdown was requested.
 func (p *pass) do(ctx context.Context) error {
@@ -86,21 +93,19 @@ func (p *pass) do(ctx context.Context) error {
 	if p.job.IncludePending {
 		statuses = append(statuses, quipt.StatusPending)
 	}
-	for page, err := range p.job.Env.Quipt.FulfillmentOrders.List(ctx, quipt.FulfillmentListOptions{Statuses: statuses}) {
-		if err != nil {
-			// Send what was decided before the list broke off.
-			return errors.Join(fmt.Errorf("list Quipt fulfillment orders: %w", err), p.flush(ctx, 1))
-		}
+	pages := p.job.Env.Quipt.FulfillmentOrders.List(ctx, quipt.FulfillmentListOptions{Statuses: statuses})
+	_, err := jobs.EachPage(ctx, p.run, pages, "list Quipt fulfillment orders", func(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 		if err := p.page(ctx, page); err != nil {
 			return err
 		}
-		if err := p.flush(ctx, shipstation.MaxCreateOrders); err != nil {
-			return err
-		}
-		if p.run.Stopping() {
-			p.run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page")
-			break
-		}
+		return p.flush(ctx, shipstation.MaxCreateOrders)
+	})
+	if listErr := (*jobs.ListError)(nil); errors.As(err, &listErr) {
+		// Send what was decided before the list broke off.
+		return errors.Join(err, p.flush(ctx, 1))
+	}
+	if err != nil {
+		return err
 	}
 	return p.flush(ctx, 1)
 }
@@ -123,85 +128,61 @@ func (p *pass) flush(ctx context.Context, threshold int) error {
 // Redis round trip reading the records and the dead letters. Orders to send
 // join the batch; orders pushed but not yet acknowledged are acknowledged.
 func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
-	env := p.job.Env
-	if err := env.DeadLetterInvalid(ctx, p.run, p.sum, jobs.InvalidQuipt(jobs.KindQuiptOrder, page.PageNumber, page.Invalid)); err != nil {
+	pipe := jobs.Pipeline[quipt.Order, *candidate]{Handler: p, Namespaces: []string{jobs.NSPushed}}
+	decided, err := pipe.Process(ctx, p.run, page.Items, jobs.InvalidQuipt(jobs.KindQuiptOrder, page.PageNumber, page.Invalid))
+	if err != nil {
 		return err
 	}
-
-	var candidates []quipt.Order
-	for _, o := range page.Items {
-		p.sum.Seen++
-		if p.skipWithoutLookup(o) {
-			continue
-		}
-		candidates = append(candidates, o)
-	}
-	if len(candidates) == 0 {
-		return nil
-	}
-	ids := make([]string, len(candidates))
-	for i, o := range candidates {
-		ids[i] = o.ID
-	}
-	known, err := env.Store.Lookup(ctx, p.run.Job, ids, jobs.NSPushed)
-	if err != nil {
-		return fmt.Errorf("read push records and dead letters: %w", err)
-	}
-	records, parked := known.Records[jobs.NSPushed], known.Parked
-
 	var acks []ack
-	for _, o := range candidates {
-		if parked[o.ID] {
-			p.skip("skipped_parked")
-			continue
+	for _, c := range decided {
+		if c.push != nil {
+			p.batch = append(p.batch, *c.push)
 		}
-		a, err := p.decide(ctx, o, records[o.ID])
-		if err != nil {
-			return err
-		}
-		if a != nil {
-			acks = append(acks, *a)
+		if c.ack != nil {
+			acks = append(acks, *c.ack)
 		}
 	}
 	return p.acknowledge(ctx, acks)
 }
 
-// skipWithoutLookup skips, before any Redis read, the orders push-orders
-// never sends: the purchase orders get-orders created (no loops), orders
-// being cancelled, and orders this run has handled already.
-func (p *pass) skipWithoutLookup(o quipt.Order) bool {
+// Pick skips, before any Redis read, the orders push-orders never sends:
+// the purchase orders get-orders created (no loops), orders being
+// cancelled, and orders this run has handled already.
+func (p *pass) Pick(o quipt.Order) (*candidate, jobs.Key, string) {
 	switch {
 	case p.seen[o.ID]:
-		p.skip("skipped_repeat")
+		return nil, jobs.Key{}, "skipped_repeat"
 	case strings.HasPrefix(jobs.Value(o.PartnerReference), jobs.PartnerRefPrefix):
-		p.skip("skipped_own")
+		return nil, jobs.Key{}, "skipped_own"
 	case o.SubStatus == quipt.SubStatusSoftCancel || o.SubStatus == quipt.SubStatusCancelationRequested:
-		p.skip("skipped_cancelling")
-	default:
-		p.seen[o.ID] = true
-		return false
+		return nil, jobs.Key{}, "skipped_cancelling"
 	}
-	return true
+	p.seen[o.ID] = true
+	return &candidate{order: o}, jobs.Key{ID: o.ID}, ""
 }
 
-// decide routes and builds one order and compares it with its record: it
+// Settled skips nothing before the dead-letter check.
+func (p *pass) Settled(*candidate, *jobs.Known) string { return "" }
+
+// Apply routes and builds one order and compares it with its record: it
 // dead-letters what cannot be routed, skips what is unchanged or older than
-// what was sent, and queues the rest. It returns the acknowledgement still
-// owed for an unchanged order, if any.
-func (p *pass) decide(ctx context.Context, o quipt.Order, stored string) (*ack, error) {
+// what was sent, and leaves on c the push to queue, or the acknowledgement
+// still owed for an unchanged order.
+func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *jobs.Effects) error {
+	o := c.order
 	log := p.run.Log.With().Str("quipt_order_id", o.ID).Str("order_key", jobs.PushedKeyPrefix+o.ID).Str("order_number", o.OrderNumber).Logger()
 	ss, reason := p.job.shipStationOrder(o)
 	if reason != "" {
-		return nil, p.job.Env.DeadLetter(ctx, p.run, p.sum, o.ID, reason, map[string]any{
+		return eff.DeadLetter(ctx, o.ID, reason, map[string]any{
 			"quipt_order_id": o.ID, "order_key": jobs.PushedKeyPrefix + o.ID, "order_number": o.OrderNumber,
 		})
 	}
 	hash, err := contentHash(ss)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	prior, had := pushRecord{}, false
-	if stored != "" {
+	if stored := known.Record(jobs.NSPushed, o.ID); stored != "" {
 		if prior, err = decodeRecord(stored); err != nil {
 			log.Warn().Str("event", "bad_record").Err(err).Msg("unreadable push record: sending the order again")
 		} else {
@@ -211,19 +192,20 @@ func (p *pass) decide(ctx context.Context, o quipt.Order, stored string) (*ack, 
 
 	switch {
 	case had && prior.Hash == hash:
-		p.skip("skipped_unchanged")
+		eff.Skip("skipped_unchanged")
 		if prior.Acked {
 			log.Debug().Str("event", "unchanged").Int64("ss_order_id", prior.SSOrderID).Msg("order unchanged since last push")
-			return nil, nil
+			return nil
 		}
 		log.Info().Str("event", "ack_pending").Int64("ss_order_id", prior.SSOrderID).Msg("pushed earlier, not yet acknowledged")
-		return &ack{order: o, rec: prior}, nil
+		c.ack = &ack{order: o, rec: prior}
+		return nil
 	case had && o.UpdatedAt.Before(prior.Version):
-		p.skip("skipped_stale")
+		eff.Skip("skipped_stale")
 		log.Warn().Str("event", "stale").Int64("ss_order_id", prior.SSOrderID).
 			Time("updated_at", o.UpdatedAt).Time("pushed_version", prior.Version).
 			Msg("listed order is older than the version pushed: not sending it over the newer one")
-		return nil, nil
+		return nil
 	}
 	next := pushRecord{Hash: hash, Version: o.UpdatedAt}
 	if had {
@@ -231,11 +213,6 @@ func (p *pass) decide(ctx context.Context, o quipt.Order, stored string) (*ack, 
 		ss.OrderID = prior.SSOrderID
 		next.Acked = prior.Acked
 	}
-	p.batch = append(p.batch, push{order: o, ss: ss, rec: next, update: had})
-	return nil, nil
-}
-
-func (p *pass) skip(reason string) {
-	p.sum.Skipped++
-	p.sum.Add(reason, 1)
+	c.push = &push{order: o, ss: ss, rec: next, update: had}
+	return nil
 }

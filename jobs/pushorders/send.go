@@ -23,52 +23,45 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 	res, err := p.job.Env.ShipStation.Orders.CreateOrders(ctx, orders)
 	switch {
 	case err == nil:
+		return p.settle(ctx, batch, res)
 	case !shipstation.IsPermanent(err):
 		// Nothing is recorded: the next run sends the batch again, and the
 		// upsert by orderKey turns whatever was applied into an update.
 		return fmt.Errorf("create %d ShipStation orders: %w", len(batch), err)
 	case len(batch) == 1:
 		return p.reject(ctx, batch[0], "shipstation rejected the order: "+err.Error())
-	default:
-		// ShipStation refused the whole call: halve it until the order that
-		// causes the refusal is alone, so the others still go through.
-		half := len(batch) / 2
-		if err := p.send(ctx, batch[:half]); err != nil {
-			return err
-		}
-		return p.send(ctx, batch[half:])
 	}
+	// ShipStation refused the whole call: halve it until the order that
+	// causes the refusal is alone, so the others still go through.
+	half := len(batch) / 2
+	if err := p.send(ctx, batch[:half]); err != nil {
+		return err
+	}
+	return p.send(ctx, batch[half:])
+}
 
-	pushed := make(map[string]string, len(batch))
-	links := make(map[string]string, len(batch))
+// rejection is an order ShipStation refused, with its reason.
+type rejection struct {
+	push   push
+	reason string
+}
+
+// settle acts on the result res of a createorders call for batch: the
+// records of the orders ShipStation holds and their links are one fenced
+// write (both or neither), then the refused orders are dead-lettered and
+// the held ones not yet accepted are acknowledged.
+func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkResult) error {
+	recs := jobs.Records{}
 	var acks []ack
-	type rejection struct {
-		push   push
-		reason string
-	}
 	var rejected []rejection
 	for i, b := range batch {
 		r, ok := resultFor(res, b.ss.OrderKey, i, len(batch))
-		log := p.run.Log.With().Str("quipt_order_id", b.order.ID).Str("order_key", b.ss.OrderKey).Logger()
 		switch {
 		case ok && r.Success && r.OrderID != 0:
 			b.rec.SSOrderID = r.OrderID
-			v, err := b.rec.encode()
-			if err != nil {
+			if err := p.held(b, recs); err != nil {
 				return err
 			}
-			pushed[b.order.ID] = v
-			links[strconv.FormatInt(r.OrderID, 10)] = b.order.ID
-			event := "created"
-			if b.update {
-				event = "updated"
-				p.sum.Updated++
-			} else {
-				p.sum.Created++
-			}
-			log.Info().Str("event", event).Int64("ss_order_id", r.OrderID).
-				Str("carrier", jobs.Value(b.ss.CarrierCode)).Str("service", jobs.Value(b.ss.ServiceCode)).
-				Msg("pushed order to ShipStation")
 			if !b.rec.Acked {
 				acks = append(acks, ack{order: b.order, rec: b.rec})
 			}
@@ -77,15 +70,13 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 		default:
 			// No usable answer for this order: it is not recorded, so the
 			// next run sends it again (an update if it was applied).
-			p.sum.Add("unconfirmed", 1)
-			log.Warn().Str("event", "unconfirmed").Msg("createorders returned no result for the order")
+			p.run.Sum.Add("unconfirmed", 1)
+			p.run.Log.Warn().Str("event", "unconfirmed").Str("quipt_order_id", b.order.ID).Str("order_key", b.ss.OrderKey).
+				Msg("createorders returned no result for the order")
 		}
 	}
-	// The records and the links are one fenced write: both or neither.
-	if err := p.job.Env.Store.PutRecordSets(ctx, p.run.Lease, map[string]map[string]string{
-		jobs.NSPushed: pushed, jobs.NSShipStationOrder: links,
-	}); err != nil {
-		return fmt.Errorf("record %d pushed orders and their links: %w", len(pushed), err)
+	if err := p.run.Record(ctx, recs, nil); err != nil {
+		return err
 	}
 	for _, r := range rejected {
 		if err := p.reject(ctx, r.push, r.reason); err != nil {
@@ -93,6 +84,30 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 		}
 	}
 	return p.acknowledge(ctx, acks)
+}
+
+// held notes in recs the record of an order ShipStation now holds (as
+// b.rec.SSOrderID) and its link, counts and logs it.
+func (p *pass) held(b push, recs jobs.Records) error {
+	ssOrderID := b.rec.SSOrderID
+	v, err := b.rec.encode()
+	if err != nil {
+		return err
+	}
+	recs.Set(jobs.NSPushed, b.order.ID, v)
+	recs.Set(jobs.NSShipStationOrder, strconv.FormatInt(ssOrderID, 10), b.order.ID)
+	event := "created"
+	if b.update {
+		event = "updated"
+		p.run.Sum.Updated++
+	} else {
+		p.run.Sum.Created++
+	}
+	p.run.Log.Info().Str("event", event).Str("quipt_order_id", b.order.ID).Str("order_key", b.ss.OrderKey).
+		Int64("ss_order_id", ssOrderID).
+		Str("carrier", jobs.Value(b.ss.CarrierCode)).Str("service", jobs.Value(b.ss.ServiceCode)).
+		Msg("pushed order to ShipStation")
+	return nil
 }
 
 // resultFor finds the result of the order with key: by orderKey, else by
@@ -112,7 +127,7 @@ func resultFor(res *shipstation.BulkResult, key string, i, n int) (shipstation.B
 // reject dead-letters an order ShipStation refused. The order is neither
 // recorded nor acknowledged, so it stays Open in Quipt.
 func (p *pass) reject(ctx context.Context, b push, reason string) error {
-	return p.job.Env.DeadLetter(ctx, p.run, p.sum, b.order.ID, reason, map[string]any{
+	return p.run.DeadLetter(ctx, b.order.ID, reason, map[string]any{
 		"quipt_order_id": b.order.ID, "order_key": b.ss.OrderKey, "order_number": b.order.OrderNumber,
 	})
 }
@@ -128,24 +143,13 @@ func (p *pass) drySend(ctx context.Context, batch []push) error {
 			Str("carrier", jobs.Value(b.ss.CarrierCode)).Str("service", jobs.Value(b.ss.ServiceCode)).
 			Msg("dry run: would push order to ShipStation")
 		if b.update {
-			p.sum.Updated++
+			p.run.Sum.Updated++
 		} else {
-			p.sum.Created++
+			p.run.Sum.Created++
 		}
 		if !b.rec.Acked {
 			acks = append(acks, ack{order: b.order, rec: b.rec})
 		}
 	}
 	return p.acknowledge(ctx, acks)
-}
-
-// record writes kv into namespace ns with one fenced write.
-func (p *pass) record(ctx context.Context, ns string, kv map[string]string) error {
-	if len(kv) == 0 {
-		return nil
-	}
-	if err := p.job.Env.Store.PutRecords(ctx, p.run.Lease, ns, kv); err != nil {
-		return fmt.Errorf("record %d orders in %s: %w", len(kv), ns, err)
-	}
-	return nil
 }

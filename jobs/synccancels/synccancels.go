@@ -9,6 +9,7 @@ package synccancels
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/shipsync/shipsync/connector/quipt"
@@ -65,8 +66,11 @@ func (j *SyncCancels) Run(ctx context.Context, run *scheduler.Run) error {
 	if err != nil {
 		return err
 	}
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		return j.run(ctx, run, sum, cancelType)
+	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
+		c := &canceller{job: j, run: r, cancelType: cancelType}
+		r.Log.Debug().Str("mode", j.mode()).Msg("listing cancelled ShipStation orders")
+		_, err := j.pass(c).Run(ctx, r)
+		return err
 	})
 }
 
@@ -89,53 +93,29 @@ func (j *SyncCancels) mode() string {
 	return j.Mode
 }
 
-func (j *SyncCancels) run(ctx context.Context, run *scheduler.Run, sum *jobs.Summary, cancelType string) error {
-	w, err := j.Env.OpenWindow(ctx, run, CursorName, j.lookback())
-	if err != nil {
-		return err
+// pass is the job's cursor pass over the cancelled orders modified in the
+// window, oldest first. An order that leaves the window during the scan
+// (modified again, or no longer cancelled) shifts the pages, so the cursor
+// then stays and the next run reads the window again.
+func (j *SyncCancels) pass(c *canceller) jobs.CursorPass[shipstation.Order] {
+	pipe := jobs.Pipeline[shipstation.Order, candidate]{Handler: c, Namespaces: []string{jobs.NSCancelled, jobs.NSPushed}}
+	return jobs.CursorPass[shipstation.Order]{
+		Cursor:   CursorName,
+		Lookback: j.lookback(),
+		List:     "list cancelled ShipStation orders",
+		Pages: func(ctx context.Context, w *jobs.Window) iter.Seq2[*shipstation.Page[shipstation.Order], error] {
+			return j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{
+				OrderStatus:     shipstation.StatusCancelled,
+				ModifyDateStart: w.Start,
+				ModifyDateEnd:   w.End,
+				SortBy:          "ModifyDate",
+				SortDir:         "ASC",
+			})
+		},
+		Stamp:       func(o *shipstation.Order) time.Time { return o.ModifyDate.Time },
+		Page:        pipe.ShipStationPage(c.run, jobs.KindShipStationOrder),
+		KeepOnShift: true,
 	}
-	run.Log.Debug().Time("modified_since", w.Start).Time("modified_until", w.End).Str("mode", j.mode()).Msg("listing cancelled ShipStation orders")
-
-	p := pageProcessor{job: j, run: run, sum: sum, cancelType: cancelType}
-	firstTotal := -1
-	windowChanged := false
-	for page, err := range j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{
-		OrderStatus:     shipstation.StatusCancelled,
-		ModifyDateStart: w.Start,
-		ModifyDateEnd:   w.End,
-		SortBy:          "ModifyDate",
-		SortDir:         "ASC",
-	}) {
-		if err != nil {
-			return fmt.Errorf("list cancelled ShipStation orders: %w", err)
-		}
-		if firstTotal < 0 {
-			firstTotal = page.Total
-		} else if page.Total != firstTotal {
-			windowChanged = true
-		}
-		if err := p.process(ctx, page); err != nil {
-			return err
-		}
-		for _, o := range page.Items {
-			w.See(o.ModifyDate.Time)
-		}
-		if run.Stopping() {
-			run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page; the cursor stays")
-			return nil
-		}
-	}
-	if windowChanged {
-		// An order left the window during the scan (modified again, or no
-		// longer cancelled), so the pages shifted and one order may have been
-		// skipped: keep the cursor so that the next run reads the window again.
-		run.Log.Info().Str("event", "window_changed").Msg("orders left the window during the scan; the cursor stays")
-		j.Env.ReportCursorLag(run, w)
-		return nil
-	}
-	// The whole window succeeded: the cursor moves to the newest modifyDate
-	// seen, or, on a quiet account, to the window's end minus the overlap.
-	return j.Env.AdvanceCursor(ctx, run, w)
 }
 
 // lookback is the window of the first run, before the job has a cursor.

@@ -64,8 +64,8 @@ type SyncTracking struct {
 // what it applied; its cursor stays where it was, so the next run repeats the
 // window and skips what is recorded.
 func (j *SyncTracking) Run(ctx context.Context, run *scheduler.Run) error {
-	return j.Env.Execute(ctx, run, func(ctx context.Context, sum *jobs.Summary) error {
-		r := &runner{SyncTracking: j, run: run, sum: sum, decided: map[string]map[string]string{}}
+	return j.Env.Execute(ctx, run, func(ctx context.Context, jr *jobs.Run) error {
+		r := &runner{SyncTracking: j, run: run, sum: jr.Sum, decided: map[string]map[string]string{}}
 		passes := []func(context.Context) (bool, error){
 			r.voidedShipments,
 			r.createdShipments,
