@@ -65,6 +65,8 @@ type fulfillmentPage struct {
 	orders *quiptOrders
 }
 
+// fulfillmentPage makes the handler of one page of fulfillments, whose
+// orders have the push-orders links links.
 func (r *runner) fulfillmentPage(links map[string]string) jobs.PageHandler[shipstation.Fulfillment, fulfillment] {
 	return &fulfillmentPage{runner: r, links: links, orders: newQuiptOrders(r.Env.Quipt)}
 }

@@ -43,6 +43,8 @@ type pkg struct {
 	log     zerolog.Logger
 }
 
+// newPkg identifies the package ext of Quipt order orderID; fields go on
+// its log lines and dead letter.
 func (r *runner) newPkg(ext, orderID string, voided bool, fields map[string]any) pkg {
 	fields["external_shipment_id"] = ext
 	fields["quipt_order_id"] = orderID

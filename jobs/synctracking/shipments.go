@@ -92,6 +92,8 @@ type labelPage struct {
 	labels map[int64][]shipstation.Shipment
 }
 
+// labelPage makes the handler of one page of labels, whose unkeyed labels
+// have the push-orders links links.
 func (r *runner) labelPage(links map[string]string) jobs.PageHandler[shipstation.Shipment, label] {
 	return &labelPage{runner: r, links: links, orders: newQuiptOrders(r.Env.Quipt), labels: map[int64][]shipstation.Shipment{}}
 }
