@@ -8,9 +8,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/jobs"
 )
 
-// ship adds the package to its Quipt order and notes the record in kv. Quipt
+// ship adds the package to its Quipt order and notes its record in eff. Quipt
 // is idempotent on the ExternalShipmentId, so an attempt whose answer was lost
 // is repeated safely and answered as a duplicate.
 //
@@ -22,13 +23,13 @@ import (
 // (lineItemKeys that are not the order's line Ids are matched by SKU), and a
 // different set of lines is sent once more. Only then is the package
 // dead-lettered with Quipt's message.
-func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders *quiptOrders, kv map[string]string, remap func(*quipt.Order) []quipt.LineQuantity) error {
+func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders *quiptOrders, eff *jobs.Effects, remap func(*quipt.Order) []quipt.LineQuantity) error {
 	if r.Env.DryRun {
 		shipEvent(p, req).Str("event", "would_ship").Msg("dry run: would add Quipt shipment")
 		orders.noteShip(req)
-		kv[p.ext] = packageShipped
-		r.sum.Created++
-		r.sum.Add("shipped", 1)
+		eff.Record(jobs.NSPackages, p.ext, packageShipped)
+		eff.Created++
+		eff.Add("shipped", 1)
 		return nil
 	}
 	dup, err := r.Env.Quipt.FulfillmentOrders.Ship(ctx, req)
@@ -48,15 +49,15 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 			}
 		}
 	}
-	if ok, err := r.settle(ctx, p.ext, "quipt refused the shipment", err, p.fields); !ok {
+	if ok, err := settle(ctx, eff, p.ext, "quipt refused the shipment", err, p.fields); !ok {
 		return err
 	}
 	orders.noteShip(req)
-	kv[p.ext] = packageShipped
-	r.sum.Created++
-	r.sum.Add("shipped", 1)
+	eff.Record(jobs.NSPackages, p.ext, packageShipped)
+	eff.Created++
+	eff.Add("shipped", 1)
 	if dup {
-		r.sum.Add("already_applied", 1)
+		eff.Add("already_applied", 1)
 	}
 	shipEvent(p, req).Str("event", "shipped").Bool("duplicate", dup).Msg("added Quipt shipment")
 	return nil
@@ -68,16 +69,16 @@ func shipEvent(p pkg, req quipt.ShipRequest) *zerolog.Event {
 		Str("service", req.CarrierMethod).Str("ship_date", req.ShipDate).Int("lines", len(req.Lines))
 }
 
-// void voids the package's Quipt shipment and notes the record in kv. A
+// void voids the package's Quipt shipment and notes its record in eff. A
 // permanent refusal is checked against the order, as for ship: a shipment
 // voided already under this ExternalShipmentId means done.
-func (r *runner) void(ctx context.Context, p pkg, orders *quiptOrders, kv map[string]string) error {
+func (r *runner) void(ctx context.Context, p pkg, orders *quiptOrders, eff *jobs.Effects) error {
 	if r.Env.DryRun {
 		p.log.Info().Str("event", "would_void").Msg("dry run: would void Quipt shipment")
 		orders.noteVoid(p.orderID, p.ext)
-		kv[p.ext] = packageVoided
-		r.sum.Updated++
-		r.sum.Add("voided", 1)
+		eff.Record(jobs.NSPackages, p.ext, packageVoided)
+		eff.Updated++
+		eff.Add("voided", 1)
 		return nil
 	}
 	dup, err := r.Env.Quipt.FulfillmentOrders.VoidShipment(ctx, quipt.VoidRequest{OrderID: p.orderID, ExternalShipmentID: p.ext})
@@ -90,15 +91,15 @@ func (r *runner) void(ctx context.Context, p pkg, orders *quiptOrders, kv map[st
 			dup, err = true, nil
 		}
 	}
-	if ok, err := r.settle(ctx, p.ext, "quipt refused the void", err, p.fields); !ok {
+	if ok, err := settle(ctx, eff, p.ext, "quipt refused the void", err, p.fields); !ok {
 		return err
 	}
 	orders.noteVoid(p.orderID, p.ext)
-	kv[p.ext] = packageVoided
-	r.sum.Updated++
-	r.sum.Add("voided", 1)
+	eff.Record(jobs.NSPackages, p.ext, packageVoided)
+	eff.Updated++
+	eff.Add("voided", 1)
 	if dup {
-		r.sum.Add("already_applied", 1)
+		eff.Add("already_applied", 1)
 	}
 	p.log.Info().Str("event", "voided").Bool("duplicate", dup).Msg("voided Quipt shipment")
 	return nil
@@ -129,9 +130,9 @@ func (r *runner) refused(ctx context.Context, p pkg, orders *quiptOrders, want s
 
 // order reads the package's Quipt order. ok is false when the item was
 // dead-lettered because Quipt refused the read (unknown order, ...).
-func (r *runner) order(ctx context.Context, p pkg, orders *quiptOrders) (*quipt.Order, bool, error) {
+func (r *runner) order(ctx context.Context, p pkg, orders *quiptOrders, eff *jobs.Effects) (*quipt.Order, bool, error) {
 	o, err := orders.get(ctx, p.orderID)
-	if ok, err := r.settle(ctx, p.ext, "read Quipt order", err, p.fields); !ok {
+	if ok, err := settle(ctx, eff, p.ext, "read Quipt order", err, p.fields); !ok {
 		return nil, false, err
 	}
 	return o, true, nil
@@ -141,22 +142,21 @@ func (r *runner) order(ctx context.Context, p pkg, orders *quiptOrders) (*quipt.
 // The Quipt order tells whether it was applied anyway (a run that stopped
 // between the write and its record): then it is voided; else it is recorded
 // as voided, so that it is never shipped later.
-func (r *runner) voidIfApplied(ctx context.Context, p pkg, orders *quiptOrders, kv map[string]string) error {
-	o, ok, err := r.order(ctx, p, orders)
+func (r *runner) voidIfApplied(ctx context.Context, p pkg, orders *quiptOrders, eff *jobs.Effects) error {
+	o, ok, err := r.order(ctx, p, orders, eff)
 	if !ok {
 		return err
 	}
-	return r.voidState(ctx, p, stateOf(o, p.ext), orders, kv)
+	return r.voidState(ctx, p, stateOf(o, p.ext), orders, eff)
 }
 
 // voidState voids a package voided in ShipStation whose Quipt state is known.
-func (r *runner) voidState(ctx context.Context, p pkg, st shipmentState, orders *quiptOrders, kv map[string]string) error {
+func (r *runner) voidState(ctx context.Context, p pkg, st shipmentState, orders *quiptOrders, eff *jobs.Effects) error {
 	if st == shipmentLive {
-		return r.void(ctx, p, orders, kv)
+		return r.void(ctx, p, orders, eff)
 	}
-	kv[p.ext] = packageVoided
-	r.sum.Skipped++
-	r.sum.Add("skipped_voided", 1)
+	eff.Record(jobs.NSPackages, p.ext, packageVoided)
+	eff.Skip("skipped_voided")
 	p.log.Info().Str("event", "void_not_applied").Bool("in_quipt", st == shipmentVoided).
 		Msg("package voided in ShipStation before it was applied: nothing to void")
 	return nil

@@ -18,12 +18,7 @@ import (
 // carrier for is dead-lettered.
 func TestFulfillmentCarrierFromFreeText(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	type tc struct {
-		name, text       string
-		ssCarrier, qCode string // the orders' own carriers, when set
-		want             string // Quipt carrier code; "" = dead-lettered
-	}
-	cases := []tc{
+	cases := []carrierCase{
 		{name: "fedex-ground", text: "FedEx Ground", want: "FDX"},
 		{name: "ups-ground", text: "UPS Ground", want: "UPS"},
 		{name: "usps-priority", text: "USPS Priority Mail", want: "USPS"},
@@ -37,12 +32,7 @@ func TestFulfillmentCarrierFromFreeText(t *testing.T) {
 		{name: "none", text: "", want: ""},
 		{name: "unknown-none", text: "OnTrac", ssCarrier: "ontrac", want: ""},
 	}
-	type seeded struct {
-		tc
-		qid string
-		f   sst.Fulfillment
-	}
-	var all []seeded
+	var all []seededCarrier
 	for _, c := range cases {
 		qo, so := pushed(t, w, "F-"+c.name, line{"CASE", 1})
 		if c.ssCarrier != "" {
@@ -54,33 +44,14 @@ func TestFulfillmentCarrierFromFreeText(t *testing.T) {
 			}
 		}
 		f := w.SS.AddFulfillment(sst.Fulfillment{OrderID: so.OrderID, CarrierCode: c.text, TrackingNumber: "TRK-" + c.name})
-		all = append(all, seeded{tc: c, qid: qo.ID, f: f})
+		all = append(all, seededCarrier{carrierCase: c, qid: qo.ID, f: f})
 	}
 	run(t, w, newJob(w))
 
 	dls := deadLetters(t, w)
 	orderReads := 0
 	for _, s := range all {
-		key := fulfillmentKey(s.f)
-		sh, shipped := shipments(t, w, s.qid)[key]
-		switch {
-		case s.want == "":
-			if shipped {
-				t.Errorf("%s (%q) shipped as %q, want dead-lettered", s.name, s.text, sh.CarrierCode)
-			}
-			if !strings.Contains(dls[key], "unknown carrier") {
-				t.Errorf("%s: dead letter = %q, want unknown carrier", s.name, dls[key])
-			}
-		case !shipped:
-			t.Errorf("%s (%q) not shipped (dead letter %q), want carrier %s", s.name, s.text, dls[key], s.want)
-		case sh.CarrierCode != s.want:
-			t.Errorf("%s (%q) shipped with carrier %q, want %q", s.name, s.text, sh.CarrierCode, s.want)
-		}
-		n := w.SS.Count("GET", "/orders/"+strconv.FormatInt(s.f.OrderID, 10))
-		orderReads += n
-		if fallback := s.text == "" || s.text == "Pigeon Post" || s.text == "OnTrac"; !fallback && n != 0 {
-			t.Errorf("%s: read the ShipStation order %d times, want 0 (its own carrier is known)", s.name, n)
-		}
+		orderReads += checkCarrier(t, w, s, dls)
 	}
 	if orderReads != 6 {
 		t.Errorf("ShipStation order reads = %d, want 6 (one per fulfillment without a known carrier)", orderReads)
@@ -88,4 +59,45 @@ func TestFulfillmentCarrierFromFreeText(t *testing.T) {
 	if len(dls) != 2 {
 		t.Errorf("dead letters = %v, want 2", dls)
 	}
+}
+
+// carrierCase is a fulfillment's free-text carrier, with its orders' own
+// carriers when set, and the Quipt carrier code wanted ("" = dead-lettered).
+type carrierCase struct {
+	name, text       string
+	ssCarrier, qCode string
+	want             string
+}
+
+// seededCarrier is a carrierCase as seeded: its Quipt order and fulfillment.
+type seededCarrier struct {
+	carrierCase
+	qid string
+	f   sst.Fulfillment
+}
+
+// checkCarrier checks what the run made of one seeded fulfillment and
+// returns how often it read the fulfillment's ShipStation order.
+func checkCarrier(t *testing.T, w *jobstest.World, s seededCarrier, dls map[string]string) (orderReads int) {
+	t.Helper()
+	key := fulfillmentKey(s.f)
+	sh, shipped := shipments(t, w, s.qid)[key]
+	switch {
+	case s.want == "":
+		if shipped {
+			t.Errorf("%s (%q) shipped as %q, want dead-lettered", s.name, s.text, sh.CarrierCode)
+		}
+		if !strings.Contains(dls[key], "unknown carrier") {
+			t.Errorf("%s: dead letter = %q, want unknown carrier", s.name, dls[key])
+		}
+	case !shipped:
+		t.Errorf("%s (%q) not shipped (dead letter %q), want carrier %s", s.name, s.text, dls[key], s.want)
+	case sh.CarrierCode != s.want:
+		t.Errorf("%s (%q) shipped with carrier %q, want %q", s.name, s.text, sh.CarrierCode, s.want)
+	}
+	n := w.SS.Count("GET", "/orders/"+strconv.FormatInt(s.f.OrderID, 10))
+	if fallback := s.text == "" || s.text == "Pigeon Post" || s.text == "OnTrac"; !fallback && n != 0 {
+		t.Errorf("%s: read the ShipStation order %d times, want 0 (its own carrier is known)", s.name, n)
+	}
+	return n
 }

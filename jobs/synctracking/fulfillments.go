@@ -3,7 +3,9 @@ package synctracking
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strconv"
+	"time"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
@@ -11,33 +13,40 @@ import (
 	"github.com/shipsync/shipsync/mapping"
 )
 
-// fulfillments reads the fulfillments created in the window (orders marked
-// shipped in ShipStation, or shipped by a fulfilment provider) and ships, in
-// Quipt, every line of the order that no live shipment carries yet.
+// fulfillments is the pass over the fulfillments created in the window
+// (orders marked shipped in ShipStation, or shipped by a fulfilment
+// provider): it ships, in Quipt, every line of the order that no live
+// shipment carries yet. Each page goes through packagePage with a
+// fulfillmentPage handler.
 //
 // /fulfillments has no void-date filter: a fulfillment voided after its
 // creation left the window is not seen again, so its Quipt shipment stays.
-func (r *runner) fulfillments(ctx context.Context) (bool, error) {
-	w, err := r.openWindow(ctx, CursorFulfillmentsCreate)
-	if err != nil {
-		return false, err
+func (r *runner) fulfillments() jobs.CursorPass[shipstation.Fulfillment] {
+	return jobs.CursorPass[shipstation.Fulfillment]{
+		Cursor:   CursorFulfillmentsCreate,
+		Lookback: r.lookback(),
+		List:     "list ShipStation fulfillments",
+		Pages: func(ctx context.Context, w *jobs.Window) iter.Seq2[*shipstation.Page[shipstation.Fulfillment], error] {
+			return r.Env.ShipStation.Fulfillments.Pages(ctx, shipstation.FulfillmentListOptions{CreateDateStart: w.Start, CreateDateEnd: w.End})
+		},
+		Stamp: func(f *shipstation.Fulfillment) time.Time { return f.CreateDate.Time },
+		Page: func(ctx context.Context, page *shipstation.Page[shipstation.Fulfillment]) error {
+			invalid := jobs.InvalidShipStation(jobs.KindShipStationFulfillment, page.Page, page.Invalid)
+			return packagePage(ctx, r, page.Items, invalid, fulfilledOrders(page.Items), r.fulfillmentPage)
+		},
 	}
-	opts := shipstation.FulfillmentListOptions{CreateDateStart: w.Start, CreateDateEnd: w.End}
-	for page, err := range r.Env.ShipStation.Fulfillments.Pages(ctx, opts) {
-		if err != nil {
-			return false, fmt.Errorf("list ShipStation fulfillments: %w", err)
-		}
-		for i := range page.Items {
-			w.See(page.Items[i].CreateDate.Time)
-		}
-		if err := r.fulfillmentPage(ctx, page); err != nil {
-			return false, err
-		}
-		if r.run.Stopping() {
-			return false, nil
+}
+
+// fulfilledOrders returns the ShipStation orderIds of the fulfillments: their
+// push-orders links tell which are shipsync's.
+func fulfilledOrders(items []shipstation.Fulfillment) []string {
+	ids := make([]string, 0, len(items))
+	for i := range items {
+		if items[i].OrderID != 0 {
+			ids = append(ids, strconv.FormatInt(items[i].OrderID, 10))
 		}
 	}
-	return true, r.closeWindow(ctx, w)
+	return ids
 }
 
 // fulfillment is a fulfillment of an order shipsync pushed.
@@ -46,135 +55,90 @@ type fulfillment struct {
 	pkg
 }
 
-// fulfillmentPage handles one page with two Redis round trips (the order
-// links, then the package records and dead letters of the fulfillments of
-// orders shipsync pushed) and one fenced write of its records.
-func (r *runner) fulfillmentPage(ctx context.Context, page *shipstation.Page[shipstation.Fulfillment]) error {
-	if err := r.Env.DeadLetterInvalid(ctx, r.run, r.sum, jobs.InvalidShipStation(jobs.KindShipStationFulfillment, page.Page, page.Invalid)); err != nil {
-		return err
-	}
-	own, err := r.ownFulfillments(ctx, page.Items)
-	if err != nil || len(own) == 0 {
-		return err
-	}
-	exts := make([]string, len(own))
-	for i, f := range own {
-		exts[i] = f.ext
-	}
-	applied, parked, err := r.lookup(ctx, jobs.NSPackages, exts, nil)
-	if err != nil {
-		return err
-	}
-	kv := map[string]string{}
-	err = r.applyFulfillments(ctx, own, applied, parked, kv)
-	return r.record(ctx, jobs.NSPackages, kv, err)
+// fulfillmentPage is the jobs.PageHandler of one page of fulfillments: it
+// keeps the fulfillments of orders push-orders sent, and ships, voids or
+// records each from its jobs.NSPackages record and its Quipt order, read at
+// most once per page.
+type fulfillmentPage struct {
+	*runner
+	links  map[string]string
+	orders *quiptOrders
 }
 
-// ownFulfillments keeps the fulfillments of orders push-orders sent, found
-// through its link from ShipStation orderId to Quipt order Id. Fulfillments of
-// other orders (get-orders' imports among them: their mark-as-shipped is this
+// fulfillmentPage makes the handler of one page of fulfillments, whose
+// orders have the push-orders links links.
+func (r *runner) fulfillmentPage(links map[string]string) jobs.PageHandler[shipstation.Fulfillment, fulfillment] {
+	return &fulfillmentPage{runner: r, links: links, orders: newQuiptOrders(r.Env.Quipt)}
+}
+
+// Pick keeps the fulfillments of orders push-orders sent, found through its
+// link from ShipStation orderId to Quipt order Id. Fulfillments of other
+// orders (get-orders' imports among them: their mark-as-shipped is this
 // job's own doing) are skipped.
-func (r *runner) ownFulfillments(ctx context.Context, items []shipstation.Fulfillment) ([]fulfillment, error) {
-	ids := make([]string, 0, len(items))
-	for i := range items {
-		if items[i].OrderID != 0 {
-			ids = append(ids, strconv.FormatInt(items[i].OrderID, 10))
-		}
+func (h *fulfillmentPage) Pick(f shipstation.Fulfillment) (fulfillment, jobs.Key, string) {
+	qid := orderLink(h.links, f.OrderID)
+	if qid == "" {
+		return fulfillment{}, jobs.Key{}, "skipped_not_ours"
 	}
-	var links map[string]string
-	if len(ids) > 0 {
-		var err error
-		if links, err = r.Env.Store.Records(ctx, jobs.NSShipStationOrder, ids); err != nil {
-			return nil, fmt.Errorf("read order links: %w", err)
-		}
-	}
-	var out []fulfillment
-	for i := range items {
-		f := &items[i]
-		r.sum.Seen++
-		qid := links[strconv.FormatInt(f.OrderID, 10)]
-		if qid == "" {
-			r.sum.Skipped++
-			r.sum.Add("skipped_not_ours", 1)
-			continue
-		}
-		ext := fulfillmentKeyPrefix + strconv.FormatInt(f.FulfillmentID, 10)
-		out = append(out, fulfillment{f: f, pkg: r.newPkg(ext, qid, map[string]any{
-			"fulfillment_id": f.FulfillmentID, "ss_order_id": f.OrderID,
-		})})
-	}
-	return out, nil
+	ext := fulfillmentKeyPrefix + strconv.FormatInt(f.FulfillmentID, 10)
+	return fulfillment{f: &f, pkg: h.newPkg(ext, qid, f.Voided, map[string]any{
+		"fulfillment_id": f.FulfillmentID, "ss_order_id": f.OrderID,
+	})}, jobs.Key{ID: ext}, ""
 }
 
-// applyFulfillments decides and applies each fulfillment, noting records in kv.
-func (r *runner) applyFulfillments(ctx context.Context, own []fulfillment, applied map[string]string, parked map[string]bool, kv map[string]string) error {
-	orders := newQuiptOrders(r.Env.Quipt)
-	for _, f := range own {
-		rec := applied[f.ext]
-		var err error
-		switch {
-		case rec == packageVoided || (rec != "" && !f.f.Voided):
-			r.sum.Skipped++
-			r.sum.Add("skipped_applied", 1)
-		case parked[f.ext]:
-			r.sum.Skipped++
-			r.sum.Add("skipped_parked", 1)
-		case rec == packageShipped:
-			err = r.void(ctx, f.pkg, orders, kv)
-		case rec == packageNothingToShip:
-			err = r.voidState(ctx, f.pkg, shipmentAbsent, orders, kv)
-		default:
-			err = r.newFulfillment(ctx, f, orders, kv)
-		}
-		if err != nil {
-			return err
-		}
+// Settled skips a fulfillment applied already (settledPackage).
+func (h *fulfillmentPage) Settled(f fulfillment, known *jobs.Known) string {
+	return settledPackage(f.pkg, known)
+}
+
+// Apply voids what a voided fulfillment applied, and applies a fulfillment
+// without a record (newFulfillment).
+func (h *fulfillmentPage) Apply(ctx context.Context, f fulfillment, known *jobs.Known, eff *jobs.Effects) error {
+	if done, err := h.applyVoid(ctx, f.pkg, known, h.orders, eff); done {
+		return err
 	}
-	return nil
+	return h.newFulfillment(ctx, f, eff)
 }
 
 // newFulfillment handles a fulfillment without a record. The Quipt order,
 // read first, says whether it was applied already (a run stopped between the
 // write and its record) and which quantities are still unshipped.
-func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quiptOrders, kv map[string]string) error {
-	o, ok, err := r.order(ctx, f.pkg, orders)
+func (h *fulfillmentPage) newFulfillment(ctx context.Context, f fulfillment, eff *jobs.Effects) error {
+	o, ok, err := h.order(ctx, f.pkg, h.orders, eff)
 	if !ok {
 		return err
 	}
 	st := stateOf(o, f.ext)
 	switch {
 	case f.f.Voided:
-		return r.voidState(ctx, f.pkg, st, orders, kv)
+		return h.voidState(ctx, f.pkg, st, h.orders, eff)
 	case st == shipmentLive:
-		kv[f.ext] = packageShipped
-		r.sum.Skipped++
-		r.sum.Add("already_applied", 1)
+		eff.Record(jobs.NSPackages, f.ext, packageShipped)
+		eff.Skip("already_applied")
 		f.log.Info().Str("event", "already_shipped").Msg("Quipt holds this fulfillment's shipment already")
 		return nil
 	case st == shipmentVoided:
 		// Voided in Quipt by someone else: never ship it again.
-		kv[f.ext] = packageVoided
-		r.sum.Skipped++
-		r.sum.Add("skipped_voided", 1)
+		eff.Record(jobs.NSPackages, f.ext, packageVoided)
+		eff.Skip("skipped_voided")
 		return nil
 	}
 
 	lines := jobs.Unshipped(o)
 	if len(lines) == 0 {
-		kv[f.ext] = packageNothingToShip
-		r.sum.Skipped++
-		r.sum.Add("nothing_to_ship", 1)
+		eff.Record(jobs.NSPackages, f.ext, packageNothingToShip)
+		eff.Skip("nothing_to_ship")
 		f.log.Info().Str("event", "nothing_to_ship").Msg("every line of the Quipt order is shipped already")
 		return nil
 	}
-	carrier, reason, err := r.fulfillmentCarrier(ctx, f, o)
+	carrier, reason, err := h.fulfillmentCarrier(ctx, f, o, eff)
 	if err != nil {
 		return err
 	}
 	if reason != "" {
-		return r.Env.DeadLetter(ctx, r.run, r.sum, f.ext, reason, f.fields)
+		return eff.DeadLetter(ctx, f.ext, reason, f.fields)
 	}
-	return r.ship(ctx, f.pkg, quipt.ShipRequest{
+	return h.ship(ctx, f.pkg, quipt.ShipRequest{
 		OrderID:            f.orderID,
 		ExternalShipmentID: f.ext,
 		TrackingNumber:     f.f.TrackingNumber,
@@ -182,7 +146,7 @@ func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quip
 		CarrierMethod:      f.f.FulfillmentServiceCode,
 		ShipDate:           shipDate(f.f.ShipDate, f.f.CreateDate),
 		Lines:              lines,
-	}, orders, kv, nil)
+	}, h.orders, eff, nil)
 }
 
 // fulfillmentCarrier finds the carrier of a fulfillment. Its carrierCode is
@@ -192,17 +156,17 @@ func (r *runner) newFulfillment(ctx context.Context, f fulfillment, orders *quip
 // carrierCode (read only then), else the Quipt order's Shipping.CarrierCode.
 // reason is set when none of them names a carrier; err when the ShipStation
 // order could not be read for a reason other than a permanent refusal.
-func (r *runner) fulfillmentCarrier(ctx context.Context, f fulfillment, o *quipt.Order) (_ mapping.Carrier, reason string, _ error) {
+func (h *fulfillmentPage) fulfillmentCarrier(ctx context.Context, f fulfillment, o *quipt.Order, eff *jobs.Effects) (_ mapping.Carrier, reason string, _ error) {
 	if c, ok := mapping.ParseCarrierText(f.f.CarrierCode); ok {
 		return c, "", nil
 	}
 	ssCarrier := ""
-	so, err := r.Env.ShipStation.Orders.Get(ctx, f.f.OrderID)
+	so, err := h.Env.ShipStation.Orders.Get(ctx, f.f.OrderID)
 	switch {
 	case err == nil:
 		ssCarrier = jobs.Value(so.CarrierCode)
 		if c, ok := mapping.ParseCarrierText(ssCarrier); ok {
-			r.carrierFallback(f, c, "shipstation_order", ssCarrier)
+			carrierFallback(f, c, "shipstation_order", ssCarrier, eff)
 			return c, "", nil
 		}
 	case !shipstation.IsPermanent(err):
@@ -212,7 +176,7 @@ func (r *runner) fulfillmentCarrier(ctx context.Context, f fulfillment, o *quipt
 	}
 	qCarrier := jobs.Value(o.Shipping.CarrierCode)
 	if c, ok := mapping.ParseCarrierText(qCarrier); ok {
-		r.carrierFallback(f, c, "quipt_order", qCarrier)
+		carrierFallback(f, c, "quipt_order", qCarrier, eff)
 		return c, "", nil
 	}
 	return "", fmt.Sprintf("unknown carrier %q, and neither the ShipStation order (carrier %q) nor the Quipt order (carrier %q) names one",
@@ -221,8 +185,8 @@ func (r *runner) fulfillmentCarrier(ctx context.Context, f fulfillment, o *quipt
 
 // carrierFallback logs the carrier taken from the order for a fulfillment
 // whose own carrierCode names none.
-func (r *runner) carrierFallback(f fulfillment, c mapping.Carrier, source, text string) {
-	r.sum.Add("carrier_from_order", 1)
+func carrierFallback(f fulfillment, c mapping.Carrier, source, text string, eff *jobs.Effects) {
+	eff.Add("carrier_from_order", 1)
 	f.log.Info().Str("event", "carrier_from_order").Str("fulfillment_carrier", f.f.CarrierCode).
 		Str("source", source).Str("order_carrier", text).Str("carrier", string(c)).
 		Msg("fulfillment names no known carrier: the order's carrier is used")

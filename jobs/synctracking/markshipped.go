@@ -3,10 +3,8 @@ package synctracking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -24,53 +22,45 @@ const maxUncertainMarks = 3
 // cannot be marked shipped.
 var errOrderCancelled = errors.New("order is cancelled in ShipStation")
 
-// markShipped pages Quipt's shipped purchase orders and marks the ShipStation
-// orders get-orders imported them from as shipped. Quipt offers no
-// modified-since filter, so every run pages all shipped purchase orders and
-// the NSMarkedShipped records skip those done.
-func (r *runner) markShipped(ctx context.Context) (bool, error) {
-	opts := quipt.PurchaseListOptions{Statuses: []int{quipt.StatusShipped}, Include: []string{quipt.IncludeShipments}}
-	for page, err := range r.Env.Quipt.PurchaseOrders.List(ctx, opts) {
-		if err != nil {
-			return false, fmt.Errorf("list Quipt purchase orders: %w", err)
-		}
-		if err := r.markPage(ctx, page); err != nil {
-			return false, err
-		}
-		if r.run.Stopping() {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-// imported is a shipped Quipt purchase order that get-orders imported from
-// ShipStation order ssID.
-type imported struct {
-	po   *quipt.Order
-	ssID int64
-	id   string // ssID as a record key
-	log  zerolog.Logger
-}
-
 // pendingPrefix starts the jobs.NSMarkedShipped record of an order whose
 // markasshipped is about to be sent: pending:<tracking number>, the intent,
 // written before the call. Any other value is the tracking number the order
 // was marked shipped with: done.
 const pendingPrefix = "pending:"
 
+// markShipped is the pass over Quipt's shipped purchase orders: it marks the
+// ShipStation orders get-orders imported them from as shipped. Quipt offers
+// no modified-since filter, so every run pages all shipped purchase orders
+// and the NSMarkedShipped records skip those done.
+func (r *runner) markShipped(ctx context.Context, run *jobs.Run) (bool, error) {
+	opts := quipt.PurchaseListOptions{Statuses: []int{quipt.StatusShipped}, Include: []string{quipt.IncludeShipments}}
+	return jobs.EachPage(ctx, run, r.Env.Quipt.PurchaseOrders.List(ctx, opts), "list Quipt purchase orders", r.markPage)
+}
+
+// imported is a shipped Quipt purchase order that get-orders imported from
+// ShipStation order ssID: a candidate of markPage's pipeline, on which Apply
+// leaves the markasshipped to send, if any.
+type imported struct {
+	po   *quipt.Order
+	ssID int64
+	id   string // ssID as a record key
+	log  zerolog.Logger
+	// mark is what to send; nil when nothing is.
+	mark *mark
+}
+
 // mark is a markasshipped to send.
 type mark struct {
-	imported
 	req    shipstation.MarkAsShippedRequest
 	fields map[string]any
 	// pending is true when an earlier run wrote the intent already.
 	pending bool
 }
 
-// markPage handles one page: one Redis round trip (records and dead letters),
-// then one fenced write of the intents of the orders to mark, the
-// markasshipped calls, and one fenced write of what they did.
+// markPage handles one page: one Redis round trip (records and dead
+// letters), one fenced write of the intents of the orders to mark (with the
+// pending intents found done), the markasshipped calls one at a time, and
+// one fenced write of what they did.
 //
 // markasshipped is not idempotent, and ShipStation does not promise to refuse
 // a second one, so each is sent exactly once by intent: an order without a
@@ -79,106 +69,97 @@ type mark struct {
 // was perhaps sent by a run that stopped before recording the outcome, so its
 // order is read first and it is sent only if still open.
 func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) error {
-	if err := r.Env.DeadLetterInvalid(ctx, r.run, r.sum, jobs.InvalidQuipt(jobs.KindQuiptPurchaseOrder, page.PageNumber, page.Invalid)); err != nil {
-		return err
+	pipe := jobs.Pipeline[quipt.Order, *imported]{
+		Handler:    &markPlanner{runner: r, planned: map[string]bool{}},
+		Namespaces: []string{jobs.NSMarkedShipped, jobs.NSImported},
 	}
-	var own []imported
-	for i := range page.Items {
-		po := &page.Items[i]
-		r.sum.Seen++
-		ref, ok := strings.CutPrefix(jobs.Value(po.PartnerReference), jobs.PartnerRefPrefix)
-		ssID, err := strconv.ParseInt(ref, 10, 64)
-		if !ok || err != nil || ssID <= 0 {
-			r.sum.Skipped++
-			r.sum.Add("skipped_not_ours", 1)
-			continue
-		}
-		own = append(own, imported{po: po, ssID: ssID, id: ref, log: r.run.Log.With().
-			Int64("ss_order_id", ssID).Str("quipt_order_id", po.ID).Str("order_number", po.OrderNumber).Logger()})
-	}
-	if len(own) == 0 {
-		return nil
-	}
-	ids := make([]string, len(own))
-	parkIDs := make([]string, len(own))
-	for i, o := range own {
-		ids[i], parkIDs[i] = o.id, markKeyPrefix+o.id
-	}
-	recs, parked, err := r.lookupAll(ctx, ids, parkIDs, jobs.NSMarkedShipped, jobs.NSImported)
+	planned, err := pipe.Process(ctx, r.run, page.Items, jobs.InvalidQuipt(jobs.KindQuiptPurchaseOrder, page.PageNumber, page.Invalid))
 	if err != nil {
 		return err
 	}
-	marked, imports := recs[jobs.NSMarkedShipped], recs[jobs.NSImported]
-	kv := map[string]string{}
-	var sends []mark
-	planned := map[string]bool{}
-	for _, o := range own {
-		rec, has := marked[o.id]
-		intended, pending := strings.CutPrefix(rec, pendingPrefix)
-		_, decided := kv[o.id]
-		switch {
-		case !hasImport(imports, o.id):
-			// A purchase order that names a ShipStation order get-orders
-			// never imported (placed by another integration, or typed by a
-			// person): not this job's to report.
-			r.sum.Skipped++
-			r.sum.Add("skipped_not_ours", 1)
-			o.log.Debug().Str("event", "skipped_not_ours").Msg("purchase order names a ShipStation order get-orders did not import")
-			continue
-		case has && !pending, planned[o.id] || decided:
-			// Done, or a second purchase order of the same ShipStation order.
-			r.sum.Skipped++
-			r.sum.Add("skipped_applied", 1)
-			continue
-		case parked[markKeyPrefix+o.id]:
-			r.sum.Skipped++
-			r.sum.Add("skipped_parked", 1)
-			continue
-		}
-		m, ok, err := r.planMark(ctx, o, pending, intended, kv)
-		if err != nil {
-			return r.record(ctx, jobs.NSMarkedShipped, kv, err)
-		}
-		if ok {
-			sends = append(sends, m)
-			planned[o.id] = true
+	var sends []*imported
+	for _, o := range planned {
+		if o.mark != nil {
+			sends = append(sends, o)
 		}
 	}
-	if err := r.intend(ctx, sends); err != nil {
-		return r.record(ctx, jobs.NSMarkedShipped, kv, err)
-	}
-	for _, m := range sends {
-		if err = r.send(ctx, m, kv); err != nil {
-			break
-		}
-	}
-	return r.record(ctx, jobs.NSMarkedShipped, kv, err)
+	// Concurrency 1: one markasshipped at a time, none after a failure.
+	recs, err := jobs.Apply(ctx, r.run, sends, func(o *imported) string { return o.id }, 1, r.send)
+	return r.run.Record(ctx, recs, err)
 }
 
-// hasImport reports whether get-orders recorded the import of ShipStation
-// order id (jobs.NSImported).
-func hasImport(imports map[string]string, id string) bool {
-	_, ok := imports[id]
-	return ok
+// markPlanner is the jobs.PageHandler that decides, for one page of
+// purchase orders, which ShipStation orders to mark shipped, and notes the
+// intent of each new one: the pipeline writes the intents before markPage
+// sends anything. It is applied one order at a time (Pipeline.Concurrency
+// 1).
+type markPlanner struct {
+	*runner
+	// planned holds the ShipStation orders of the page that are to be sent.
+	planned map[string]bool
+}
+
+// Pick keeps the purchase orders that name a ShipStation order as get-orders
+// names those it imports (PartnerReference shipstation:<orderId>).
+func (h *markPlanner) Pick(po quipt.Order) (*imported, jobs.Key, string) {
+	ref, ok := strings.CutPrefix(jobs.Value(po.PartnerReference), jobs.PartnerRefPrefix)
+	ssID, err := strconv.ParseInt(ref, 10, 64)
+	if !ok || err != nil || ssID <= 0 {
+		return nil, jobs.Key{}, "skipped_not_ours"
+	}
+	return &imported{po: &po, ssID: ssID, id: ref, log: h.run.Log.With().
+		Int64("ss_order_id", ssID).Str("quipt_order_id", po.ID).Str("order_number", po.OrderNumber).Logger(),
+	}, jobs.Key{ID: ref, Park: markKeyPrefix + ref}, ""
+}
+
+// Settled skips a purchase order that names a ShipStation order get-orders
+// never imported (placed by another integration, or typed by a person: not
+// this job's to report), one marked shipped already, and a second purchase
+// order of a ShipStation order planned in this page.
+func (h *markPlanner) Settled(o *imported, known *jobs.Known) string {
+	if _, ok := known.Get(jobs.NSImported, o.id); !ok {
+		o.log.Debug().Str("event", "skipped_not_ours").Msg("purchase order names a ShipStation order get-orders did not import")
+		return "skipped_not_ours"
+	}
+	rec, has := known.Get(jobs.NSMarkedShipped, o.id)
+	if (has && !strings.HasPrefix(rec, pendingPrefix)) || h.planned[o.id] {
+		return "skipped_applied"
+	}
+	return ""
+}
+
+// Apply plans the markasshipped of one order not yet marked (planMark),
+// leaves it on o and notes its intent, unless an earlier run wrote it.
+func (h *markPlanner) Apply(ctx context.Context, o *imported, known *jobs.Known, eff *jobs.Effects) error {
+	intended, pending := strings.CutPrefix(known.Record(jobs.NSMarkedShipped, o.id), pendingPrefix)
+	m, err := h.planMark(ctx, o, pending, intended, eff)
+	if m == nil || err != nil {
+		return err
+	}
+	o.mark = m
+	h.planned[o.id] = true
+	if !pending {
+		eff.Record(jobs.NSMarkedShipped, o.id, pendingPrefix+m.req.TrackingNumber)
+	}
+	return nil
 }
 
 // planMark decides what to send for one order not yet marked. An order with a
-// pending intent is read first: shipped means done (recorded in kv with the
-// intended tracking number), cancelled is dead-lettered, open is sent again.
-// ok is false when there is nothing to send.
-func (r *runner) planMark(ctx context.Context, o imported, pending bool, intended string, kv map[string]string) (_ mark, ok bool, _ error) {
+// pending intent is read first: shipped means done (its record noted in eff
+// with the intended tracking number), cancelled is dead-lettered, open is
+// sent again. The mark is nil when there is nothing to send.
+func (r *runner) planMark(ctx context.Context, o *imported, pending bool, intended string, eff *jobs.Effects) (*mark, error) {
 	fields := map[string]any{"ss_order_id": o.ssID, "quipt_order_id": o.po.ID}
 	if pending {
-		if done, err := r.resolveIntent(ctx, o, intended, fields, kv); done || err != nil {
-			return mark{}, false, err
+		if done, err := r.resolveIntent(ctx, o, intended, fields, eff); done || err != nil {
+			return nil, err
 		}
 	}
 	sh := firstLive(o.po.Shipments)
 	if sh == nil {
-		r.sum.Skipped++
-		r.sum.Add("skipped_no_live_shipment", 1)
+		eff.Skip("skipped_no_live_shipment")
 		o.log.Info().Str("event", "no_live_shipment").Msg("shipped purchase order has no live shipment to report")
-		return mark{}, false, nil
+		return nil, nil
 	}
 	fields["quipt_shipment_id"] = sh.ID
 	carrier := sh.CarrierCode
@@ -186,157 +167,41 @@ func (r *runner) planMark(ctx context.Context, o imported, pending bool, intende
 		carrier = c.ShipStationCode(r.Env.USPSCode)
 	}
 	if carrier == "" {
-		return mark{}, false, r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
+		return nil, eff.DeadLetter(ctx, markKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
 	}
 	day, ok := quiptDay(sh.ShipDate)
 	if !ok {
 		o.log.Warn().Str("event", "ship_date_omitted").Str("quipt_ship_date", sh.ShipDate).
 			Msg("Quipt ship date is not a date: sent without one (ShipStation takes today)")
 	}
-	return mark{imported: o, fields: fields, pending: pending, req: shipstation.MarkAsShippedRequest{
+	return &mark{fields: fields, pending: pending, req: shipstation.MarkAsShippedRequest{
 		OrderID: o.ssID, CarrierCode: carrier, ShipDate: day, TrackingNumber: sh.TrackingNumber,
 		NotifyCustomer: r.NotifyCustomer, NotifySalesChannel: r.NotifySalesChannel,
-	}}, true, nil
+	}}, nil
 }
 
 // resolveIntent reads the ShipStation order of a pending intent: a run wrote
 // the intent and then stopped before recording what its markasshipped did,
 // which may have been sent or not. done is true when nothing is to be sent:
-// the order is shipped (recorded as done in kv), cancelled (dead-lettered) or
-// could not be read for good (dead-lettered).
-func (r *runner) resolveIntent(ctx context.Context, o imported, intended string, fields map[string]any, kv map[string]string) (done bool, _ error) {
+// the order is shipped (its record noted as done in eff), cancelled
+// (dead-lettered) or could not be read for good (dead-lettered).
+func (r *runner) resolveIntent(ctx context.Context, o *imported, intended string, fields map[string]any, eff *jobs.Effects) (done bool, _ error) {
 	so, err := r.Env.ShipStation.Orders.Get(ctx, o.ssID)
-	if ok, err := r.settle(ctx, markKeyPrefix+o.id, "read ShipStation order of a pending markasshipped", err, fields); !ok {
+	if ok, err := settle(ctx, eff, markKeyPrefix+o.id, "read ShipStation order of a pending markasshipped", err, fields); !ok {
 		return true, err
 	}
 	switch so.OrderStatus {
 	case shipstation.StatusShipped:
-		kv[o.id] = intended
-		r.sum.Skipped++
-		r.sum.Add("already_shipped", 1)
-		r.sum.Add("pending_resolved", 1)
+		eff.Record(jobs.NSMarkedShipped, o.id, intended)
+		eff.Skip("already_shipped")
+		eff.Add("pending_resolved", 1)
 		o.log.Info().Str("event", "already_shipped").Str("tracking_number", intended).Bool("pending", true).
 			Msg("ShipStation order of a pending markasshipped is shipped: recorded as done")
 		return true, nil
 	case shipstation.StatusCancelled:
-		return true, r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+o.id, errOrderCancelled.Error(), fields)
+		return true, eff.DeadLetter(ctx, markKeyPrefix+o.id, errOrderCancelled.Error(), fields)
 	}
 	o.log.Info().Str("event", "pending_resend").Str("order_status", so.OrderStatus).
 		Msg("ShipStation order of a pending markasshipped is still open: sending it")
 	return false, nil
-}
-
-// intend records, in one fenced write, the intent of every mark of sends
-// that has none yet. Nothing is sent unless it succeeded. A dry run writes
-// nothing.
-func (r *runner) intend(ctx context.Context, sends []mark) error {
-	if r.Env.DryRun {
-		return nil
-	}
-	intents := map[string]string{}
-	for _, m := range sends {
-		if !m.pending {
-			intents[m.id] = pendingPrefix + m.req.TrackingNumber
-		}
-	}
-	if len(intents) == 0 {
-		return nil
-	}
-	if err := r.Env.Store.PutRecords(ctx, r.run.Lease, jobs.NSMarkedShipped, intents); err != nil {
-		return fmt.Errorf("record %d markasshipped intents: %w", len(intents), err)
-	}
-	return nil
-}
-
-// send marks one ShipStation order shipped with the first live Quipt
-// shipment of its purchase order (ShipStation takes one mark-as-shipped per
-// order, so further packages are not sent) and notes the done record in kv.
-func (r *runner) send(ctx context.Context, m mark, kv map[string]string) error {
-	req := m.req
-	ev := m.log.Info().Str("tracking_number", req.TrackingNumber).Str("carrier", req.CarrierCode).Str("ship_date", req.ShipDate).
-		Bool("notify_customer", req.NotifyCustomer).Bool("notify_sales_channel", req.NotifySalesChannel)
-	if r.Env.DryRun {
-		ev.Str("event", "would_mark_shipped").Msg("dry run: would mark ShipStation order shipped")
-		kv[m.id] = req.TrackingNumber
-		r.sum.Created++
-		r.sum.Add("marked_shipped", 1)
-		return nil
-	}
-	already, err := r.markOnce(ctx, req)
-	if errors.Is(err, errOrderCancelled) {
-		return r.Env.DeadLetter(ctx, r.run, r.sum, markKeyPrefix+m.id, err.Error(), m.fields)
-	}
-	if ok, err := r.settle(ctx, markKeyPrefix+m.id, "mark ShipStation order shipped", err, m.fields); !ok {
-		return err
-	}
-	kv[m.id] = req.TrackingNumber
-	if already {
-		r.sum.Skipped++
-		r.sum.Add("already_shipped", 1)
-		ev.Str("event", "already_shipped").Msg("ShipStation order is shipped already")
-		return nil
-	}
-	r.sum.Created++
-	r.sum.Add("marked_shipped", 1)
-	ev.Str("event", "marked_shipped").Msg("marked ShipStation order shipped")
-	return nil
-}
-
-// markOnce sends markasshipped so that it takes effect at most once. When the
-// outcome is unknown, or ShipStation refuses (an order no longer open cannot
-// be marked), the order is read: shipped means done (already reports that the
-// refusal found it so), cancelled is errOrderCancelled, and only an unknown
-// outcome of an order still open is sent again, at most maxUncertainMarks
-// times in all.
-func (r *runner) markOnce(ctx context.Context, req shipstation.MarkAsShippedRequest) (already bool, _ error) {
-	for try := 1; ; try++ {
-		_, err := r.Env.ShipStation.Orders.MarkAsShipped(ctx, req)
-		if err == nil {
-			return false, nil
-		}
-		uncertain := errors.Is(err, shipstation.ErrUncertain)
-		if !uncertain && !shipstation.IsPermanent(err) {
-			return false, err
-		}
-		o, gerr := r.Env.ShipStation.Orders.Get(ctx, req.OrderID)
-		if gerr != nil {
-			return false, fmt.Errorf("markasshipped failed (%v); read the order to learn its status: %w", err, gerr)
-		}
-		switch o.OrderStatus {
-		case shipstation.StatusShipped:
-			return !uncertain, nil
-		case shipstation.StatusCancelled:
-			return false, errOrderCancelled
-		}
-		if !uncertain || try == maxUncertainMarks {
-			return false, err
-		}
-	}
-}
-
-// quiptDay turns a Quipt ShipDate into the yyyy-mm-dd markasshipped takes.
-// Quipt documents yyyy-mm-dd, but a date-time (RFC 3339, with or without an
-// offset) is read too, as the calendar day it names. "" gives "", true; ok is
-// false, with "", for anything else.
-func quiptDay(s string) (day string, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", true
-	}
-	for _, layout := range []string{time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.Format(time.DateOnly), true
-		}
-	}
-	return "", false
-}
-
-// firstLive returns the first shipment not voided, or nil.
-func firstLive(shipments []quipt.Shipment) *quipt.Shipment {
-	for i := range shipments {
-		if !shipments[i].Voided {
-			return &shipments[i]
-		}
-	}
-	return nil
 }

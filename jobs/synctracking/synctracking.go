@@ -62,39 +62,32 @@ type SyncTracking struct {
 // so that a re-label is never refused by Quipt for lines that the voided label
 // still holds. A pass that fails stops the run with the error, after recording
 // what it applied; its cursor stays where it was, so the next run repeats the
-// window and skips what is recorded.
+// window and skips what is recorded. A pass stopped by a shutdown (it logged
+// the checkpoint) ends the run.
 func (j *SyncTracking) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, jr *jobs.Run) error {
-		r := &runner{SyncTracking: j, run: run, sum: jr.Sum, decided: map[string]map[string]string{}}
-		passes := []func(context.Context) (bool, error){
-			r.voidedShipments,
-			r.createdShipments,
-			r.fulfillments,
+		r := &runner{SyncTracking: j, run: jr}
+		passes := []func(context.Context, *jobs.Run) (bool, error){
+			r.voidedShipments().Run,
+			r.createdShipments().Run,
+			r.fulfillments().Run,
 			r.markShipped,
 		}
 		for _, pass := range passes {
-			complete, err := pass(ctx)
-			if err != nil {
+			complete, err := pass(ctx, jr)
+			if err != nil || !complete {
 				return err
-			}
-			if !complete {
-				run.Log.Info().Str("event", "checkpoint").Msg("shutdown requested: stopping after this page")
-				return nil
 			}
 		}
 		return nil
 	})
 }
 
-// runner is one run of the job: the job's settings plus the run's lease,
-// logger and counters.
+// runner is one run of the job: the job's settings and the run (lease,
+// logger, counters). The passes' page handlers are made from it per page.
 type runner struct {
 	*SyncTracking
-	run *scheduler.Run
-	sum *jobs.Summary
-	// decided holds, in a dry run, the records the run would have written,
-	// by namespace and id.
-	decided map[string]map[string]string
+	run *jobs.Run
 }
 
 func (r *runner) lookback() time.Duration {

@@ -1,0 +1,106 @@
+package synctracking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shipsync/shipsync/connector/quipt"
+	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/jobs"
+)
+
+// send marks one ShipStation order shipped with the first live Quipt
+// shipment of its purchase order (ShipStation takes one mark-as-shipped per
+// order, so further packages are not sent) and notes the done record in eff.
+func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error {
+	m := o.mark
+	req := m.req
+	ev := o.log.Info().Str("tracking_number", req.TrackingNumber).Str("carrier", req.CarrierCode).Str("ship_date", req.ShipDate).
+		Bool("notify_customer", req.NotifyCustomer).Bool("notify_sales_channel", req.NotifySalesChannel)
+	if r.Env.DryRun {
+		ev.Str("event", "would_mark_shipped").Msg("dry run: would mark ShipStation order shipped")
+		eff.Record(jobs.NSMarkedShipped, o.id, req.TrackingNumber)
+		eff.Created++
+		eff.Add("marked_shipped", 1)
+		return nil
+	}
+	already, err := r.markOnce(ctx, req)
+	if errors.Is(err, errOrderCancelled) {
+		return eff.DeadLetter(ctx, markKeyPrefix+o.id, err.Error(), m.fields)
+	}
+	if ok, err := settle(ctx, eff, markKeyPrefix+o.id, "mark ShipStation order shipped", err, m.fields); !ok {
+		return err
+	}
+	eff.Record(jobs.NSMarkedShipped, o.id, req.TrackingNumber)
+	if already {
+		eff.Skip("already_shipped")
+		ev.Str("event", "already_shipped").Msg("ShipStation order is shipped already")
+		return nil
+	}
+	eff.Created++
+	eff.Add("marked_shipped", 1)
+	ev.Str("event", "marked_shipped").Msg("marked ShipStation order shipped")
+	return nil
+}
+
+// markOnce sends markasshipped so that it takes effect at most once. When the
+// outcome is unknown, or ShipStation refuses (an order no longer open cannot
+// be marked), the order is read: shipped means done (already reports that the
+// refusal found it so), cancelled is errOrderCancelled, and only an unknown
+// outcome of an order still open is sent again, at most maxUncertainMarks
+// times in all.
+func (r *runner) markOnce(ctx context.Context, req shipstation.MarkAsShippedRequest) (already bool, _ error) {
+	for try := 1; ; try++ {
+		_, err := r.Env.ShipStation.Orders.MarkAsShipped(ctx, req)
+		if err == nil {
+			return false, nil
+		}
+		uncertain := errors.Is(err, shipstation.ErrUncertain)
+		if !uncertain && !shipstation.IsPermanent(err) {
+			return false, err
+		}
+		o, gerr := r.Env.ShipStation.Orders.Get(ctx, req.OrderID)
+		if gerr != nil {
+			return false, fmt.Errorf("markasshipped failed (%v); read the order to learn its status: %w", err, gerr)
+		}
+		switch o.OrderStatus {
+		case shipstation.StatusShipped:
+			return !uncertain, nil
+		case shipstation.StatusCancelled:
+			return false, errOrderCancelled
+		}
+		if !uncertain || try == maxUncertainMarks {
+			return false, err
+		}
+	}
+}
+
+// quiptDay turns a Quipt ShipDate into the yyyy-mm-dd markasshipped takes.
+// Quipt documents yyyy-mm-dd, but a date-time (RFC 3339, with or without an
+// offset) is read too, as the calendar day it names. "" gives "", true; ok is
+// false, with "", for anything else.
+func quiptDay(s string) (day string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.DateOnly), true
+		}
+	}
+	return "", false
+}
+
+// firstLive returns the first shipment not voided, or nil.
+func firstLive(shipments []quipt.Shipment) *quipt.Shipment {
+	for i := range shipments {
+		if !shipments[i].Voided {
+			return &shipments[i]
+		}
+	}
+	return nil
+}
