@@ -1,15 +1,13 @@
 package deploy
 
 import (
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
-
-	"sigs.k8s.io/yaml"
 )
 
 // compose is the part of the Compose specification compose.yaml uses,
@@ -56,14 +54,8 @@ type composeService struct {
 // loadCompose decodes compose.yaml strictly.
 func loadCompose(t *testing.T) compose {
 	t.Helper()
-	data, err := os.ReadFile("compose.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var c compose
-	if err := yaml.UnmarshalStrict(data, &c); err != nil {
-		t.Fatalf("compose.yaml: %v", err)
-	}
+	readStrict(t, "compose.yaml", &c)
 	return c
 }
 
@@ -89,22 +81,12 @@ func dependsOn(s composeService) map[string]string {
 // the image's `shipsync health`, and it waits for a healthy Redis.
 func TestComposeServices(t *testing.T) {
 	c := loadCompose(t)
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range c.Services {
-			if !yield(n) {
-				return
-			}
-		}
-	})
-	if !slices.Equal(names, []string{"prometheus", "redis", "shipsync"}) {
+	if names := slices.Sorted(maps.Keys(c.Services)); !slices.Equal(names, []string{"prometheus", "redis", "shipsync"}) {
 		t.Fatalf("compose services = %v, want prometheus, redis, shipsync", names)
 	}
 	for n, s := range c.Services {
-		if s.Healthcheck == nil || len(s.Healthcheck.Test) < 2 || s.Healthcheck.Test[0] != "CMD" {
-			t.Errorf("service %s: health check %+v, want an exec-form test", n, s.Healthcheck)
-		}
-		if s.Restart == "" {
-			t.Errorf("service %s has no restart policy", n)
+		if s.Healthcheck == nil || len(s.Healthcheck.Test) < 2 || s.Healthcheck.Test[0] != "CMD" || s.Restart == "" {
+			t.Fatalf("service %s: health check %+v, restart %q; want an exec-form test and a restart policy", n, s.Healthcheck, s.Restart)
 		}
 	}
 	ss := c.Services["shipsync"]
@@ -117,8 +99,15 @@ func TestComposeServices(t *testing.T) {
 	if dependsOn(ss)["redis"] != "service_healthy" {
 		t.Errorf("shipsync depends_on %v, want redis: service_healthy", dependsOn(ss))
 	}
-	if !ss.ReadOnly || !slices.Equal(ss.CapDrop, []string{"ALL"}) || ss.User == "" || strings.HasPrefix(ss.User, "0") {
-		t.Errorf("shipsync: read_only %v, cap_drop %v, user %q; want a read-only non-root container without capabilities", ss.ReadOnly, ss.CapDrop, ss.User)
+	checkComposeSecurity(t, ss)
+}
+
+// checkComposeSecurity fails unless s is read-only, non-root and without
+// capabilities.
+func checkComposeSecurity(t *testing.T, s composeService) {
+	t.Helper()
+	if !s.ReadOnly || !slices.Equal(s.CapDrop, []string{"ALL"}) || s.User == "" || strings.HasPrefix(s.User, "0") {
+		t.Errorf("shipsync: read_only %v, cap_drop %v, user %q; want a read-only non-root container without capabilities", s.ReadOnly, s.CapDrop, s.User)
 	}
 }
 
@@ -127,12 +116,7 @@ func TestComposeServices(t *testing.T) {
 func TestComposeRedisPersistence(t *testing.T) {
 	c := loadCompose(t)
 	r := c.Services["redis"]
-	cmd := strings.Join(r.Command, " ")
-	for _, want := range []string{"redis-server", "--appendonly yes", "--appendfsync everysec", "--maxmemory-policy noeviction", "--dir /data"} {
-		if !strings.Contains(cmd, want) {
-			t.Errorf("redis command %q lacks %q", cmd, want)
-		}
-	}
+	checkRedisCommand(t, "compose redis", r.Command)
 	if !namedVolumeAt(c, r, "/data") {
 		t.Errorf("redis volumes %v: want a named volume at /data", r.Volumes)
 	}
@@ -156,29 +140,13 @@ func TestComposeSecretsArriveAsFiles(t *testing.T) {
 	c := loadCompose(t)
 	ss := c.Services["shipsync"]
 	for name, value := range ss.Environment {
-		base, isFile := strings.CutSuffix(name, "_FILE")
-		switch {
-		case !declared(vars, name):
-			t.Errorf("shipsync environment sets %s, which is no variable", name)
-		case name == "REDIS_URL" && regexp.MustCompile(`://[^/]*@`).MatchString(value):
-			t.Errorf("REDIS_URL carries credentials; give it as REDIS_URL_FILE")
-		case vars[name].Secret && name != "REDIS_URL":
-			t.Errorf("secret %s is a plain variable; want %s_FILE", name, name)
-		case isFile:
-			secret, ok := strings.CutPrefix(value, "/run/secrets/")
-			if !ok || !slices.Contains(ss.Secrets, secret) || c.Secrets[secret].File == "" {
-				t.Errorf("%s = %q is not a secret given to shipsync", name, value)
-			}
-			if _, both := ss.Environment[base]; both {
-				t.Errorf("both %s and %s are set", base, name)
-			}
-		}
+		checkComposeEnv(t, vars, c, name, value)
 	}
 	for _, v := range vars {
 		_, plain := ss.Environment[v.Name]
 		_, file := ss.Environment[v.Name+"_FILE"]
-		if v.Required && !plain && !file {
-			t.Errorf("required %s is not set", v.Name)
+		if plain && file || v.Required && !plain && !file {
+			t.Errorf("%s: set %v, %s_FILE set %v; want exactly one when required, at most one otherwise", v.Name, plain, v.Name, file)
 		}
 	}
 	for name, s := range c.Secrets {
@@ -189,6 +157,26 @@ func TestComposeSecretsArriveAsFiles(t *testing.T) {
 	ignored, err := os.ReadFile(".gitignore")
 	if err != nil || !strings.Contains(string(ignored), "secrets/") {
 		t.Errorf("deploy/.gitignore does not ignore secrets/: %v", err)
+	}
+}
+
+// checkComposeEnv fails unless name is a declared variable, not a secret
+// given as a value (but a REDIS_URL without credentials), and, as NAME_FILE,
+// a compose secret given to shipsync.
+func checkComposeEnv(t *testing.T, vars map[string]variable, c compose, name, value string) {
+	t.Helper()
+	switch {
+	case !declared(vars, name):
+		t.Errorf("shipsync environment sets %s, which is no variable", name)
+	case name == "REDIS_URL" && credentialsInURL.MatchString(value):
+		t.Errorf("REDIS_URL carries credentials; give it as REDIS_URL_FILE")
+	case vars[name].Secret && name != "REDIS_URL":
+		t.Errorf("secret %s is a plain variable; want %s_FILE", name, name)
+	case strings.HasSuffix(name, "_FILE"):
+		secret, ok := strings.CutPrefix(value, "/run/secrets/")
+		if !ok || !slices.Contains(c.Services["shipsync"].Secrets, secret) || c.Secrets[secret].File == "" {
+			t.Errorf("%s = %q is not a secret given to shipsync", name, value)
+		}
 	}
 }
 
@@ -204,6 +192,10 @@ func TestComposePrometheus(t *testing.T) {
 		t.Errorf("prometheus command %v, want --config.file=/etc/prometheus/prometheus.yml", p.Command)
 	}
 	var cfg struct {
+		Global struct {
+			ScrapeInterval     string `json:"scrape_interval"`
+			EvaluationInterval string `json:"evaluation_interval"`
+		} `json:"global"`
 		RuleFiles     []string `json:"rule_files"`
 		ScrapeConfigs []struct {
 			JobName       string `json:"job_name"`
@@ -212,13 +204,7 @@ func TestComposePrometheus(t *testing.T) {
 			} `json:"static_configs"`
 		} `json:"scrape_configs"`
 	}
-	data, err := os.ReadFile(filepath.Join("prometheus", "prometheus.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		t.Fatalf("prometheus.yml: %v", err)
-	}
+	readStrict(t, filepath.Join("prometheus", "prometheus.yml"), &cfg)
 	if !slices.Equal(cfg.RuleFiles, []string{"alerts.yml"}) {
 		t.Errorf("prometheus.yml rule_files = %v, want alerts.yml", cfg.RuleFiles)
 	}

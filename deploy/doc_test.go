@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 )
 
 // variable is one variable of shipsync.env.example.
@@ -71,4 +73,29 @@ func declared(vars map[string]variable, name string) bool {
 	}
 	base, ok := strings.CutSuffix(name, "_FILE")
 	return ok && vars[base].File
+}
+
+// readStrict decodes the YAML (or JSON) file at path into v; a field v does
+// not declare is an error.
+func readStrict(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.UnmarshalStrict(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// checkRedisCommand fails unless cmd runs redis-server with an append-only
+// file fsynced every second in /data, never evicting keys.
+func checkRedisCommand(t *testing.T, what string, cmd []string) {
+	t.Helper()
+	line := strings.Join(cmd, " ")
+	for _, want := range []string{"redis-server", "--appendonly yes", "--appendfsync everysec", "--maxmemory-policy noeviction", "--dir /data"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("%s runs %q, want %q", what, line, want)
+		}
+	}
 }

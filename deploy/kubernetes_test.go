@@ -85,34 +85,30 @@ func (m *manifests) decode(doc []byte) (string, error) {
 	if err := yaml.Unmarshal(doc, &tm); err != nil {
 		return "", fmt.Errorf("read apiVersion and kind: %w", err)
 	}
-	var err error
-	switch tm.APIVersion + " " + tm.Kind {
-	case "apps/v1 Deployment":
-		m.Deployments, err = decodeInto(doc, m.Deployments)
-	case "apps/v1 StatefulSet":
-		m.StatefulSets, err = decodeInto(doc, m.StatefulSets)
-	case "v1 Service":
-		m.Services, err = decodeInto(doc, m.Services)
-	case "v1 ConfigMap":
-		m.ConfigMaps, err = decodeInto(doc, m.ConfigMaps)
-	case "v1 Secret":
-		m.Secrets, err = decodeInto(doc, m.Secrets)
-	case "policy/v1 PodDisruptionBudget":
-		m.PDBs, err = decodeInto(doc, m.PDBs)
-	default:
+	decoders := map[string]func([]byte) error{
+		"apps/v1 Deployment":            func(d []byte) error { return decodeInto(d, &m.Deployments) },
+		"apps/v1 StatefulSet":           func(d []byte) error { return decodeInto(d, &m.StatefulSets) },
+		"v1 Service":                    func(d []byte) error { return decodeInto(d, &m.Services) },
+		"v1 ConfigMap":                  func(d []byte) error { return decodeInto(d, &m.ConfigMaps) },
+		"v1 Secret":                     func(d []byte) error { return decodeInto(d, &m.Secrets) },
+		"policy/v1 PodDisruptionBudget": func(d []byte) error { return decodeInto(d, &m.PDBs) },
+	}
+	decode, ok := decoders[tm.APIVersion+" "+tm.Kind]
+	if !ok {
 		return "", fmt.Errorf("unexpected object %s %s", tm.APIVersion, tm.Kind)
 	}
-	return tm.Kind, err
+	return tm.Kind, decode(doc)
 }
 
 // decodeInto decodes doc strictly (unknown and duplicate fields are errors)
-// and appends it to list.
-func decodeInto[T any](doc []byte, list []T) ([]T, error) {
+// and appends it to *list.
+func decodeInto[T any](doc []byte, list *[]T) error {
 	var v T
 	if err := yaml.UnmarshalStrict(doc, &v); err != nil {
-		return list, fmt.Errorf("strict decoding: %w", err)
+		return fmt.Errorf("strict decoding: %w", err)
 	}
-	return append(list, v), nil
+	*list = append(*list, v)
+	return nil
 }
 
 // only returns the one element of list, failing unless there is exactly one.
@@ -126,6 +122,14 @@ func only[T any](t *testing.T, what string, list []T) T {
 
 // count shows a replica count that may be unset.
 func count(n *int32) string {
+	if n == nil {
+		return "unset"
+	}
+	return fmt.Sprint(*n)
+}
+
+// count64 shows a number of seconds that may be unset.
+func count64(n *int64) string {
 	if n == nil {
 		return "unset"
 	}
@@ -161,13 +165,7 @@ func TestManifestsDecodeStrictly(t *testing.T) {
 			NewTag  string `json:"newTag"`
 		} `json:"images"`
 	}
-	data, err := os.ReadFile(filepath.Join("kubernetes", "kustomization.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.UnmarshalStrict(data, &k); err != nil {
-		t.Fatalf("kustomization.yaml: %v", err)
-	}
+	readStrict(t, filepath.Join("kubernetes", "kustomization.yaml"), &k)
 	var want []string
 	for f := range m.Files {
 		if f != "secret.example.yaml" {
@@ -212,51 +210,62 @@ func TestDeployment(t *testing.T) {
 	selects(t, "Deployment", d.Spec.Selector, pod.Labels)
 	c := shipsyncContainer(t, d)
 	cm := only(t, "ConfigMaps", m.ConfigMaps)
-	_, port, ok := strings.Cut(cm.Data["HTTP_ADDR"], ":")
-	if !ok {
-		t.Fatalf("ConfigMap HTTP_ADDR = %q, want host:port", cm.Data["HTTP_ADDR"])
-	}
-	var http *corev1.ContainerPort
-	for i, p := range c.Ports {
-		if p.Name == "http" {
-			http = &c.Ports[i]
-		}
-	}
-	if http == nil || fmt.Sprint(http.ContainerPort) != port {
-		t.Fatalf("container port http = %+v, want HTTP_ADDR's port %s", http, port)
-	}
-	for _, p := range []struct {
-		name  string
-		probe *corev1.Probe
-		path  string
-	}{{"liveness", c.LivenessProbe, "/healthz"}, {"readiness", c.ReadinessProbe, "/readyz"}} {
-		if p.probe == nil || p.probe.HTTPGet == nil {
-			t.Errorf("%s probe %+v, want an HTTP GET", p.name, p.probe)
-			continue
-		}
-		g := p.probe.HTTPGet
-		if g.Path != p.path || (g.Port.String() != "http" && g.Port.String() != port) {
-			t.Errorf("%s probe GET %s on port %s, want %s on port http (%s)", p.name, g.Path, g.Port.String(), p.path, port)
-		}
-	}
+	port := httpPort(t, c, cm)
+	checkProbe(t, "liveness", c.LivenessProbe, "/healthz", port)
+	checkProbe(t, "readiness", c.ReadinessProbe, "/readyz", port)
 	grace, err := time.ParseDuration(cm.Data["SHUTDOWN_GRACE"])
 	if err != nil {
 		t.Fatalf("ConfigMap SHUTDOWN_GRACE: %v", err)
 	}
 	if tg := pod.Spec.TerminationGracePeriodSeconds; tg == nil || time.Duration(*tg)*time.Second <= grace+5*time.Second {
-		t.Errorf("terminationGracePeriodSeconds = %v, want more than SHUTDOWN_GRACE %s plus 5s to close", tg, grace)
+		t.Errorf("terminationGracePeriodSeconds = %s, want more than SHUTDOWN_GRACE %s plus 5s to close", count64(tg), grace)
 	}
-
 	pdb := only(t, "PodDisruptionBudgets", m.PDBs)
 	selects(t, "PodDisruptionBudget", pdb.Spec.Selector, pod.Labels)
 	if pdb.Spec.MinAvailable == nil || pdb.Spec.MinAvailable.IntValue() != 1 {
 		t.Errorf("PodDisruptionBudget minAvailable = %v, want 1 of the 2 replicas", pdb.Spec.MinAvailable)
 	}
+	checkMetricsService(t, m.Services, pod.Labels, port)
+}
 
+// httpPort returns the port of HTTP_ADDR, failing unless the container's
+// port named http is that port.
+func httpPort(t *testing.T, c corev1.Container, cm corev1.ConfigMap) string {
+	t.Helper()
+	_, port, ok := strings.Cut(cm.Data["HTTP_ADDR"], ":")
+	if !ok {
+		t.Fatalf("ConfigMap HTTP_ADDR = %q, want host:port", cm.Data["HTTP_ADDR"])
+	}
+	for _, p := range c.Ports {
+		if p.Name == "http" && fmt.Sprint(p.ContainerPort) == port {
+			return port
+		}
+	}
+	t.Fatalf("container ports %+v: none named http on HTTP_ADDR's port %s", c.Ports, port)
+	return ""
+}
+
+// checkProbe fails unless probe is an HTTP GET of path on the http port.
+func checkProbe(t *testing.T, name string, probe *corev1.Probe, path, port string) {
+	t.Helper()
+	if probe == nil || probe.HTTPGet == nil {
+		t.Errorf("%s probe %+v, want an HTTP GET", name, probe)
+		return
+	}
+	g := probe.HTTPGet
+	if g.Path != path || (g.Port.String() != "http" && g.Port.String() != port) {
+		t.Errorf("%s probe GET %s on port %s, want %s on port http (%s)", name, g.Path, g.Port.String(), path, port)
+	}
+}
+
+// checkMetricsService fails unless a Service reaches the http port of every
+// pod with podLabels, ready or not, annotated for Prometheus.
+func checkMetricsService(t *testing.T, services []corev1.Service, podLabels map[string]string, port string) {
+	t.Helper()
 	var metrics *corev1.Service
-	for i, s := range m.Services {
-		if labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(pod.Labels)) && len(s.Spec.Selector) > 0 {
-			metrics = &m.Services[i]
+	for i, s := range services {
+		if len(s.Spec.Selector) > 0 && labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(podLabels)) {
+			metrics = &services[i]
 		}
 	}
 	if metrics == nil {
@@ -278,29 +287,50 @@ func TestSecurityContexts(t *testing.T) {
 	d := only(t, "Deployments", m.Deployments)
 	r := only(t, "StatefulSets", m.StatefulSets)
 	for _, pod := range []corev1.PodTemplateSpec{d.Spec.Template, r.Spec.Template} {
-		ps := pod.Spec.SecurityContext
-		if ps == nil || ps.RunAsNonRoot == nil || !*ps.RunAsNonRoot || ps.RunAsUser == nil || *ps.RunAsUser == 0 {
-			t.Errorf("pod %v: securityContext %+v, want runAsNonRoot and a non-zero runAsUser", pod.Labels, ps)
-		}
-		if ps != nil && (ps.SeccompProfile == nil || ps.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault) {
-			t.Errorf("pod %v: want the RuntimeDefault seccomp profile", pod.Labels)
-		}
-		if pod.Spec.AutomountServiceAccountToken == nil || *pod.Spec.AutomountServiceAccountToken {
-			t.Errorf("pod %v mounts a service account token it does not use", pod.Labels)
-		}
+		checkPodSecurity(t, pod)
 		for _, c := range pod.Spec.Containers {
-			s := c.SecurityContext
-			if s == nil || s.ReadOnlyRootFilesystem == nil || !*s.ReadOnlyRootFilesystem ||
-				s.AllowPrivilegeEscalation == nil || *s.AllowPrivilegeEscalation ||
-				s.Capabilities == nil || !slices.Equal(s.Capabilities.Drop, []corev1.Capability{"ALL"}) {
-				t.Errorf("container %s: securityContext %+v, want a read-only root, no escalation, every capability dropped", c.Name, s)
-			}
-			if c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
-				t.Errorf("container %s: want a memory request and limit", c.Name)
-			}
+			checkContainerSecurity(t, c)
 		}
 	}
 }
+
+// checkPodSecurity fails unless pod runs as a non-root user under the
+// RuntimeDefault seccomp profile without a service account token.
+func checkPodSecurity(t *testing.T, pod corev1.PodTemplateSpec) {
+	t.Helper()
+	ps := pod.Spec.SecurityContext
+	if ps == nil {
+		t.Errorf("pod %v has no securityContext", pod.Labels)
+		return
+	}
+	if ps.RunAsNonRoot == nil || !*ps.RunAsNonRoot || ps.RunAsUser == nil || *ps.RunAsUser == 0 {
+		t.Errorf("pod %v: securityContext %+v, want runAsNonRoot and a non-zero runAsUser", pod.Labels, ps)
+	}
+	if ps.SeccompProfile == nil || ps.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		t.Errorf("pod %v: want the RuntimeDefault seccomp profile", pod.Labels)
+	}
+	if pod.Spec.AutomountServiceAccountToken == nil || *pod.Spec.AutomountServiceAccountToken {
+		t.Errorf("pod %v mounts a service account token it does not use", pod.Labels)
+	}
+}
+
+// checkContainerSecurity fails unless c has a read-only root file system, no
+// privilege escalation, no capability, and a memory request and limit.
+func checkContainerSecurity(t *testing.T, c corev1.Container) {
+	t.Helper()
+	s := c.SecurityContext
+	if s == nil || s.ReadOnlyRootFilesystem == nil || !*s.ReadOnlyRootFilesystem ||
+		s.AllowPrivilegeEscalation == nil || *s.AllowPrivilegeEscalation ||
+		s.Capabilities == nil || !slices.Equal(s.Capabilities.Drop, []corev1.Capability{"ALL"}) {
+		t.Errorf("container %s: securityContext %+v, want a read-only root, no escalation, every capability dropped", c.Name, s)
+	}
+	if c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
+		t.Errorf("container %s: want a memory request and limit", c.Name)
+	}
+}
+
+// credentialsInURL matches a URL with a user or password.
+var credentialsInURL = regexp.MustCompile(`://[^/\s]*@`)
 
 // Every secret arrives as NAME_FILE, a file of the mounted Secret; no secret
 // is a plain variable or in the ConfigMap; every required variable is given;
@@ -324,57 +354,82 @@ func TestSecretsArriveAsFiles(t *testing.T) {
 			t.Errorf("ConfigMap sets %s, which is no variable", name)
 		case vars[name].Secret:
 			t.Errorf("ConfigMap holds the secret %s", name)
-		case regexp.MustCompile(`://[^/\s]*@`).MatchString(value):
+		case credentialsInURL.MatchString(value):
 			t.Errorf("ConfigMap %s holds credentials in a URL", name)
 		}
 	}
-	// The files of the Secret volume, by mount path.
-	files := map[string]string{} // path -> key of the Secret
+	files := secretFiles(t, d, c, secret)
+	for _, e := range c.Env {
+		given[e.Name] = true
+		checkEnv(t, vars, e, files)
+	}
+	checkGiven(t, vars, given)
+	checkSecretTemplate(t, secret)
+}
+
+// secretFiles returns the files of secret as c mounts them: path -> key.
+func secretFiles(t *testing.T, d appsv1.Deployment, c corev1.Container, secret corev1.Secret) map[string]string {
+	t.Helper()
+	files := map[string]string{}
 	for _, vm := range c.VolumeMounts {
 		for _, v := range d.Spec.Template.Spec.Volumes {
-			if v.Name == vm.Name && v.Secret != nil && v.Secret.SecretName == secret.Name {
-				if !vm.ReadOnly {
-					t.Errorf("the Secret is mounted writable at %s", vm.MountPath)
-				}
-				for key := range secret.StringData {
-					files[path.Join(vm.MountPath, key)] = key
-				}
+			if v.Name != vm.Name || v.Secret == nil || v.Secret.SecretName != secret.Name {
+				continue
+			}
+			if !vm.ReadOnly {
+				t.Errorf("the Secret is mounted writable at %s", vm.MountPath)
+			}
+			for key := range secret.StringData {
+				files[path.Join(vm.MountPath, key)] = key
 			}
 		}
 	}
-	for _, e := range c.Env {
-		given[e.Name] = true
-		isFile := strings.HasSuffix(e.Name, "_FILE")
-		switch {
-		case !declared(vars, e.Name):
-			t.Errorf("env %s is no variable", e.Name)
-		case vars[e.Name].Secret:
-			t.Errorf("secret %s is a plain variable; want %s_FILE", e.Name, e.Name)
-		case isFile && files[e.Value] == "":
-			t.Errorf("%s = %q is no file of the Secret %s", e.Name, e.Value, secret.Name)
-		}
-		if e.ValueFrom != nil {
-			t.Errorf("env %s comes from valueFrom; want secrets as files", e.Name)
-		}
+	return files
+}
+
+// checkEnv fails unless e is a declared variable, not a secret given as a
+// value, and, as NAME_FILE, a file of the Secret.
+func checkEnv(t *testing.T, vars map[string]variable, e corev1.EnvVar, files map[string]string) {
+	t.Helper()
+	switch {
+	case !declared(vars, e.Name):
+		t.Errorf("env %s is no variable", e.Name)
+	case vars[e.Name].Secret:
+		t.Errorf("secret %s is a plain variable; want %s_FILE", e.Name, e.Name)
+	case strings.HasSuffix(e.Name, "_FILE") && files[e.Value] == "":
+		t.Errorf("%s = %q is no file of the Secret", e.Name, e.Value)
+	case e.ValueFrom != nil:
+		t.Errorf("env %s comes from valueFrom; want secrets as files", e.Name)
 	}
+}
+
+// checkGiven fails for a variable given both ways, a required one not given,
+// and a required secret not given as NAME_FILE.
+func checkGiven(t *testing.T, vars map[string]variable, given map[string]bool) {
+	t.Helper()
 	for _, v := range vars {
-		if given[v.Name] && given[v.Name+"_FILE"] {
+		plain, file := given[v.Name], given[v.Name+"_FILE"]
+		switch {
+		case plain && file:
 			t.Errorf("both %s and %s_FILE are set", v.Name, v.Name)
-		}
-		if v.Required && !given[v.Name] && !given[v.Name+"_FILE"] {
+		case v.Required && !plain && !file:
 			t.Errorf("required %s is given neither in the ConfigMap nor as %s_FILE", v.Name, v.Name)
-		}
-		if v.Secret && v.Required && !given[v.Name+"_FILE"] {
+		case v.Secret && v.Required && !file:
 			t.Errorf("secret %s does not arrive as %s_FILE", v.Name, v.Name)
 		}
 	}
+}
+
+// checkSecretTemplate fails when the example Secret holds a credential.
+func checkSecretTemplate(t *testing.T, secret corev1.Secret) {
+	t.Helper()
 	for key, value := range secret.StringData {
 		if key != "redis-url" && value != "" {
 			t.Errorf("secret.example.yaml holds a value for %s; it must stay a template", key)
 		}
 	}
-	if len(secret.Data) > 0 {
-		t.Error("secret.example.yaml has data; it must stay a template")
+	if len(secret.Data) > 0 || credentialsInURL.MatchString(secret.StringData["redis-url"]) {
+		t.Error("secret.example.yaml holds data or a Redis password; it must stay a template")
 	}
 }
 
@@ -389,43 +444,39 @@ func TestRedisPersistence(t *testing.T) {
 	}
 	selects(t, "Redis StatefulSet", r.Spec.Selector, r.Spec.Template.Labels)
 	c := only(t, "Redis containers", r.Spec.Template.Spec.Containers)
-	args := strings.Join(append(slices.Clone(c.Command), c.Args...), " ")
-	for _, want := range []string{"redis-server", "--appendonly yes", "--appendfsync everysec", "--maxmemory-policy noeviction", "--dir /data"} {
-		if !strings.Contains(args, want) {
-			t.Errorf("Redis runs %q, want %q", args, want)
-		}
-	}
+	checkRedisCommand(t, "Redis StatefulSet", append(slices.Clone(c.Command), c.Args...))
 	claim := only(t, "Redis volumeClaimTemplates", r.Spec.VolumeClaimTemplates)
 	if claim.Spec.Resources.Requests.Storage().IsZero() {
 		t.Error("Redis volume claim requests no storage")
 	}
-	mounted := false
-	for _, vm := range c.VolumeMounts {
-		mounted = mounted || (vm.Name == claim.Name && vm.MountPath == "/data")
-	}
-	if !mounted {
+	if !slices.ContainsFunc(c.VolumeMounts, func(vm corev1.VolumeMount) bool { return vm.Name == claim.Name && vm.MountPath == "/data" }) {
 		t.Errorf("Redis does not mount its claim %s at /data", claim.Name)
 	}
 	if c.LivenessProbe == nil || c.ReadinessProbe == nil {
 		t.Error("Redis has no liveness or readiness probe")
 	}
-	secret := only(t, "Secrets", m.Secrets)
-	var svc *corev1.Service
-	for i, s := range m.Services {
-		if s.Name == r.Spec.ServiceName {
-			svc = &m.Services[i]
-		}
-	}
-	if svc == nil {
-		t.Fatalf("no Service %s for the Redis StatefulSet", r.Spec.ServiceName)
-	}
-	if !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(r.Spec.Template.Labels)) || len(svc.Spec.Ports) != 1 {
-		t.Errorf("Service %s does not reach the Redis pods", svc.Name)
-	}
+	svc := redisService(t, m.Services, r)
 	want := fmt.Sprintf("redis://%s:%d/", svc.Name, svc.Spec.Ports[0].Port)
-	if !strings.HasPrefix(secret.StringData["redis-url"], want) {
-		t.Errorf("secret.example.yaml redis-url = %q, want the in-cluster Redis %s...", secret.StringData["redis-url"], want)
+	if url := only(t, "Secrets", m.Secrets).StringData["redis-url"]; !strings.HasPrefix(url, want) {
+		t.Errorf("secret.example.yaml redis-url = %q, want the in-cluster Redis %s...", url, want)
 	}
+}
+
+// redisService returns the Service of the Redis StatefulSet r, failing
+// unless it selects r's pods on one port.
+func redisService(t *testing.T, services []corev1.Service, r appsv1.StatefulSet) corev1.Service {
+	t.Helper()
+	for _, s := range services {
+		if s.Name != r.Spec.ServiceName {
+			continue
+		}
+		if !labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(r.Spec.Template.Labels)) || len(s.Spec.Ports) != 1 {
+			t.Fatalf("Service %s does not reach the Redis pods on one port", s.Name)
+		}
+		return s
+	}
+	t.Fatalf("no Service %s for the Redis StatefulSet", r.Spec.ServiceName)
+	return corev1.Service{}
 }
 
 // The decoder is strict: a misspelt field fails, as CI must.

@@ -9,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"sigs.k8s.io/yaml"
 )
 
 // pendingMetrics are metrics the rules and the dashboard use that parallel
@@ -102,14 +100,8 @@ type rules struct {
 // summary, and the kit covers each thing an operator must hear about.
 func TestAlertRules(t *testing.T) {
 	known := productMetrics(t)
-	data, err := os.ReadFile(filepath.Join("prometheus", "alerts.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var r rules
-	if err := yaml.UnmarshalStrict(data, &r); err != nil {
-		t.Fatalf("alerts.yml: %v", err)
-	}
+	readStrict(t, filepath.Join("prometheus", "alerts.yml"), &r)
 	alerts := map[string]bool{}
 	for _, g := range r.Groups {
 		for _, rule := range g.Rules {
