@@ -16,14 +16,14 @@ import (
 )
 
 // steppedWorld is a World whose clock the test steps, starting at start.
-func steppedWorld(t *testing.T, start time.Time, o jobstest.Options) (*jobstest.World, *jobstest.Clock) {
+func steppedWorld(t testing.TB, start time.Time, o jobstest.Options) (*jobstest.World, *jobstest.Clock) {
 	clk := jobstest.NewClock(start)
 	o.Clock = clk.Now
 	return jobstest.New(t, o), clk
 }
 
 // runAndCount makes one run of job and returns the ShipStation requests it sent.
-func runAndCount(t *testing.T, w *jobstest.World, job *GetOrders) []sst.Request {
+func runAndCount(t testing.TB, w *jobstest.World, job *GetOrders) []sst.Request {
 	t.Helper()
 	before := len(w.SS.Requests())
 	if err := w.Run(context.Background(), jobs.NameGetOrders, job.Run); err != nil {
