@@ -7,6 +7,7 @@ package jobstest
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,3 +211,23 @@ func (w *World) Environ() map[string]string {
 		"QUIPT_TOKEN_SECRET":     TokenSecret,
 	}
 }
+
+// Clock is a clock a test steps by hand; pass its Now as Options.Clock. It
+// shows UTC times.
+type Clock struct{ ns atomic.Int64 }
+
+// NewClock returns a Clock showing t.
+func NewClock(t time.Time) *Clock {
+	c := &Clock{}
+	c.Set(t)
+	return c
+}
+
+// Now returns the time the clock shows.
+func (c *Clock) Now() time.Time { return time.Unix(0, c.ns.Load()).UTC() }
+
+// Set makes the clock show t.
+func (c *Clock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) { c.ns.Add(int64(d)) }
