@@ -124,6 +124,9 @@ func TestRunsBetweenSweepsReadOnlyModifiedOrders(t *testing.T) {
 		t.Fatalf("run after an hour read %v, want a sweep", reads)
 	}
 	wantImported(t, w, a, inOverlap, fresh, stale)
+	if ev := w.Log.Events("swept"); len(ev) != 2 {
+		t.Errorf("swept events = %d, want 2 (the first run and the one after an hour)", len(ev))
+	}
 }
 
 // TestOrderModifiedDuringARunIsReadByTheNext: orders that change while a
