@@ -86,10 +86,14 @@ func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 			}
 			return err
 		},
-		// Orders leave the list while it is read (shipped, modified again):
-		// the pages shift and one order may be skipped, so the cursor stays
-		// and the next run reads the same modifications again.
-		KeepOnShift: true,
+		// Orders leave the list while it is read (shipped, modified again),
+		// so on a busy account the pages shift on most runs, and a cursor
+		// kept on every shift would never move and its window would grow
+		// without end. The cursor moves all the same: an order a shift
+		// skipped was modified before the window's end, so the next run
+		// still reads it unless it was modified more than CursorOverlap
+		// before the new cursor, and then the next sweep does.
+		KeepOnShift: false,
 	}.Run(ctx, run)
 	if err != nil {
 		return err

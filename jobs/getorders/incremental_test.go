@@ -216,3 +216,48 @@ func TestTagRunsBetweenSweepsReadChangedOrders(t *testing.T) {
 	}
 	wantImported(t, w, old, tagged)
 }
+
+// TestCursorMovesWhenOrdersLeaveDuringTheScan: on a busy account orders are
+// shipped while a run reads its pages, so the list's total changes; the
+// cursor still moves to the newest modification seen (a cursor kept on every
+// shift would never move and its window would grow without end).
+func TestCursorMovesWhenOrdersLeaveDuringTheScan(t *testing.T) {
+	var armed atomic.Bool
+	var w *jobstest.World
+	var shipped sst.Order
+	hook := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		res, err := http.DefaultTransport.RoundTrip(r)
+		if err == nil && r.URL.Path == "/orders" && r.URL.Query().Get("page") == "1" && armed.CompareAndSwap(true, false) {
+			w.SS.UpdateOrder(shipped.OrderID, func(o *sst.Order) { o.OrderStatus = sst.StatusShipped })
+		}
+		return res, err
+	})
+	w, clk := steppedWorld(t, now, jobstest.Options{ShipStationOptions: []shipstation.Option{
+		shipstation.WithHTTPClient(&http.Client{Transport: hook, Timeout: 30 * time.Second}),
+	}})
+	done := map[string]string{}
+	for i := range 600 { // modified ten minutes ago, all imported: 2 pages of modified orders
+		o := addOrder(w, seed{number: "M-" + strconv.Itoa(i), created: now.Add(-time.Hour), modified: now.Add(-10 * time.Minute), method: "Ground"})
+		done[strconv.FormatInt(o.OrderID, 10)] = "po"
+		if i == 0 {
+			shipped = o
+		}
+	}
+	w.PutRecords(t, jobs.NSImported, done)
+	job := newJob(w)
+	job.Sweep, job.AssignUserID = time.Hour, ""
+	runAndCount(t, w, job) // the sweep
+
+	clk.Set(now.Add(30 * time.Second))
+	fresh := addOrder(w, seed{number: "N-new", created: now.Add(30 * time.Second), method: "Ground"})
+	clk.Set(now.Add(time.Minute))
+	armed.Store(true)
+	if reads := listReads(t, runAndCount(t, w, job)); len(reads) != 2 || armed.Load() {
+		t.Fatalf("second run read %d pages (hook fired: %v), want 2 with an order shipped after the first", len(reads), !armed.Load())
+	}
+	wantImported(t, w, fresh)
+	cursor, ok, err := w.Store.Cursor(context.Background(), jobs.NameGetOrders, modifiedCursor)
+	if err != nil || !ok || cursor.Before(now.Add(30*time.Second)) {
+		t.Errorf("cursor = %v (%v, %v), want the newest modification seen, %v", cursor, ok, err, now.Add(30*time.Second))
+	}
+}

@@ -58,8 +58,7 @@ func (j *GetOrders) sweepPages(ctx context.Context, since time.Time) iter.Seq2[*
 // changedPages lists the orders of the window modified within the cursor
 // window w, oldest modification first, through /orders: both ends of the
 // modify window are fixed, so an order modified during the scan leaves the
-// list (the pass sees the total change and keeps its cursor) and is read by
-// the next run. /orders/listbytag has no date filter, so with a tag the
+// list and is read by the next run. /orders/listbytag has no date filter, so with a tag the
 // changed orders of every tag are read and Pick keeps the tagged ones: one
 // call a run while fewer than 500 orders of the status changed in the window.
 func (j *GetOrders) changedPages(ctx context.Context, since time.Time, w *jobs.Window) iter.Seq2[*shipstation.Page[shipstation.Order], error] {
