@@ -90,14 +90,22 @@ func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*ships
 	return j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{OrderStatus: j.Status, CreateDateStart: since})
 }
 
-// needsAssign reports whether o still has to be assigned to AssignUserID. An
-// order shipsync already assigned once is never assigned again, even if a
-// person has since reassigned it in ShipStation.
-func (j *GetOrders) needsAssign(o shipstation.Order, recorded string) bool {
-	if j.AssignUserID == "" || recorded != "" {
-		return false
+// needsAssign reports whether o still has to be assigned to AssignUserID,
+// or else why not (a summary counter, "" for nothing to count). An order
+// shipsync already assigned once is never assigned again, and neither is an
+// order that has a user: a person's assignment wins, and after Redis lost
+// the records the order's own userId still tells what was done.
+func (j *GetOrders) needsAssign(o shipstation.Order, recorded string) (bool, string) {
+	switch {
+	case j.AssignUserID == "" || recorded != "":
+		return false, ""
+	case o.UserID == nil || strings.TrimSpace(*o.UserID) == "":
+		return true, ""
+	case strings.EqualFold(*o.UserID, j.AssignUserID):
+		return false, "already_assigned"
+	default:
+		return false, "skipped_has_user"
 	}
-	return o.UserID == nil || !strings.EqualFold(*o.UserID, j.AssignUserID)
 }
 
 // assign sets the user on every order of ids with as few calls as possible:
