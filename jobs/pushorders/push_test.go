@@ -200,7 +200,12 @@ func putRawRecord(t testing.TB, w *jobstest.World, id, value string) {
 	}
 }
 
-func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
+// TestRefusedUpdateOfAShippedOrderIsRecordedAndTheRestProceeds: ShipStation
+// refuses the update of an order it shipped meanwhile; the order is there in
+// a later state, so it is recorded (the version that could not be applied,
+// so it is not sent again each run) and not dead-lettered; the rest of the
+// batch proceeds.
+func TestRefusedUpdateOfAShippedOrderIsRecordedAndTheRestProceeds(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
 	shipped := addOrder(w, seed{number: "F-shipped"})
 	job := newJob(w)
@@ -210,6 +215,7 @@ func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 	if err := w.Q.UpdateFulfillmentOrder(shipped.ID, func(o *quipttest.Order) { o.ShipTo.Phone = "555-0199" }); err != nil {
 		t.Fatal(err)
 	}
+	changed, _ := w.Q.FulfillmentOrder(shipped.ID)
 	fresh := addOrders(w, 2, "F-new")
 
 	run(t, w, job)
@@ -217,9 +223,8 @@ func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 	if len(calls) != 2 || len(calls[1]) != 3 {
 		t.Fatalf("createorders calls %v, want a second call with the changed order and the two new ones", calls)
 	}
-	reason := deadLetters(t, w)[shipped.ID]
-	if !strings.Contains(reason, "status is 'shipped'") {
-		t.Errorf("dead letter reason = %q, want ShipStation's message", reason)
+	if dls := deadLetters(t, w); len(dls) != 0 {
+		t.Errorf("dead letters %v, want none: ShipStation holds the order", dls)
 	}
 	requireAckedOnce(t, w, append(fresh, shipped))
 	for _, o := range fresh {
@@ -227,20 +232,23 @@ func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 			t.Errorf("new order %s not recorded as pushed and acknowledged: %+v", o.OrderNumber, rec)
 		}
 	}
-	if rec, _ := record(t, w, shipped.ID); rec.Hash == "" || rec.Version.After(shipped.UpdatedAt) {
-		t.Errorf("the refused update changed the record: %+v", rec)
+	if rec, _ := record(t, w, shipped.ID); rec.SSOrderID != ss.OrderID || !rec.Version.Equal(changed.UpdatedAt) || !rec.Acked {
+		t.Errorf("record of the refused update %+v, want ShipStation order %d, version %s, acknowledged", rec, ss.OrderID, changed.UpdatedAt)
 	}
-	if c, d := summaryInt(t, w, "created"), summaryInt(t, w, "dead_lettered"); c != 2 || d != 1 {
-		t.Errorf("summary created %d dead_lettered %d, want 2 and 1", c, d)
+	if got, _ := w.SS.Order(ss.OrderID); got.OrderStatus != sst.StatusShipped || got.ShipTo.Phone == nil || *got.ShipTo.Phone == "555-0199" {
+		t.Errorf("ShipStation's shipped order changed: %+v", got)
+	}
+	if c, h, d := summaryInt(t, w, "created"), summaryInt(t, w, "held_closed"), summaryInt(t, w, "dead_lettered"); c != 2 || h != 1 || d != 0 {
+		t.Errorf("summary created %d held_closed %d dead_lettered %d, want 2, 1, 0", c, h, d)
 	}
 
-	// Parked: the next run leaves it alone.
+	// Recorded: the next run leaves it alone.
 	run(t, w, job)
 	if n := len(w.SS.CreateOrdersCalls()); n != 2 {
-		t.Errorf("a dead-lettered order was sent again (%d createorders calls)", n)
+		t.Errorf("the shipped order was sent again (%d createorders calls)", n)
 	}
-	if n := summaryInt(t, w, "skipped_parked"); n != 1 {
-		t.Errorf("skipped_parked = %d, want 1", n)
+	if n := summaryInt(t, w, "skipped_unchanged"); n != 3 {
+		t.Errorf("skipped_unchanged = %d, want 3", n)
 	}
 }
 
