@@ -81,6 +81,21 @@ type Env struct {
 	// USPSCode is the ShipStation carrier code of the account's USPS
 	// connection (stamps_com or usps), found by the preflight.
 	USPSCode string
+	// WriteSettle (WRITE_SETTLE, DESIGN.md §2.2) is how long a write without
+	// an idempotency key whose outcome is unknown is left alone after its
+	// last attempt; zero means DefaultWriteSettle.
+	WriteSettle time.Duration
+}
+
+// DefaultWriteSettle is Env.WriteSettle's default, WRITE_SETTLE's.
+const DefaultWriteSettle = 10 * time.Minute
+
+// Settle returns WriteSettle, or DefaultWriteSettle when it is zero.
+func (e *Env) Settle() time.Duration {
+	if e.WriteSettle > 0 {
+		return e.WriteSettle
+	}
+	return DefaultWriteSettle
 }
 
 // Clock returns the current time.

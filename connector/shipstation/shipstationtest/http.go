@@ -45,7 +45,7 @@ func (r *response) writeTo(w http.ResponseWriter) {
 	_, _ = w.Write(r.body.Bytes()) // the client may be gone; nothing to do
 }
 
-// serveHTTP is the sandbox's handler: latency, then auth, the rate limit,
+// serveHTTP is the sandbox's handler: latency, an injected hold, then auth, the rate limit,
 // fault injection and the API itself under the lock, then the reply.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.delay(r)
@@ -54,6 +54,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the client went away mid-body: there is no one to answer
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.waitHold(r)
 
 	resp, drop := s.handle(r)
 	if drop {
