@@ -113,13 +113,19 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 }
 
 // noteAssign marks o for the run's assignment when it still needs the user
-// (recorded is its assignment record), counts why not otherwise, and reports
-// the mark. An order a person assigned to someone else is logged.
+// (recorded is its assignment record), counts why not otherwise, records an
+// order found assigned to the user, and reports the mark. An order a person
+// assigned to someone else is logged.
 func (im *importer) noteAssign(log zerolog.Logger, o *order, recorded string, eff *jobs.Effects) bool {
-	assign, why := im.job.needsAssign(o.Order, recorded)
+	assign, why := im.job.needsAssign(o.Order, recorded, im.job.Env.Clock())
 	o.assign = assign
 	if why != "" {
 		eff.Add(why, 1)
+	}
+	if why == "already_assigned" {
+		// Recorded as done: after an assignuser with an unknown outcome that
+		// was applied, or after Redis lost the record.
+		eff.Record(jobs.NSAssigned, o.id, im.job.AssignUserID)
 	}
 	if why == "skipped_has_user" {
 		log.Info().Str("event", why).Str("user_id", *o.UserID).Msg("order has another user: left as it is")

@@ -89,7 +89,7 @@ func TestQuiptShipmentsMarkImportedOrdersShipped(t *testing.T) {
 // finds the order shipped.
 func TestMarkAsShippedWithLostAnswersAppliesOnce(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
-	clock := settleClock(w)
+	clock := w.InjectClock()
 	x, _ := importedOrder(t, w, "X", quipttest.Shipment{TrackingNumber: "1ZX", CarrierCode: "UPS", ShipDate: "2026-06-09"})
 	// The first attempt fails before it is applied, the second is applied
 	// but its answer is lost: both leave the outcome unknown.
@@ -104,12 +104,12 @@ func TestMarkAsShippedWithLostAnswersAppliesOnce(t *testing.T) {
 	if n, s := w.SS.Count("POST", "/orders/markasshipped"), w.Log.LastSummary(); n != 1 || s["skipped_settling"] != 1.0 {
 		t.Fatalf("markasshipped requests = %d, summary %v; want 1 and skipped_settling 1 (settling)", n, s)
 	}
-	clock.advance(w.Env.Settle() + time.Second)
+	clock.Advance(w.Env.Settle() + time.Second)
 	run(t, w, job)
 	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
 		t.Fatalf("order marked shipped %d times after the settle period, want 1", n)
 	}
-	clock.advance(w.Env.Settle() + time.Second)
+	clock.Advance(w.Env.Settle() + time.Second)
 	run(t, w, job)
 	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 2 {
 		t.Errorf("markasshipped requests = %d, want 2 (one not applied, one applied with its answer lost)", n)

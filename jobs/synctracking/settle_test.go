@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,20 +12,6 @@ import (
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
-
-// testClock is the jobs' clock in a settle test: the world's, plus an offset
-// the test moves forward.
-type testClock struct{ offset atomic.Int64 }
-
-func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
-
-// settleClock injects a clock the test can move into w's jobs.
-func settleClock(w *jobstest.World) *testClock {
-	c := &testClock{}
-	base := w.Now
-	w.Env.Now = func() time.Time { return base().Add(time.Duration(c.offset.Load())) }
-	return c
-}
 
 // TestHeldMarkAsShippedIsNeverSentTwice: the sandbox holds the markasshipped
 // past the client's timeout and applies it late. The run that sent it leaves
@@ -38,7 +23,7 @@ func TestHeldMarkAsShippedIsNeverSentTwice(t *testing.T) {
 	w := newWorld(t, jobstest.Options{ShipStationOptions: []shipstation.Option{
 		shipstation.WithHTTPClient(&http.Client{Timeout: timeout}),
 	}})
-	clock := settleClock(w)
+	clock := w.InjectClock()
 	x, _ := importedOrder(t, w, "X", quipttest.Shipment{TrackingNumber: "1ZX", CarrierCode: "UPS", ShipDate: "2026-06-09"})
 	w.SS.HoldNext("/orders/markasshipped", 1, held)
 	job := newJob(w)
@@ -50,7 +35,7 @@ func TestHeldMarkAsShippedIsNeverSentTwice(t *testing.T) {
 	run(t, w, job) // before or after it lands: either way nothing is sent
 	waitFor(t, func() bool { return w.SS.MarkAsShippedCount(x.OrderID) == 1 }, "the held markasshipped to be applied")
 	run(t, w, job)
-	clock.advance(w.Env.Settle() + time.Second)
+	clock.Advance(w.Env.Settle() + time.Second)
 	run(t, w, job)
 
 	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 1 {
