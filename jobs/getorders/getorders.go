@@ -157,16 +157,7 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *jobs.Run, ids []int64)
 func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64, err error, probed bool) error {
 	switch {
 	case err == nil:
-		kv := make(map[string]string, len(ids))
-		for _, id := range ids {
-			kv[strconv.FormatInt(id, 10)] = j.AssignUserID
-		}
-		if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
-			return fmt.Errorf("record %d assignments: %w", len(ids), err)
-		}
-		run.Sum.Add("assigned", len(ids))
-		run.Log.Info().Str("event", "assigned").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("assigned ShipStation user")
-		return nil
+		return j.recordAssigned(ctx, run, ids)
 	case errors.Is(err, shipstation.ErrUncertain):
 		run.Sum.Add("unsettled", len(ids))
 		run.Log.Warn().Err(err).Str("event", "unsettled").Ints64("ss_order_ids", ids).Dur("write_settle", j.Env.Settle()).
@@ -197,6 +188,21 @@ func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64
 			return err
 		}
 	}
+	return nil
+}
+
+// recordAssigned records ids as assigned to AssignUserID (one fenced write,
+// replacing their intents), counts and logs them.
+func (j *GetOrders) recordAssigned(ctx context.Context, run *jobs.Run, ids []int64) error {
+	kv := make(map[string]string, len(ids))
+	for _, id := range ids {
+		kv[strconv.FormatInt(id, 10)] = j.AssignUserID
+	}
+	if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
+		return fmt.Errorf("record %d assignments: %w", len(ids), err)
+	}
+	run.Sum.Add("assigned", len(ids))
+	run.Log.Info().Str("event", "assigned").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("assigned ShipStation user")
 	return nil
 }
 

@@ -109,15 +109,7 @@ func TestMarkAsShippedIsSentOnceAcrossACrash(t *testing.T) {
 	}
 
 	run(t, w, job)
-	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 1 {
-		t.Errorf("markasshipped sent %d times, want 1", n)
-	}
-	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
-		t.Errorf("order marked shipped %d times, want 1", n)
-	}
-	if rec := markRecord(t, w, x.OrderID); rec != "1ZX" {
-		t.Errorf("record = %q, want done with 1ZX", rec)
-	}
+	wantMarkedOnce(t, w, x.OrderID, "1ZX")
 	if s := w.Log.LastSummary(); s["already_shipped"] != 1.0 || s["pending_resolved"] != 1.0 || s["created"] != 0.0 {
 		t.Errorf("summary = %v, want already_shipped 1 and pending_resolved 1", s)
 	}

@@ -37,15 +37,21 @@ func TestHeldMarkAsShippedIsNeverSentTwice(t *testing.T) {
 	run(t, w, job)
 	clock.Advance(w.Env.Settle() + time.Second)
 	run(t, w, job)
+	wantMarkedOnce(t, w, x.OrderID, "1ZX")
+}
 
+// wantMarkedOnce checks that one markasshipped was sent in all, that it
+// marked the order once, and that the order is recorded as done with tracking.
+func wantMarkedOnce(t *testing.T, w *jobstest.World, orderID int64, tracking string) {
+	t.Helper()
 	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 1 {
-		t.Errorf("markasshipped requests = %d, want 1", n)
+		t.Errorf("markasshipped sent %d times, want 1", n)
 	}
-	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
+	if n := w.SS.MarkAsShippedCount(orderID); n != 1 {
 		t.Errorf("order marked shipped %d times, want 1", n)
 	}
-	if rec := markRecord(t, w, x.OrderID); rec != "1ZX" {
-		t.Errorf("record = %q, want done with 1ZX", rec)
+	if rec := markRecord(t, w, orderID); rec != tracking {
+		t.Errorf("record = %q, want done with %s", rec, tracking)
 	}
 }
 

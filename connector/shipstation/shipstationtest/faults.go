@@ -20,6 +20,7 @@ type fault struct {
 	kind   faultKind
 	status int
 	left   int
+	hold   time.Duration // HoldNext's delay
 }
 
 // FailNext makes the next n requests to path ("" for any path) fail with
@@ -52,25 +53,21 @@ func (s *Server) addFault(f *fault) {
 }
 
 // takeFault consumes one use of the oldest fault that matches path.
-func (s *Server) takeFault(path string) *fault {
-	for i, f := range s.faults {
+func (s *Server) takeFault(path string) *fault { return take(&s.faults, path) }
+
+// take consumes one use of the oldest fault of list that matches path.
+func take(list *[]*fault, path string) *fault {
+	for i, f := range *list {
 		if f.path != "" && f.path != path {
 			continue
 		}
 		f.left--
 		if f.left == 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			*list = append((*list)[:i], (*list)[i+1:]...)
 		}
 		return f
 	}
 	return nil
-}
-
-// hold is an injected delay for the next `left` requests to path.
-type hold struct {
-	path string
-	d    time.Duration
-	left int
 }
 
 // HoldNext makes the server hold the next n requests to path ("" for any
@@ -84,37 +81,26 @@ func (s *Server) HoldNext(path string, n int, d time.Duration) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.holds = append(s.holds, &hold{path: path, d: d, left: n})
-}
-
-// holdFor consumes one use of the oldest hold matching path and returns its
-// delay, 0 when none matches.
-func (s *Server) holdFor(path string) time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, h := range s.holds {
-		if h.path != "" && h.path != path {
-			continue
-		}
-		h.left--
-		if h.left == 0 {
-			s.holds = append(s.holds[:i], s.holds[i+1:]...)
-		}
-		return h.d
-	}
-	return 0
+	s.holds = append(s.holds, &fault{path: path, hold: d, left: n})
 }
 
 // waitHold waits out the hold of r's path, if any, ignoring r's context.
 func (s *Server) waitHold(r *http.Request) {
-	d := s.holdFor(r.URL.Path)
-	if d <= 0 {
-		return
+	s.mu.Lock()
+	h := take(&s.holds, r.URL.Path)
+	s.mu.Unlock()
+	if h != nil {
+		s.sleep(h.hold, nil)
 	}
+}
+
+// sleep waits for d, or until done closes (nil: never) or the server closes.
+func (s *Server) sleep(d time.Duration, done <-chan struct{}) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+	case <-done:
 	case <-s.closed:
 	}
 }

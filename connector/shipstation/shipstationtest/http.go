@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 )
 
 // response is a reply built under the server lock and written after it.
@@ -64,20 +63,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	resp.writeTo(w)
 }
 
-// delay waits out the configured latency.
+// delay waits out the configured latency, or until the client gives up.
 func (s *Server) delay(r *http.Request) {
 	s.mu.Lock()
 	d := s.latency
 	s.mu.Unlock()
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	case <-s.closed:
+	if d > 0 {
+		s.sleep(d, r.Context().Done())
 	}
 }
 

@@ -27,7 +27,7 @@ type Server struct {
 	rate     rateWindow
 	requests []Request
 	faults   []*fault
-	holds    []*hold
+	holds    []*fault
 	latency  time.Duration
 	data     store
 	calls    callLog
