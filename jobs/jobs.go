@@ -36,7 +36,9 @@ const (
 	// NSImported maps a ShipStation orderId to the Id of the Quipt purchase
 	// order get-orders created from it.
 	NSImported = "ss-imported"
-	// NSAssigned maps a ShipStation orderId to the user get-orders assigned it to.
+	// NSAssigned maps a ShipStation orderId to the user get-orders assigned it
+	// to, or, while an assignuser is being sent or its outcome is unknown, to
+	// its intent "pending:<user id>|at=<attempt ms>" (an Intent).
 	NSAssigned = "ss-assigned"
 	// NSPushed maps a Quipt fulfillment order Id to push-orders' record of
 	// what it last sent (content hash, Quipt version, ShipStation orderId,
@@ -49,7 +51,8 @@ const (
 	// shipstation-fulfillment:<fulfillmentId>) to what sync-tracking applied.
 	NSPackages = "packages"
 	// NSMarkedShipped maps a ShipStation orderId to the tracking number
-	// sync-tracking marked it shipped with.
+	// sync-tracking marked it shipped with, or, until the outcome is known,
+	// to its intent "pending:<tracking number>[|at=<attempt ms>]" (an Intent).
 	NSMarkedShipped = "ss-marked-shipped"
 	// NSCancelled maps a Quipt order Id to the cancel sync-cancels applied.
 	NSCancelled = "cancelled"
