@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/jobs"
@@ -85,36 +84,27 @@ func (p *pass) heldClosed(b push, status string, recs jobs.Records) error {
 }
 
 // findOrders reads the ShipStation orders of refused by orderKey, batched:
-// GET /orders has no orderKey filter, so per store one listing of the orders
+// GET /orders has no orderKey filter, so one listing of the account's orders
 // modified since the earliest of their Quipt creations (never later than
 // now, should Quipt's clock run ahead; less the cursor overlap, for Pacific
 // time's repeated hour and clock skew), newest first, stops as soon as every
 // key is found. An order refused as no longer open was modified (shipped,
-// cancelled) after shipsync created it, so it is in that listing.
+// cancelled) after shipsync created it, so it is in that listing. The store
+// is not filtered on: an order keeps the store it was created in even when
+// the routing changed since.
 func (p *pass) findOrders(ctx context.Context, refused []rejection) (map[string]shipstation.Order, error) {
-	type search struct {
-		since time.Time
-		keys  map[string]bool
-	}
-	now := p.job.Env.Clock()
-	byStore := map[int64]*search{}
+	since := p.job.Env.Clock()
+	keys := map[string]bool{}
 	for _, r := range refused {
-		s := byStore[r.push.ss.AdvancedOptions.StoreID]
-		if s == nil {
-			s = &search{since: now, keys: map[string]bool{}}
-			byStore[r.push.ss.AdvancedOptions.StoreID] = s
-		}
-		s.keys[r.push.ss.OrderKey] = true
-		if r.push.order.CreatedAt.Before(s.since) {
-			s.since = r.push.order.CreatedAt
+		keys[r.push.ss.OrderKey] = true
+		if r.push.order.CreatedAt.Before(since) {
+			since = r.push.order.CreatedAt
 		}
 	}
 	found := map[string]shipstation.Order{}
-	for store, s := range byStore {
-		opts := shipstation.OrderListOptions{StoreID: store, ModifyDateStart: s.since.Add(-jobs.CursorOverlap), SortBy: "ModifyDate", SortDir: "DESC"}
-		if err := p.scan(ctx, opts, s.keys, found); err != nil {
-			return nil, err
-		}
+	opts := shipstation.OrderListOptions{ModifyDateStart: since.Add(-jobs.CursorOverlap), SortBy: "ModifyDate", SortDir: "DESC"}
+	if err := p.scan(ctx, opts, keys, found); err != nil {
+		return nil, err
 	}
 	return found, nil
 }
