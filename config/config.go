@@ -109,6 +109,13 @@ type Config struct {
 	// another replica may take the job over. The holder renews it every third
 	// of it.
 	LeaseTTL time.Duration `env:"LEASE_TTL" envDefault:"60s" help:"how long a job's lease outlives a replica that died holding it"`
+	// WriteSettle (WRITE_SETTLE, default 10m, DESIGN.md §2.2): how long a
+	// markasshipped or assignuser whose outcome is unknown is left alone
+	// before a fresh read decides whether it is sent again. It must exceed
+	// the ShipStation client's timeout plus LEASE_TTL, so that a request
+	// held on the wire, or sent by a replica that has since lost its lease,
+	// has landed or died by then.
+	WriteSettle time.Duration `env:"WRITE_SETTLE" envDefault:"10m" help:"how long a write without idempotency key whose outcome is unknown is left to settle before it is checked and perhaps sent again; more than 60s + LEASE_TTL"`
 }
 
 // CancelMode is how sync-cancels cancels a Quipt order (DESIGN.md §2).

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/mapping"
 )
 
@@ -48,6 +49,10 @@ func (c *Config) crossCheck(p *problems) {
 	if c.PreferredCarrier == mapping.USPS && c.DefaultCarrierEnabled && !c.USPSEnabled &&
 		!p.has("DEFAULT_CARRIER_ENABLED") && !p.has("USPS_ENABLED") {
 		p.add("PREFERRED_CARRIER", "is usps, but USPS_ENABLED=false: the default carrier could never be used")
+	}
+	if least := shipstation.DefaultTimeout + c.LeaseTTL; c.WriteSettle <= least && !p.has("WRITE_SETTLE") && !p.has("LEASE_TTL") {
+		p.add("WRITE_SETTLE", "is %s, but must exceed the ShipStation client's timeout (%s) plus LEASE_TTL (%s): %s",
+			c.WriteSettle, shipstation.DefaultTimeout, c.LeaseTTL, least)
 	}
 }
 

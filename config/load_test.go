@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +52,7 @@ func defaults() *Config {
 		LogFormat:     LogJSON,
 		ShutdownGrace: 25 * time.Second,
 		LeaseTTL:      time.Minute,
+		WriteSettle:   10 * time.Minute,
 	}
 }
 
@@ -112,6 +115,7 @@ func TestLoadEverything(t *testing.T) {
 		"LOG_FORMAT":              "console",
 		"SHUTDOWN_GRACE":          "1m30s",
 		"LEASE_TTL":               "15s",
+		"WRITE_SETTLE":            "5m",
 	})
 	want := &Config{
 		RedisURL:              NewSecret("rediss://redis.internal:6380"),
@@ -164,6 +168,7 @@ func TestLoadEverything(t *testing.T) {
 		LogFormat:     LogConsole,
 		ShutdownGrace: 90 * time.Second,
 		LeaseTTL:      15 * time.Second,
+		WriteSettle:   5 * time.Minute,
 	}
 	got, err := Load(environ)
 	if err != nil {
@@ -423,5 +428,19 @@ func TestLoadIgnoresProcessEnvironment(t *testing.T) {
 	got := problemLines(t, nil)
 	if len(got) != 7 {
 		t.Errorf("Load(nil) gave %d problems, want the 7 required variables:\n%s", len(got), strings.Join(got, "\n"))
+	}
+}
+
+// WRITE_SETTLE must exceed the ShipStation client's timeout plus LEASE_TTL:
+// a held request must have landed or died before it is checked.
+func TestWriteSettleMustExceedTimeoutPlusLease(t *testing.T) {
+	_, err := Load(required(map[string]string{"WRITE_SETTLE": "2m", "LEASE_TTL": "60s"}))
+	want := "WRITE_SETTLE: is 2m0s, but must exceed the ShipStation client's timeout (1m0s) plus LEASE_TTL (1m0s): 2m0s"
+	var verr *ValidationError
+	if !errors.As(err, &verr) || !slices.Contains(verr.Problems, want) {
+		t.Fatalf("Load: %v, want the problem %q", err, want)
+	}
+	if _, err := Load(required(map[string]string{"WRITE_SETTLE": "2m1s", "LEASE_TTL": "60s"})); err != nil {
+		t.Errorf("Load with WRITE_SETTLE just above: %v", err)
 	}
 }

@@ -112,6 +112,7 @@ func TestLogSummary(t *testing.T) {
 		"dry_run":                 false,
 		"http_addr":               ":8080",
 		"lease_ttl":               "1m0s",
+		"write_settle":            "10m0s",
 		"log_level":               "warn",
 		"log_format":              "json",
 		"shutdown_grace":          "25s",

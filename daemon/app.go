@@ -148,6 +148,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 			Metrics:     m,
 			DryRun:      cfg.DryRun,
 			Now:         opts.Now,
+			WriteSettle: cfg.WriteSettle,
 		},
 	}
 	a.Jobs = jobList(cfg, a.env)

@@ -36,7 +36,9 @@ const (
 	// NSImported maps a ShipStation orderId to the Id of the Quipt purchase
 	// order get-orders created from it.
 	NSImported = "ss-imported"
-	// NSAssigned maps a ShipStation orderId to the user get-orders assigned it to.
+	// NSAssigned maps a ShipStation orderId to the user get-orders assigned it
+	// to, or, while an assignuser is being sent or its outcome is unknown, to
+	// its intent "pending:<user id>|at=<attempt ms>" (an Intent).
 	NSAssigned = "ss-assigned"
 	// NSPushed maps a Quipt fulfillment order Id to push-orders' record of
 	// what it last sent (content hash, Quipt version, ShipStation orderId,
@@ -49,7 +51,8 @@ const (
 	// shipstation-fulfillment:<fulfillmentId>) to what sync-tracking applied.
 	NSPackages = "packages"
 	// NSMarkedShipped maps a ShipStation orderId to the tracking number
-	// sync-tracking marked it shipped with.
+	// sync-tracking marked it shipped with, or, until the outcome is known,
+	// to its intent "pending:<tracking number>[|at=<attempt ms>]" (an Intent).
 	NSMarkedShipped = "ss-marked-shipped"
 	// NSCancelled maps a Quipt order Id to the cancel sync-cancels applied.
 	NSCancelled = "cancelled"
@@ -81,6 +84,21 @@ type Env struct {
 	// USPSCode is the ShipStation carrier code of the account's USPS
 	// connection (stamps_com or usps), found by the preflight.
 	USPSCode string
+	// WriteSettle (WRITE_SETTLE, DESIGN.md §2.2) is how long a write without
+	// an idempotency key whose outcome is unknown is left alone after its
+	// last attempt; zero means DefaultWriteSettle.
+	WriteSettle time.Duration
+}
+
+// DefaultWriteSettle is Env.WriteSettle's default, WRITE_SETTLE's.
+const DefaultWriteSettle = 10 * time.Minute
+
+// Settle returns WriteSettle, or DefaultWriteSettle when it is zero.
+func (e *Env) Settle() time.Duration {
+	if e.WriteSettle > 0 {
+		return e.WriteSettle
+	}
+	return DefaultWriteSettle
 }
 
 // Clock returns the current time.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,20 +26,37 @@ const (
 	observeTimeout = 2 * time.Second
 )
 
-// claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key;
-// ARGV[1] limit, ARGV[2] claim window in ms (the budget's window plus its
-// safety margin), ARGV[3] a unique member. It returns 0 when the slot was
-// claimed, else the ms to wait before trying again. Times are the Redis
-// server's (TIME), in whole ms, so replicas with skewed clocks agree; whole ms
-// keep every number exact in Lua.
+// claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key,
+// KEYS[3] the budget's marker; ARGV[1] limit, ARGV[2] claim window in ms (the
+// budget's window plus its safety margin), ARGV[3] a unique member, ARGV[4]
+// "1" when this process has claimed from the budget before. It returns 0
+// when the slot was claimed, else the ms to wait before trying again. Times
+// are the Redis server's (TIME), in whole ms, so replicas with skewed clocks
+// agree; whole ms keep every number exact in Lua.
+//
+// The marker is set by the first claim and never expires, so its absence to
+// a process that claimed before means Redis lost its data (a restart without
+// persistence, a flush): the requests of the last window are unknown, so the
+// log is filled up (limit claims, stamped now) and every replica waits one
+// window before it sends again.
 var claimScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[3], '1')
+  if ARGV[4] == '1' then
+    for i = 1, limit do
+      redis.call('ZADD', KEYS[1], now, ARGV[3] .. '-lost-' .. i)
+    end
+    redis.call('PEXPIRE', KEYS[1], window + 1000)
+    return window + 1
+  end
+end
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if pause > now then
   return pause - now
 end
-local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -62,6 +80,38 @@ end
 return 1
 `)
 
+// learnScript takes in the server's count: KEYS[1] claim log, KEYS[2]
+// pause key; ARGV[1] limit, ARGV[2] claim window in ms, ARGV[3] the requests
+// the server counts in its current window, ARGV[4] ms until that window
+// resets, ARGV[5] a unique member prefix. When the log holds fewer live
+// claims than the server counts (at most limit), the log has lost its
+// history (Redis lost its data) or another client spends the key's budget:
+// the missing claims are added, stamped now, and every replica pauses until
+// the server's window resets, by when the requests sent before that window,
+// which the server no longer reports, have left every interval of a window's
+// length that starts after the reset. It returns the number of claims added.
+var learnScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local used = math.min(limit, tonumber(ARGV[3]))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
+local have = redis.call('ZCARD', KEYS[1])
+if used <= have then
+  return 0
+end
+for i = have + 1, used do
+  redis.call('ZADD', KEYS[1], now, ARGV[5] .. i)
+end
+redis.call('PEXPIRE', KEYS[1], window + 1000)
+local until_ = now + tonumber(ARGV[4])
+local cur = tonumber(redis.call('GET', KEYS[2]) or '0')
+if until_ > cur then
+  redis.call('SET', KEYS[2], until_, 'PX', tonumber(ARGV[4]))
+end
+return used - have
+`)
+
 // RateBudget is the ShipStation request budget shared through Redis by every
 // replica that uses the same key pair. No interval of its window plus a small
 // safety margin (see claimMargin) ever holds more than limit claims across all
@@ -70,10 +120,12 @@ return 1
 //
 // It implements transport.Pacer (package connector/transport).
 type RateBudget struct {
-	rdb    redis.UniversalClient
-	keys   []string // claim log, pause key
-	limit  int
-	window time.Duration
+	rdb   redis.UniversalClient
+	keys  []string // claim log, pause key, marker
+	limit int
+	// claimed is set once this process claimed a slot (see claimScript).
+	claimed atomic.Bool
+	window  time.Duration
 	// claimWindow is window plus claimMargin(window): how long a claim
 	// keeps its slot.
 	claimWindow time.Duration
@@ -101,7 +153,7 @@ func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, w
 	base := hashTag(prefix) + ":ratebudget:" + keyID
 	b := &RateBudget{
 		rdb:    rdb,
-		keys:   []string{base + ":log", base + ":pause"},
+		keys:   []string{base + ":log", base + ":pause", base + ":marker"},
 		limit:  max(limit, 1),
 		window: max(window, time.Millisecond),
 	}
@@ -134,9 +186,16 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 // else how long to wait before trying again.
 func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
 	member := strconv.FormatUint(rand.Uint64(), 36)
-	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member).Int64()
+	before := "0"
+	if b.claimed.Load() {
+		before = "1"
+	}
+	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member, before).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("state: claim rate budget: %w", err)
+	}
+	if waitMs <= 0 {
+		b.claimed.Store(true)
 	}
 	return time.Duration(max(waitMs, 0)) * time.Millisecond, nil
 }
@@ -165,8 +224,32 @@ func (b *RateBudget) Observe(ctx context.Context, remaining int, reset time.Dura
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), observeTimeout)
 	defer cancel()
-	if err := pauseScript.Run(ctx, b.rdb, b.keys[1:], max(pause.Milliseconds(), 1)).Err(); err != nil {
+	if err := pauseScript.Run(ctx, b.rdb, b.keys[1:2], max(pause.Milliseconds(), 1)).Err(); err != nil {
 		return fmt.Errorf("state: pause rate budget for %v: %w", pause, err)
+	}
+	return nil
+}
+
+// Learn takes in the server's own count, from a response's
+// X-Rate-Limit-Limit minus X-Rate-Limit-Remaining: used requests in the
+// server's current window, which resets in reset. When the claim log holds
+// fewer than that (at most limit), as after Redis lost its data, the budget
+// re-learns (see learnScript): the missing claims are added and every
+// replica waits for the reset, so no interval of the window's length holds
+// more than limit requests across a Redis wipe. In the steady state the log
+// holds at least the server's count and nothing changes. It implements
+// transport.Learner.
+func (b *RateBudget) Learn(ctx context.Context, used int, reset time.Duration) error {
+	if used <= 0 || reset <= 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), observeTimeout)
+	defer cancel()
+	member := "learned-" + strconv.FormatUint(rand.Uint64(), 36) + "-"
+	err := learnScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), used,
+		max(reset.Milliseconds(), 1), member).Err()
+	if err != nil {
+		return fmt.Errorf("state: learn rate budget: %w", err)
 	}
 	return nil
 }

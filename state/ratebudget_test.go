@@ -207,3 +207,44 @@ var _ interface {
 	Wait(ctx context.Context) error
 	Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) error
 } = (*state.RateBudget)(nil)
+
+// TestRateBudgetWipeWaitsOneWindow: when Redis loses the budget's keys under
+// a process that claimed from it, the requests of the last window are
+// unknown, so the next claim waits one window.
+func TestRateBudgetWipeWaitsOneWindow(t *testing.T) {
+	const window = 400 * time.Millisecond
+	r := redistest.New(t)
+	b := replicas(t, r, 1, 3, window)[0]
+	ctx := testCtx(t)
+	if err := b.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.Wipe()
+	begin := time.Now()
+	if err := b.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(begin); d < window {
+		t.Errorf("the claim after the wipe came after %v, want at least the window %v", d, window)
+	}
+}
+
+// TestRateBudgetLearnsTheServersCount: a server count above what the log
+// holds (another client on the key, or a log Redis lost) is added to the
+// log, so the next claim waits until those requests leave the window.
+func TestRateBudgetLearnsTheServersCount(t *testing.T) {
+	const window, reset = 600 * time.Millisecond, 300 * time.Millisecond
+	r := redistest.New(t)
+	budgets := replicas(t, r, 2, 5, window)
+	ctx := testCtx(t)
+	if err := budgets[0].Learn(ctx, 5, reset); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	if err := budgets[1].Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(begin); d < window {
+		t.Errorf("the claim after the server counted the whole limit came after %v, want at least the window %v", d, window)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/shipsync/shipsync/connector/calls"
 	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 const shipPath = "/v2/orders/fulfillment/ship"
@@ -429,5 +430,27 @@ func TestRateLimitStormDoesNotOpenBreaker(t *testing.T) {
 		WithRetryPolicy(retry.Policy{Attempts: 6, Base: time.Millisecond, Max: time.Millisecond}))
 	if err := c.Ping(ctx); !errors.Is(err, ErrBreakerOpen) || n.Load() != 3 {
 		t.Errorf("Ping = %v after %d attempts, want ErrBreakerOpen after 3 (503, 429, 503)", err, n.Load())
+	}
+}
+
+// A 301 on a list to another host is an error naming the target: no signed
+// request goes there, and the list is not answered by that host.
+func TestQuiptRedirectToAnotherHostIsRefused(t *testing.T) {
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte(`{"Success":true,"Result":{"Orders":[]}}`))
+	}))
+	t.Cleanup(other.Close)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	t.Cleanup(ts.Close)
+	err := newTestClient(t, ts.URL).Ping(ctxWithTimeout(t))
+	if !errors.Is(err, transport.ErrRedirect) || !strings.Contains(err.Error(), other.URL) {
+		t.Fatalf("Ping = %v, want a refused redirect naming %s", err, other.URL)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the other host got %d requests, want 0", n)
 	}
 }

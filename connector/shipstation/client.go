@@ -15,11 +15,11 @@ import (
 // DefaultBaseURL is the ShipStation API v1 root used unless WithBaseURL says otherwise.
 const DefaultBaseURL = "https://ssapi.shipstation.com"
 
-// Defaults of NewClient.
-const (
-	defaultUserAgent = "shipsync"
-	defaultTimeout   = 60 * time.Second
-)
+const defaultUserAgent = "shipsync"
+
+// DefaultTimeout bounds each attempt of a request (the HTTP client's
+// timeout) unless WithHTTPClient sets another client.
+const DefaultTimeout = 60 * time.Second
 
 // Client talks to one ShipStation account (one API key pair). It is safe for
 // concurrent use.
@@ -67,7 +67,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:   base,
 		userAgent: defaultUserAgent,
-		settings:  transport.DefaultSettings(defaultTimeout),
+		settings:  transport.DefaultSettings(DefaultTimeout),
 		observer:  nopObserver{},
 	}
 	for _, opt := range opts {

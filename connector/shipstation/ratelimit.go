@@ -51,6 +51,9 @@ func (c *Client) observeRate(ctx context.Context, rl rateLimit) {
 	if rl.known || rl.limited {
 		c.transport.Observe(ctx, rl.remaining, rl.reset, rl.limited)
 	}
+	if rl.known && rl.limit > 0 && rl.reset > 0 {
+		c.transport.Learn(ctx, rl.limit-rl.remaining, rl.reset)
+	}
 }
 
 // headerInt parses an integer header; ok is false when it is absent or malformed.

@@ -16,6 +16,26 @@ type Pacer interface {
 	Observe(ctx context.Context, remaining int, reset time.Duration, limited bool) error
 }
 
+// Learner is a Pacer that also takes in the server's own count of the
+// requests in its current window (X-Rate-Limit-Limit minus -Remaining), to
+// re-learn what it lost (state.RateBudget after Redis lost its data).
+type Learner interface {
+	Learn(ctx context.Context, used int, reset time.Duration) error
+}
+
+// Learn passes the server's count of used requests in its window, which
+// resets in reset, to the Pacer when it is a Learner; a failure is logged
+// like Observe's.
+func (t *Transport) Learn(ctx context.Context, used int, reset time.Duration) {
+	l, ok := t.cfg.Pacer.(Learner)
+	if !ok {
+		return
+	}
+	if err := l.Learn(ctx, used, reset); err != nil {
+		t.log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Msg("rate budget not re-learned")
+	}
+}
+
 // Observe passes what a response said about the rate budget to the Pacer,
 // if any. A failure to record it costs at most a 429 later, so it is logged
 // (on ctx's logger) rather than returned.

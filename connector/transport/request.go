@@ -108,6 +108,8 @@ func (t *Transport) send(ctx context.Context, r Request, req *http.Request) (Ans
 		return Answer{}, t.sendFailure(ctx, r, fmt.Errorf("read response: %w", err))
 	case len(body) > maxResponseBytes:
 		return Answer{}, &answerError{a.Status, t.wrap(r, fmt.Errorf("response body larger than %d bytes", maxResponseBytes))}
+	case isRedirect(a):
+		return Answer{}, t.redirectError(r, a)
 	}
 	if err := t.cfg.API.Check(ctx, r, a); err != nil {
 		return Answer{}, &answerError{a.Status, err}

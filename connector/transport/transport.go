@@ -84,6 +84,7 @@ func New(cfg Config) (*Transport, error) {
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
+	cfg.HTTPClient = withRedirectPolicy(cfg.HTTPClient)
 	t := &Transport{cfg: cfg}
 	t.breaker = t.newBreaker()
 	cfg.Observer.ObserveBreakerState(t.BreakerState())

@@ -61,6 +61,16 @@ func New(t testing.TB) *Redis {
 // Real reports whether the test runs against a real redis-server.
 func (r *Redis) Real() bool { return r.Mini == nil }
 
+// Wipe deletes every key of the test, as a Redis restarted without
+// persistence would have lost them.
+func (r *Redis) Wipe() {
+	if r.Mini != nil {
+		r.Mini.FlushAll()
+		return
+	}
+	r.cleanup()
+}
+
 func (r *Redis) cleanup() {
 	if r.Mini != nil {
 		return

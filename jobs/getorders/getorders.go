@@ -113,14 +113,34 @@ func (j *GetOrders) windowStart() time.Time {
 	return j.Env.Clock().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)
 }
 
-// needsAssign reports whether o still has to be assigned to AssignUserID. An
-// order shipsync already assigned once is never assigned again, even if a
-// person has since reassigned it in ShipStation.
-func (j *GetOrders) needsAssign(o shipstation.Order, recorded string) bool {
-	if j.AssignUserID == "" || recorded != "" {
-		return false
+// assignPending starts the jobs.NSAssigned record of an order whose
+// assignuser was sent with an unknown outcome, or is being sent: a
+// jobs.Intent pending:<user id>|at=<attempt>, written (fenced) right before
+// each attempt. Any other value is the user the order was assigned to: done.
+const assignPending = "pending:"
+
+// needsAssign reports whether o still has to be assigned to AssignUserID,
+// or else why not (a summary counter, "" for nothing to count). recorded is
+// its NSAssigned record, now the time. An order shipsync assigned once is
+// never assigned again; neither is an order that has a user: a person's
+// assignment wins, and after Redis lost the records the order's own userId
+// still tells what was done. An assignment whose outcome is unknown waits
+// WRITE_SETTLE from its last attempt; then the order as listed in this run
+// (a fresh read) tells whether it happened.
+func (j *GetOrders) needsAssign(o shipstation.Order, recorded string, now time.Time) (bool, string) {
+	intent, pending := strings.CutPrefix(recorded, assignPending)
+	switch {
+	case j.AssignUserID == "" || (recorded != "" && !pending):
+		return false, ""
+	case pending && jobs.ParseIntent(intent).Settling(now, j.Env.Settle()):
+		return false, "skipped_settling"
+	case o.UserID == nil || strings.TrimSpace(*o.UserID) == "":
+		return true, ""
+	case strings.EqualFold(*o.UserID, j.AssignUserID):
+		return false, "already_assigned"
+	default:
+		return false, "skipped_has_user"
 	}
-	return o.UserID == nil || !strings.EqualFold(*o.UserID, j.AssignUserID)
 }
 
 // assign sets the user on every order of ids with as few calls as possible:
@@ -147,11 +167,12 @@ func (j *GetOrders) assign(ctx context.Context, run *jobs.Run, ids []int64) erro
 }
 
 func (j *GetOrders) assignBatch(ctx context.Context, run *jobs.Run, ids []int64) error {
-	return j.settleAssign(ctx, run, ids, j.assignOnce(ctx, ids), false)
+	return j.settleAssign(ctx, run, ids, j.assignOnce(ctx, run, ids), false)
 }
 
 // settleAssign acts on the outcome err of assigning ids: it records success,
-// stops the run on a failure worth another run, dead-letters a single refused
+// leaves an unknown outcome to settle (the stamped intents stay; see
+// needsAssign), stops the run on a failure worth another run, dead-letters a single refused
 // order, and splits a refused batch to isolate the order it refused. Before
 // the first split one order is tried alone: when it is refused with the same
 // words, the refusal is not about an order (a user ShipStation does not
@@ -159,15 +180,11 @@ func (j *GetOrders) assignBatch(ctx context.Context, run *jobs.Run, ids []int64)
 func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64, err error, probed bool) error {
 	switch {
 	case err == nil:
-		kv := make(map[string]string, len(ids))
-		for _, id := range ids {
-			kv[strconv.FormatInt(id, 10)] = j.AssignUserID
-		}
-		if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
-			return fmt.Errorf("record %d assignments: %w", len(ids), err)
-		}
-		run.Sum.Add("assigned", len(ids))
-		run.Log.Info().Str("event", "assigned").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("assigned ShipStation user")
+		return j.recordAssigned(ctx, run, ids)
+	case errors.Is(err, shipstation.ErrUncertain):
+		run.Sum.Add("unsettled", len(ids))
+		run.Log.Warn().Err(err).Str("event", "unsettled").Ints64("ss_order_ids", ids).Dur("write_settle", j.Env.Settle()).
+			Msg("assignuser outcome unknown: left to settle, then checked before any resend")
 		return nil
 	case !shipstation.IsPermanent(err):
 		return fmt.Errorf("assign user to %d orders: %w", len(ids), err)
@@ -176,7 +193,7 @@ func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64
 		return run.DeadLetter(ctx, id, "assign user: "+err.Error(), map[string]any{"ss_order_id": ids[0]})
 	}
 	if !probed {
-		one := j.assignOnce(ctx, ids[:1])
+		one := j.assignOnce(ctx, run, ids[:1])
 		if one != nil && shipstation.IsPermanent(one) && refusal(one) == refusal(err) {
 			return fmt.Errorf("assign user to %d orders: refused for a single order as well, so not because of one order: %w", len(ids), err)
 		}
@@ -190,10 +207,25 @@ func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64
 		if len(part) == 0 {
 			continue
 		}
-		if err := j.settleAssign(ctx, run, part, j.assignOnce(ctx, part), true); err != nil {
+		if err := j.settleAssign(ctx, run, part, j.assignOnce(ctx, run, part), true); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// recordAssigned records ids as assigned to AssignUserID (one fenced write,
+// replacing their intents), counts and logs them.
+func (j *GetOrders) recordAssigned(ctx context.Context, run *jobs.Run, ids []int64) error {
+	kv := make(map[string]string, len(ids))
+	for _, id := range ids {
+		kv[strconv.FormatInt(id, 10)] = j.AssignUserID
+	}
+	if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
+		return fmt.Errorf("record %d assignments: %w", len(ids), err)
+	}
+	run.Sum.Add("assigned", len(ids))
+	run.Log.Info().Str("event", "assigned").Int("orders", len(ids)).Str("user_id", j.AssignUserID).Msg("assigned ShipStation user")
 	return nil
 }
 
@@ -206,28 +238,21 @@ func refusal(err error) string {
 	return err.Error()
 }
 
-// maxUncertainAssigns bounds how often one batch is sent after attempts whose
-// outcome was unknown and that turned out not to be applied.
-const maxUncertainAssigns = 3
-
-// assignOnce sends one assignuser call so that it takes effect exactly once.
-// ShipStation applies a call to all of its orders or to none, so when an
-// answer is lost, reading the first order tells whether the call was applied;
-// only if it was not is the call sent again.
-func (j *GetOrders) assignOnce(ctx context.Context, ids []int64) error {
-	for try := 1; ; try++ {
-		err := j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
-		if !errors.Is(err, shipstation.ErrUncertain) || try == maxUncertainAssigns {
-			return err
-		}
-		o, gerr := j.Env.ShipStation.Orders.Get(ctx, ids[0])
-		if gerr != nil {
-			return errors.Join(err, fmt.Errorf("read order %d to learn whether it was assigned: %w", ids[0], gerr))
-		}
-		if o.UserID != nil && strings.EqualFold(*o.UserID, j.AssignUserID) {
-			return nil
-		}
+// assignOnce sends one assignuser call for ids, once: first a fenced write
+// stamps each order's intent with this attempt's time, so a replica that
+// lost its lease sends nothing and the next run knows when it was last
+// tried. An unknown outcome is not sent again in this run (a request held on
+// the wire may still be applied); it comes back as shipstation.ErrUncertain.
+func (j *GetOrders) assignOnce(ctx context.Context, run *jobs.Run, ids []int64) error {
+	intent := assignPending + jobs.Intent{Value: j.AssignUserID, Attempt: j.Env.Clock()}.String()
+	kv := make(map[string]string, len(ids))
+	for _, id := range ids {
+		kv[strconv.FormatInt(id, 10)] = intent
 	}
+	if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
+		return fmt.Errorf("stamp the assignuser attempt of %d orders: %w", len(ids), err)
+	}
+	return j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
 }
 
 // purchaseOrder builds the Quipt purchase order for o, or returns why o cannot

@@ -545,3 +545,57 @@ func TestRejectedCredentialsFailTheRunNotTheOrders(t *testing.T) {
 		t.Errorf("a 401 dead-lettered %d orders", len(dls))
 	}
 }
+
+// TestRedisWipeReassignsNobody: after Redis lost every record, the next run
+// duplicates no Quipt order and sends no assignuser: an order a person gave
+// to someone else keeps that user (skipped_has_user), the orders shipsync
+// assigned are seen to carry its user (already_assigned).
+func TestRedisWipeReassignsNobody(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	var orders []sst.Order
+	for i := range 3 {
+		orders = append(orders, addOrder(w, seed{number: fmt.Sprintf("W-%d", i), created: now.Add(-time.Hour), method: "Ground"}))
+	}
+	job := newJob(w)
+	ctx := context.Background()
+	if err := w.Run(ctx, jobs.NameGetOrders, job.Run); err != nil {
+		t.Fatal(err)
+	}
+	w.SS.UpdateOrder(orders[0].OrderID, func(o *sst.Order) { o.UserID = new(sst.SecondUserID) })
+	w.Redis.Wipe()
+	if err := w.Run(ctx, jobs.NameGetOrders, job.Run); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.SS.Count("POST", "/orders/assignuser"); n != 1 {
+		t.Errorf("assignuser requests = %d, want 1 (the first run's only)", n)
+	}
+	if o, _ := w.SS.Order(orders[0].OrderID); o.UserID == nil || *o.UserID != sst.SecondUserID {
+		t.Errorf("the order a person reassigned has user %v, want %s", o.UserID, sst.SecondUserID)
+	}
+	if n := len(purchaseOrdersByRef(t, w.Q)); n != 3 {
+		t.Errorf("Quipt holds %d purchase orders, want 3", n)
+	}
+	s := w.Log.LastSummary()
+	if s["skipped_has_user"] != 1.0 || s["already_assigned"] != 2.0 || s["assigned"] != nil {
+		t.Errorf("summary = %v, want skipped_has_user 1, already_assigned 2, nothing assigned", s)
+	}
+}
+
+// TestOrderWithAUserIsNotAssigned: an order a person assigned before the
+// import keeps its user.
+func TestOrderWithAUserIsNotAssigned(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	mine := addOrder(w, seed{number: "H-1", created: now.Add(-time.Hour), method: "Ground"})
+	theirs := addOrder(w, seed{number: "H-2", created: now.Add(-time.Hour), method: "Ground"})
+	w.SS.UpdateOrder(theirs.OrderID, func(o *sst.Order) { o.UserID = new(sst.SecondUserID) })
+	if err := w.Run(context.Background(), jobs.NameGetOrders, newJob(w).Run); err != nil {
+		t.Fatal(err)
+	}
+	calls := w.SS.AssignUserCalls()
+	if len(calls) != 1 || !slices.Equal(calls[0].OrderIDs, []int64{mine.OrderID}) {
+		t.Errorf("assignuser calls = %+v, want one for order %d only", calls, mine.OrderID)
+	}
+	if s := w.Log.LastSummary(); s["skipped_has_user"] != 1.0 || s["assigned"] != 1.0 {
+		t.Errorf("summary = %v, want skipped_has_user 1, assigned 1", s)
+	}
+}

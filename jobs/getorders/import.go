@@ -63,7 +63,7 @@ func (im *importer) Apply(ctx context.Context, o *order, known *jobs.Known, eff 
 	log := im.run.Log.With().Int64("ss_order_id", o.OrderID).Str("order_number", o.OrderNumber).Logger()
 	if qid, ok := known.Get(jobs.NSImported, o.id); ok {
 		eff.Skip("")
-		if o.assign = im.job.needsAssign(o.Order, known.Record(jobs.NSAssigned, o.id)); o.assign {
+		if im.noteAssign(log, o, known.Record(jobs.NSAssigned, o.id), eff) {
 			log.Info().Str("event", "assign_pending").Str("quipt_order_id", qid).Msg("imported earlier, user not yet assigned")
 		}
 		return nil
@@ -77,7 +77,7 @@ func (im *importer) Apply(ctx context.Context, o *order, known *jobs.Known, eff 
 			Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
 			Msg("dry run: would create Quipt purchase order")
 		eff.Created++
-		o.assign = im.job.needsAssign(o.Order, "")
+		im.noteAssign(log, o, "", eff)
 		return nil
 	}
 	return im.create(ctx, log, o, po, eff)
@@ -108,6 +108,27 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 	log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
 		Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
 		Msg("created Quipt purchase order")
-	o.assign = im.job.needsAssign(o.Order, "")
+	im.noteAssign(log, o, "", eff)
 	return nil
+}
+
+// noteAssign marks o for the run's assignment when it still needs the user
+// (recorded is its assignment record), counts why not otherwise, records an
+// order found assigned to the user, and reports the mark. An order a person
+// assigned to someone else is logged.
+func (im *importer) noteAssign(log zerolog.Logger, o *order, recorded string, eff *jobs.Effects) bool {
+	assign, why := im.job.needsAssign(o.Order, recorded, im.job.Env.Clock())
+	o.assign = assign
+	if why != "" {
+		eff.Add(why, 1)
+	}
+	if why == "already_assigned" {
+		// Recorded as done: after an assignuser with an unknown outcome that
+		// was applied, or after Redis lost the record.
+		eff.Record(jobs.NSAssigned, o.id, im.job.AssignUserID)
+	}
+	if why == "skipped_has_user" {
+		log.Info().Str("event", why).Str("user_id", *o.UserID).Msg("order has another user: left as it is")
+	}
+	return assign
 }

@@ -60,6 +60,10 @@ type Options struct {
 	// client's pace; zero turns the sandbox limit off and paces at 10,000/s.
 	RateLimit  int
 	RateWindow time.Duration
+	// ServerRateLimit, when set, is the sandbox's limit per RateWindow
+	// instead of RateLimit: a key pair whose server limit is above this
+	// worker's share.
+	ServerRateLimit int
 	// Start, when set, is the time the world's clock shows at New; the clock
 	// then advances in real time. It drives the jobs and the ShipStation
 	// sandbox (creation dates, rate windows). Zero means the real clock.
@@ -98,7 +102,7 @@ func New(t testing.TB, o Options) *World {
 	limit, window := 10000, time.Second
 	if o.RateLimit > 0 {
 		limit, window = o.RateLimit, o.RateWindow
-		ssOpts = append(ssOpts, shipstationtest.WithRateLimit(o.RateLimit, o.RateWindow))
+		ssOpts = append(ssOpts, shipstationtest.WithRateLimit(max(o.RateLimit, o.ServerRateLimit), o.RateWindow))
 	} else {
 		ssOpts = append(ssOpts, shipstationtest.WithRateLimit(0, 0))
 	}

@@ -11,11 +11,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	"github.com/shipsync/shipsync/connector/shipstation"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/jobs/synccancels"
+	"github.com/shipsync/shipsync/state"
 )
 
 func TestPushesWholeOrdersInBatchesThenNothing(t *testing.T) {
@@ -200,7 +203,12 @@ func putRawRecord(t testing.TB, w *jobstest.World, id, value string) {
 	}
 }
 
-func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
+// TestRefusedUpdateOfAShippedOrderIsRecordedAndTheRestProceeds: ShipStation
+// refuses the update of an order it shipped meanwhile; the order is there in
+// a later state, so it is recorded (the version that could not be applied,
+// so it is not sent again each run) and not dead-lettered; the rest of the
+// batch proceeds.
+func TestRefusedUpdateOfAShippedOrderIsRecordedAndTheRestProceeds(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
 	shipped := addOrder(w, seed{number: "F-shipped"})
 	job := newJob(w)
@@ -210,6 +218,7 @@ func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 	if err := w.Q.UpdateFulfillmentOrder(shipped.ID, func(o *quipttest.Order) { o.ShipTo.Phone = "555-0199" }); err != nil {
 		t.Fatal(err)
 	}
+	changed, _ := w.Q.FulfillmentOrder(shipped.ID)
 	fresh := addOrders(w, 2, "F-new")
 
 	run(t, w, job)
@@ -217,9 +226,8 @@ func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 	if len(calls) != 2 || len(calls[1]) != 3 {
 		t.Fatalf("createorders calls %v, want a second call with the changed order and the two new ones", calls)
 	}
-	reason := deadLetters(t, w)[shipped.ID]
-	if !strings.Contains(reason, "status is 'shipped'") {
-		t.Errorf("dead letter reason = %q, want ShipStation's message", reason)
+	if dls := deadLetters(t, w); len(dls) != 0 {
+		t.Errorf("dead letters %v, want none: ShipStation holds the order", dls)
 	}
 	requireAckedOnce(t, w, append(fresh, shipped))
 	for _, o := range fresh {
@@ -227,20 +235,23 @@ func TestRefusedOrderInABatchIsDeadLetteredAndTheRestProceeds(t *testing.T) {
 			t.Errorf("new order %s not recorded as pushed and acknowledged: %+v", o.OrderNumber, rec)
 		}
 	}
-	if rec, _ := record(t, w, shipped.ID); rec.Hash == "" || rec.Version.After(shipped.UpdatedAt) {
-		t.Errorf("the refused update changed the record: %+v", rec)
+	if rec, _ := record(t, w, shipped.ID); rec.SSOrderID != ss.OrderID || !rec.Version.Equal(changed.UpdatedAt) || !rec.Acked {
+		t.Errorf("record of the refused update %+v, want ShipStation order %d, version %s, acknowledged", rec, ss.OrderID, changed.UpdatedAt)
 	}
-	if c, d := summaryInt(t, w, "created"), summaryInt(t, w, "dead_lettered"); c != 2 || d != 1 {
-		t.Errorf("summary created %d dead_lettered %d, want 2 and 1", c, d)
+	if got, _ := w.SS.Order(ss.OrderID); got.OrderStatus != sst.StatusShipped || got.ShipTo.Phone == nil || *got.ShipTo.Phone == "555-0199" {
+		t.Errorf("ShipStation's shipped order changed: %+v", got)
+	}
+	if c, h, d := summaryInt(t, w, "created"), summaryInt(t, w, "held_closed"), summaryInt(t, w, "dead_lettered"); c != 2 || h != 1 || d != 0 {
+		t.Errorf("summary created %d held_closed %d dead_lettered %d, want 2, 1, 0", c, h, d)
 	}
 
-	// Parked: the next run leaves it alone.
+	// Recorded: the next run leaves it alone.
 	run(t, w, job)
 	if n := len(w.SS.CreateOrdersCalls()); n != 2 {
-		t.Errorf("a dead-lettered order was sent again (%d createorders calls)", n)
+		t.Errorf("the shipped order was sent again (%d createorders calls)", n)
 	}
-	if n := summaryInt(t, w, "skipped_parked"); n != 1 {
-		t.Errorf("skipped_parked = %d, want 1", n)
+	if n := summaryInt(t, w, "skipped_unchanged"); n != 3 {
+		t.Errorf("skipped_unchanged = %d, want 3", n)
 	}
 }
 
@@ -406,5 +417,156 @@ func TestMalformedOrderIsDeadLetteredOnce(t *testing.T) {
 	}
 	if d, p := summaryInt(t, w, "dead_lettered"), summaryInt(t, w, "skipped_parked"); d != 0 || p != 1 {
 		t.Errorf("second summary: dead_lettered %d, skipped_parked %d; want 0 and 1", d, p)
+	}
+}
+
+const quiptCancelPath = "/v2/orders/fulfillment/cancel"
+
+// loseCreate pushes o so that ShipStation applies it but every answer is
+// lost (the first attempt applied then dropped, the retries failing): the
+// run fails with nothing recorded. It returns ShipStation's order.
+func loseCreate(t *testing.T, w *jobstest.World, job *PushOrders, o quipttest.Order) sst.Order {
+	t.Helper()
+	w.SS.DropAfterApply("/orders/createorders", 1)
+	w.SS.FailNext("/orders/createorders", jobstest.FastRetry.Attempts-1, 500)
+	if err := w.Run(context.Background(), jobs.NamePushOrders, job.Run); err == nil {
+		t.Fatal("the push whose answers were all lost succeeded")
+	}
+	if _, ok := record(t, w, o.ID); ok {
+		t.Fatal("the push whose answers were lost was recorded")
+	}
+	ss, ok := w.SS.OrderByKey(key(o))
+	if !ok {
+		t.Fatal("ShipStation did not apply the create")
+	}
+	return ss
+}
+
+// quiptCancels counts the cancels Quipt applied (not duplicates).
+func quiptCancels(w *jobstest.World) int {
+	n := 0
+	for _, wr := range w.Q.Writes() {
+		if wr.Endpoint == quiptCancelPath && !wr.Duplicate {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRefusedResendOfACancelledOrderIsRecordedAndCancelled is the issue's
+// scenario 1: createorders applied, its answer lost; staff cancel the order
+// in ShipStation; the next push is refused ("status is 'cancelled'"), so the
+// order is read (one list call), recorded as pushed and acknowledged, not
+// dead-lettered; sync-cancels then cancels it in Quipt exactly once.
+func TestRefusedResendOfACancelledOrderIsRecordedAndCancelled(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	o := addOrder(w, seed{number: "R-1"})
+	other := addOrder(w, seed{number: "R-2"})
+	job := newJob(w)
+	ss := loseCreate(t, w, job, o)
+	w.SS.CancelOrder(ss.OrderID)
+	w.SS.CancelOrder(mustSS(t, w, other).OrderID)
+	// The routing changed since: the orders stay in the store they were
+	// created in, so the read must not look in the new store only.
+	job.ChannelStores = map[string]int64{"Web Store": sst.AmazonStoreID}
+	lists := w.SS.Count("GET", "/orders")
+
+	run(t, w, job)
+	if dls := deadLetters(t, w); len(dls) != 0 {
+		t.Fatalf("dead letters %v, want none", dls)
+	}
+	if n := w.SS.Count("GET", "/orders") - lists; n != 1 {
+		t.Errorf("the refused orders were read with %d list calls, want 1", n)
+	}
+	for _, q := range []quipttest.Order{o, other} {
+		ssOrder := mustSS(t, w, q)
+		if rec, ok := record(t, w, q.ID); !ok || rec.SSOrderID != ssOrder.OrderID || !rec.Acked {
+			t.Errorf("order %s: record %+v, want pushed as ShipStation order %d and acknowledged", q.OrderNumber, rec, ssOrder.OrderID)
+		}
+	}
+	requireAckedOnce(t, w, []quipttest.Order{o, other})
+	if n := summaryInt(t, w, "held_closed"); n != 2 {
+		t.Errorf("held_closed = %d, want 2", n)
+	}
+
+	cancels := &synccancels.SyncCancels{Env: w.Env, Mode: synccancels.ModeSoft}
+	for range 2 {
+		if err := w.Run(context.Background(), jobs.NameSyncCancels, cancels.Run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := quiptCancels(w); n != 2 {
+		t.Errorf("Quipt applied %d cancels, want 2 (one per order)", n)
+	}
+	if got, _ := w.Q.FulfillmentOrder(o.ID); got.SubStatus != quipt.SubStatusSoftCancel {
+		t.Errorf("the Quipt order has SubStatus %d, want the soft cancel's", got.SubStatus)
+	}
+	run(t, w, job)
+	if n := len(w.Q.Acknowledgements(o.ID)); n != 1 {
+		t.Errorf("acknowledgements after another push run: %d, want 1", n)
+	}
+}
+
+// mustSS returns ShipStation's order for the Quipt order q.
+func mustSS(t *testing.T, w *jobstest.World, q quipttest.Order) sst.Order {
+	t.Helper()
+	ss, ok := w.SS.OrderByKey(key(q))
+	if !ok {
+		t.Fatalf("ShipStation holds no order %s", key(q))
+	}
+	return ss
+}
+
+// TestRetriedDeadLetterOfAShippedOrderIsRecorded: an order dead-lettered for
+// the refusal (as an earlier release did) is, once retried, read, recorded
+// and acknowledged like any refused resend.
+func TestRetriedDeadLetterOfAShippedOrderIsRecorded(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	o := addOrder(w, seed{number: "D-1"})
+	job := newJob(w)
+	ss := loseCreate(t, w, job, o)
+	w.SS.UpdateOrder(ss.OrderID, func(s *sst.Order) { s.OrderStatus = sst.StatusShipped })
+	ctx := context.Background()
+	l, err := w.Store.AcquireLease(ctx, jobs.NamePushOrders, "earlier-release", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reason := "shipstation rejected the order: Order cannot be updated because its status is 'shipped'."
+	if err := w.Store.PutDeadLetter(ctx, l, state.DeadLetter{ID: o.ID, Reason: reason}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Store.ReleaseLease(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	run(t, w, job)
+	if rec, ok := record(t, w, o.ID); ok {
+		t.Fatalf("a parked order was handled before its retry: %+v", rec)
+	}
+	if _, err := w.Store.RetryDeadLetter(ctx, jobs.NamePushOrders, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	run(t, w, job)
+	if dls := deadLetters(t, w); len(dls) != 0 {
+		t.Errorf("dead letters after the retry: %v", dls)
+	}
+	if rec, ok := record(t, w, o.ID); !ok || rec.SSOrderID != ss.OrderID || !rec.Acked {
+		t.Errorf("record %+v, want pushed as %d and acknowledged", rec, ss.OrderID)
+	}
+	requireAckedOnce(t, w, []quipttest.Order{o})
+}
+
+// TestRefusedClosedReadsOnlyTheStatusRefusal: only ShipStation's refusal
+// of an order that is no longer open leads to a read; any other refusal is
+// dead-lettered as before.
+func TestRefusedClosedReadsOnlyTheStatusRefusal(t *testing.T) {
+	for reason, want := range map[string]bool{
+		"shipstation rejected the order: Order cannot be updated because its status is 'shipped'.":   true,
+		"shipstation rejected the order: Order cannot be updated because its status is 'cancelled'.": true,
+		"shipstation rejected the order: The ShipTo field is required.":                              false,
+		"shipstation rejected the order: no error message":                                           false,
+	} {
+		if got := refusedClosed(reason); got != want {
+			t.Errorf("refusedClosed(%q) = %v, want %v", reason, got, want)
+		}
 	}
 }

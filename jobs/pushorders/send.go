@@ -48,8 +48,10 @@ type rejection struct {
 
 // settle acts on the result res of a createorders call for batch: the
 // records of the orders ShipStation holds and their links are one fenced
-// write (both or neither), then the refused orders are dead-lettered and
-// the held ones not yet accepted are acknowledged.
+// write (both or neither); the orders refused because ShipStation holds
+// them no longer open are read and recorded too (resolveClosed); the other
+// refused orders are dead-lettered, and the held ones not yet accepted are
+// acknowledged.
 func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkResult) error {
 	recs := jobs.Records{}
 	var acks []ack
@@ -78,6 +80,11 @@ func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkRe
 	if err := p.run.Record(ctx, recs, nil); err != nil {
 		return err
 	}
+	rejected, held, err := p.resolveClosed(ctx, rejected)
+	if err != nil {
+		return err
+	}
+	acks = append(acks, held...)
 	for _, r := range rejected {
 		if err := p.reject(ctx, r.push, r.reason); err != nil {
 			return err
@@ -90,12 +97,9 @@ func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkRe
 // b.rec.SSOrderID) and its link, counts and logs it.
 func (p *pass) held(b push, recs jobs.Records) error {
 	ssOrderID := b.rec.SSOrderID
-	v, err := b.rec.encode()
-	if err != nil {
+	if err := setRecords(b, recs); err != nil {
 		return err
 	}
-	recs.Set(jobs.NSPushed, b.order.ID, v)
-	recs.Set(jobs.NSShipStationOrder, strconv.FormatInt(ssOrderID, 10), b.order.ID)
 	event := "created"
 	if b.update {
 		event = "updated"
@@ -107,6 +111,18 @@ func (p *pass) held(b push, recs jobs.Records) error {
 		Int64("ss_order_id", ssOrderID).
 		Str("carrier", jobs.Value(b.ss.CarrierCode)).Str("service", jobs.Value(b.ss.ServiceCode)).
 		Msg("pushed order to ShipStation")
+	return nil
+}
+
+// setRecords notes in recs b's push record (its SSOrderID set) and the
+// link from its ShipStation orderId to the Quipt order.
+func setRecords(b push, recs jobs.Records) error {
+	v, err := b.rec.encode()
+	if err != nil {
+		return err
+	}
+	recs.Set(jobs.NSPushed, b.order.ID, v)
+	recs.Set(jobs.NSShipStationOrder, strconv.FormatInt(b.rec.SSOrderID, 10), b.order.ID)
 	return nil
 }
 

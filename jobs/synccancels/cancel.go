@@ -40,12 +40,14 @@ func (c *canceller) Pick(o shipstation.Order) (candidate, jobs.Key, string) {
 }
 
 // Settled skips an order keyed like ours that push-orders never sent
-// (another integration, a copy, an order entered by hand): not ours.
+// (another integration, a copy, an order entered by hand): not ours. It is
+// logged at warn with the order, since a lost push record would lose a
+// cancel, and an operator should see that.
 func (c *canceller) Settled(cd candidate, known *jobs.Known) string {
 	if known.Record(jobs.NSPushed, cd.quiptID) != "" {
 		return ""
 	}
-	c.log(cd).Debug().Str("event", "not_pushed").Msg("no push record for the Quipt order: left alone")
+	c.log(cd).Warn().Str("event", "not_pushed").Msg("cancelled ShipStation order keyed like ours has no push record: Quipt order left alone")
 	return "skipped_not_ours"
 }
 

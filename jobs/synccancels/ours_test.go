@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -105,6 +106,27 @@ func TestOrdersWithoutAPushRecordAreLeftAlone(t *testing.T) {
 	}
 	if d := cmp.Diff([][]string{{jobs.NSCancelled, jobs.NSPushed}}, pipes); d != "" {
 		t.Errorf("record reads by round trip (-want +got):\n%s", d)
+	}
+	wantNotPushedWarnings(t, w, foreign.ID, "not-in-quipt")
+}
+
+// wantNotPushedWarnings checks that each cancelled order without a push
+// record was logged once, at warn, with its Quipt order id.
+func wantNotPushedWarnings(t *testing.T, w *jobstest.World, ids ...string) {
+	t.Helper()
+	got := map[string]int{}
+	for _, e := range w.Log.Events("not_pushed") {
+		if e["level"] != "warn" || e["ss_order_id"] == nil {
+			t.Errorf("not_pushed event %v: want level warn with the ShipStation order id", e)
+		}
+		got[fmt.Sprint(e["quipt_order_id"])]++
+	}
+	want := map[string]int{}
+	for _, id := range ids {
+		want[id] = 1
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("not_pushed warnings by Quipt order (-want +got):\n%s", d)
 	}
 }
 

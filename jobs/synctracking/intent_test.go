@@ -85,7 +85,10 @@ func TestMarkAsShippedIsSentOnceAcrossACrash(t *testing.T) {
 	)
 	hook := &scriptHook{fail: "1ZX", onScript: func(args []string) {
 		for _, a := range args {
-			if a == "1ZX" || a == pendingPrefix+"1ZX" {
+			if strings.HasPrefix(a, pendingPrefix+"1ZX|at=") {
+				a = pendingPrefix + "1ZX|at" // the attempt's stamp, right before the send
+			}
+			if a == "1ZX" || a == pendingPrefix+"1ZX" || a == pendingPrefix+"1ZX|at" {
 				mu.Lock()
 				writes = append(writes, fmt.Sprintf("%s after %d sent", a, w.SS.Count("POST", "/orders/markasshipped")))
 				mu.Unlock()
@@ -100,29 +103,22 @@ func TestMarkAsShippedIsSentOnceAcrossACrash(t *testing.T) {
 	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
 		t.Fatalf("order marked shipped %d times by the crashed run, want 1", n)
 	}
-	if rec := markRecord(t, w, x.OrderID); rec != pendingPrefix+"1ZX" {
-		t.Errorf("record after the crash = %q, want the intent %q", rec, pendingPrefix+"1ZX")
+	rec, _ := strings.CutPrefix(markRecord(t, w, x.OrderID), pendingPrefix)
+	if intent := jobs.ParseIntent(rec); intent.Value != "1ZX" || intent.Attempt.IsZero() {
+		t.Errorf("record after the crash = %q, want the intent for 1ZX with its attempt's time", markRecord(t, w, x.OrderID))
 	}
 
 	run(t, w, job)
-	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 1 {
-		t.Errorf("markasshipped sent %d times, want 1", n)
-	}
-	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
-		t.Errorf("order marked shipped %d times, want 1", n)
-	}
-	if rec := markRecord(t, w, x.OrderID); rec != "1ZX" {
-		t.Errorf("record = %q, want done with 1ZX", rec)
-	}
+	wantMarkedOnce(t, w, x.OrderID, "1ZX")
 	if s := w.Log.LastSummary(); s["already_shipped"] != 1.0 || s["pending_resolved"] != 1.0 || s["created"] != 0.0 {
 		t.Errorf("summary = %v, want already_shipped 1 and pending_resolved 1", s)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	// EVALSHA and, the first time, its EVAL fallback are one write.
-	want := []string{"pending:1ZX after 0 sent", "1ZX after 1 sent"}
+	want := []string{"pending:1ZX after 0 sent", "pending:1ZX|at after 0 sent", "1ZX after 1 sent"}
 	if got := slices.Compact(writes); !slices.Equal(got, want) {
-		t.Errorf("record writes = %q, want %q: the intent before the call, then the outcome", got, want)
+		t.Errorf("record writes = %q, want %q: the intent, its attempt's stamp before the call, then the outcome", got, want)
 	}
 }
 

@@ -27,7 +27,16 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 		eff.Add("marked_shipped", 1)
 		return nil
 	}
+	if err := r.stampAttempt(ctx, o.id, req.TrackingNumber); err != nil {
+		return err
+	}
 	already, err := r.markOnce(ctx, req)
+	if errors.Is(err, shipstation.ErrUncertain) {
+		eff.Add("unsettled", 1)
+		o.log.Warn().Err(err).Str("event", "unsettled").Str("tracking_number", req.TrackingNumber).
+			Dur("write_settle", r.Env.Settle()).Msg("markasshipped outcome unknown: left to settle, then checked before any resend")
+		return nil
+	}
 	if errors.Is(err, errOrderCancelled) {
 		return eff.DeadLetter(ctx, markKeyPrefix+o.id, err.Error(), m.fields)
 	}
@@ -46,36 +55,39 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 	return nil
 }
 
-// markOnce sends markasshipped so that it takes effect at most once. When the
-// outcome is unknown, or ShipStation refuses (an order no longer open cannot
-// be marked), the order is read: shipped means done (already reports that the
-// refusal found it so), cancelled is errOrderCancelled, and only an unknown
-// outcome of an order still open is sent again, at most maxUncertainMarks
-// times in all.
-func (r *runner) markOnce(ctx context.Context, req shipstation.MarkAsShippedRequest) (already bool, _ error) {
-	for try := 1; ; try++ {
-		_, err := r.Env.ShipStation.Orders.MarkAsShipped(ctx, req)
-		if err == nil {
-			return false, nil
-		}
-		uncertain := errors.Is(err, shipstation.ErrUncertain)
-		if !uncertain && !shipstation.IsPermanent(err) {
-			return false, err
-		}
-		o, gerr := r.Env.ShipStation.Orders.Get(ctx, req.OrderID)
-		if gerr != nil {
-			return false, fmt.Errorf("markasshipped failed (%v); read the order to learn its status: %w", err, gerr)
-		}
-		switch o.OrderStatus {
-		case shipstation.StatusShipped:
-			return !uncertain, nil
-		case shipstation.StatusCancelled:
-			return false, errOrderCancelled
-		}
-		if !uncertain || try == maxUncertainMarks {
-			return false, err
-		}
+// stampAttempt rewrites the order's intent with this attempt's time, a
+// fenced write right before the send: a replica that lost its lease fails
+// here and sends nothing, and the next run knows when the write was last
+// tried (WRITE_SETTLE runs from then).
+func (r *runner) stampAttempt(ctx context.Context, id, tracking string) error {
+	intent := jobs.Intent{Value: tracking, Attempt: r.Env.Clock()}
+	if err := r.Env.Store.PutRecords(ctx, r.run.Lease, jobs.NSMarkedShipped, map[string]string{id: pendingPrefix + intent.String()}); err != nil {
+		return fmt.Errorf("stamp the markasshipped attempt of ShipStation order %s: %w", id, err)
 	}
+	return nil
+}
+
+// markOnce sends markasshipped once. An unknown outcome comes back as the
+// client's shipstation.ErrUncertain: it is not sent again in this run (a
+// request held on the wire may still be applied; see WRITE_SETTLE). When
+// ShipStation refuses (an order no longer open cannot be marked), the order
+// is read: shipped means done (already), cancelled is errOrderCancelled.
+func (r *runner) markOnce(ctx context.Context, req shipstation.MarkAsShippedRequest) (already bool, _ error) {
+	_, err := r.Env.ShipStation.Orders.MarkAsShipped(ctx, req)
+	if err == nil || errors.Is(err, shipstation.ErrUncertain) || !shipstation.IsPermanent(err) {
+		return false, err
+	}
+	o, gerr := r.Env.ShipStation.Orders.Get(ctx, req.OrderID)
+	if gerr != nil {
+		return false, fmt.Errorf("markasshipped refused (%v); read the order to learn its status: %w", err, gerr)
+	}
+	switch o.OrderStatus {
+	case shipstation.StatusShipped:
+		return true, nil
+	case shipstation.StatusCancelled:
+		return false, errOrderCancelled
+	}
+	return false, err
 }
 
 // quiptDay turns a Quipt ShipDate into the yyyy-mm-dd markasshipped takes.

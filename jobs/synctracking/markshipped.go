@@ -14,18 +14,16 @@ import (
 	"github.com/shipsync/shipsync/mapping"
 )
 
-// maxUncertainMarks bounds how often one order is sent to markasshipped after
-// attempts whose outcome was unknown and that turned out not to be applied.
-const maxUncertainMarks = 3
-
 // errOrderCancelled reports a ShipStation order that is cancelled, so it
 // cannot be marked shipped.
 var errOrderCancelled = errors.New("order is cancelled in ShipStation")
 
 // pendingPrefix starts the jobs.NSMarkedShipped record of an order whose
 // markasshipped is about to be sent: pending:<tracking number>, the intent,
-// written before the call. Any other value is the tracking number the order
-// was marked shipped with: done.
+// written before the call, and rewritten (fenced) right before each attempt
+// with the attempt's time (a jobs.Intent: pending:<tracking number>|at=<ms>).
+// Any other value is the tracking number the order was marked shipped with:
+// done.
 const pendingPrefix = "pending:"
 
 // markShipped is the pass over Quipt's shipped purchase orders: it marks the
@@ -67,7 +65,8 @@ type mark struct {
 // record was never sent (no call goes out before its intent is recorded), so
 // it is sent without further reads; an order whose record is still pending
 // was perhaps sent by a run that stopped before recording the outcome, so its
-// order is read first and it is sent only if still open.
+// order is read first and it is sent only if still open, and only once
+// WRITE_SETTLE has passed since its last attempt.
 func (r *runner) markPage(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	pipe := jobs.Pipeline[quipt.Order, *imported]{
 		Handler:    &markPlanner{runner: r, planned: map[string]bool{}},
@@ -151,7 +150,9 @@ func (h *markPlanner) Apply(ctx context.Context, o *imported, known *jobs.Known,
 func (r *runner) planMark(ctx context.Context, o *imported, pending bool, intended string, eff *jobs.Effects) (*mark, error) {
 	fields := map[string]any{"ss_order_id": o.ssID, "quipt_order_id": o.po.ID}
 	if pending {
-		if done, err := r.resolveIntent(ctx, o, intended, fields, eff); done || err != nil {
+		intent := jobs.ParseIntent(intended)
+		settling := intent.Settling(r.Env.Clock(), r.Env.Settle())
+		if done, err := r.resolveIntent(ctx, o, intent, settling, fields, eff); done || err != nil {
 			return nil, err
 		}
 	}
@@ -182,10 +183,13 @@ func (r *runner) planMark(ctx context.Context, o *imported, pending bool, intend
 
 // resolveIntent reads the ShipStation order of a pending intent: a run wrote
 // the intent and then stopped before recording what its markasshipped did,
-// which may have been sent or not. done is true when nothing is to be sent:
-// the order is shipped (its record noted as done in eff), cancelled
-// (dead-lettered) or could not be read for good (dead-lettered).
-func (r *runner) resolveIntent(ctx context.Context, o *imported, intended string, fields map[string]any, eff *jobs.Effects) (done bool, _ error) {
+// or its outcome was unknown (a timeout, a lost answer), so it may have been
+// applied or may still be. done is true when nothing is to be sent: the order
+// is shipped (its record noted as done in eff), cancelled (dead-lettered),
+// could not be read for good (dead-lettered), or is open while its last
+// attempt is settling (a request held on the wire may still be applied).
+func (r *runner) resolveIntent(ctx context.Context, o *imported, intent jobs.Intent, settling bool, fields map[string]any, eff *jobs.Effects) (done bool, _ error) {
+	intended := intent.Value
 	so, err := r.Env.ShipStation.Orders.Get(ctx, o.ssID)
 	if ok, err := settle(ctx, eff, markKeyPrefix+o.id, "read ShipStation order of a pending markasshipped", err, fields); !ok {
 		return true, err
@@ -200,6 +204,12 @@ func (r *runner) resolveIntent(ctx context.Context, o *imported, intended string
 		return true, nil
 	case shipstation.StatusCancelled:
 		return true, eff.DeadLetter(ctx, markKeyPrefix+o.id, errOrderCancelled.Error(), fields)
+	}
+	if settling {
+		eff.Skip("skipped_settling")
+		o.log.Info().Str("event", "settling").Str("order_status", so.OrderStatus).Time("last_attempt", intent.Attempt).
+			Msg("markasshipped with an unknown outcome is settling: not sent again yet")
+		return true, nil
 	}
 	o.log.Info().Str("event", "pending_resend").Str("order_status", so.OrderStatus).
 		Msg("ShipStation order of a pending markasshipped is still open: sending it")

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -81,8 +82,14 @@ func TestQuiptShipmentsMarkImportedOrdersShipped(t *testing.T) {
 	}
 }
 
+// TestMarkAsShippedWithLostAnswersAppliesOnce: an attempt whose outcome is
+// unknown is not repeated in its run nor before WRITE_SETTLE has passed;
+// then a fresh read shows it did not happen and it is sent once more, whose
+// answer is lost too but which was applied: the read after the next settle
+// finds the order shipped.
 func TestMarkAsShippedWithLostAnswersAppliesOnce(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
+	clock := w.InjectClock()
 	x, _ := importedOrder(t, w, "X", quipttest.Shipment{TrackingNumber: "1ZX", CarrierCode: "UPS", ShipDate: "2026-06-09"})
 	// The first attempt fails before it is applied, the second is applied
 	// but its answer is lost: both leave the outcome unknown.
@@ -90,9 +97,20 @@ func TestMarkAsShippedWithLostAnswersAppliesOnce(t *testing.T) {
 	w.SS.DropAfterApply("/orders/markasshipped", 1)
 	job := newJob(w)
 	run(t, w, job)
-	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
-		t.Fatalf("order marked shipped %d times, want 1", n)
+	if n, s := w.SS.Count("POST", "/orders/markasshipped"), w.Log.LastSummary(); n != 1 || s["unsettled"] != 1.0 {
+		t.Fatalf("markasshipped requests = %d, summary %v; want 1 and unsettled 1 (not repeated in the run)", n, s)
 	}
+	run(t, w, job)
+	if n, s := w.SS.Count("POST", "/orders/markasshipped"), w.Log.LastSummary(); n != 1 || s["skipped_settling"] != 1.0 {
+		t.Fatalf("markasshipped requests = %d, summary %v; want 1 and skipped_settling 1 (settling)", n, s)
+	}
+	clock.Advance(w.Env.Settle() + time.Second)
+	run(t, w, job)
+	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
+		t.Fatalf("order marked shipped %d times after the settle period, want 1", n)
+	}
+	clock.Advance(w.Env.Settle() + time.Second)
+	run(t, w, job)
 	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 2 {
 		t.Errorf("markasshipped requests = %d, want 2 (one not applied, one applied with its answer lost)", n)
 	}
@@ -104,7 +122,10 @@ func TestMarkAsShippedWithLostAnswersAppliesOnce(t *testing.T) {
 	posts := w.SS.Count("POST", "/orders/markasshipped")
 	run(t, w, job)
 	if n := w.SS.Count("POST", "/orders/markasshipped") - posts; n != 0 {
-		t.Errorf("second run sent markasshipped %d times, want 0", n)
+		t.Errorf("last run sent markasshipped %d times, want 0", n)
+	}
+	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
+		t.Errorf("order marked shipped %d times, want 1", n)
 	}
 	if n := len(w.Q.Writes()); n != 0 {
 		t.Errorf("Quipt writes = %d, want 0", n)

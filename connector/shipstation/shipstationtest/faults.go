@@ -1,5 +1,10 @@
 package shipstationtest
 
+import (
+	"net/http"
+	"time"
+)
+
 // faultKind is what an injected fault does to a request.
 type faultKind int
 
@@ -15,6 +20,7 @@ type fault struct {
 	kind   faultKind
 	status int
 	left   int
+	hold   time.Duration // HoldNext's delay
 }
 
 // FailNext makes the next n requests to path ("" for any path) fail with
@@ -47,16 +53,54 @@ func (s *Server) addFault(f *fault) {
 }
 
 // takeFault consumes one use of the oldest fault that matches path.
-func (s *Server) takeFault(path string) *fault {
-	for i, f := range s.faults {
+func (s *Server) takeFault(path string) *fault { return take(&s.faults, path) }
+
+// take consumes one use of the oldest fault of list that matches path.
+func take(list *[]*fault, path string) *fault {
+	for i, f := range *list {
 		if f.path != "" && f.path != path {
 			continue
 		}
 		f.left--
 		if f.left == 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			*list = append((*list)[:i], (*list)[i+1:]...)
 		}
 		return f
 	}
 	return nil
+}
+
+// HoldNext makes the server hold the next n requests to path ("" for any
+// path) for d before it handles them, whether or not the client is still
+// waiting: a request held past the client's timeout is applied late, after
+// the client gave up on it (as a request stuck in a proxy or a queue is).
+// Closing the server ends a hold early.
+func (s *Server) HoldNext(path string, n int, d time.Duration) {
+	if n <= 0 || d <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holds = append(s.holds, &fault{path: path, hold: d, left: n})
+}
+
+// waitHold waits out the hold of r's path, if any, ignoring r's context.
+func (s *Server) waitHold(r *http.Request) {
+	s.mu.Lock()
+	h := take(&s.holds, r.URL.Path)
+	s.mu.Unlock()
+	if h != nil {
+		s.sleep(h.hold, nil)
+	}
+}
+
+// sleep waits for d, or until done closes (nil: never) or the server closes.
+func (s *Server) sleep(d time.Duration, done <-chan struct{}) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-done:
+	case <-s.closed:
+	}
 }

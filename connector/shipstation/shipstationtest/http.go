@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 )
 
 // response is a reply built under the server lock and written after it.
@@ -45,7 +44,7 @@ func (r *response) writeTo(w http.ResponseWriter) {
 	_, _ = w.Write(r.body.Bytes()) // the client may be gone; nothing to do
 }
 
-// serveHTTP is the sandbox's handler: latency, then auth, the rate limit,
+// serveHTTP is the sandbox's handler: latency, an injected hold, then auth, the rate limit,
 // fault injection and the API itself under the lock, then the reply.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.delay(r)
@@ -54,6 +53,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the client went away mid-body: there is no one to answer
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.waitHold(r)
 
 	resp, drop := s.handle(r)
 	if drop {
@@ -63,20 +63,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	resp.writeTo(w)
 }
 
-// delay waits out the configured latency.
+// delay waits out the configured latency, or until the client gives up.
 func (s *Server) delay(r *http.Request) {
 	s.mu.Lock()
 	d := s.latency
 	s.mu.Unlock()
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	case <-s.closed:
+	if d > 0 {
+		s.sleep(d, r.Context().Done())
 	}
 }
 

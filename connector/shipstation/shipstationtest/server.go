@@ -27,6 +27,7 @@ type Server struct {
 	rate     rateWindow
 	requests []Request
 	faults   []*fault
+	holds    []*fault
 	latency  time.Duration
 	data     store
 	calls    callLog

@@ -1,0 +1,35 @@
+package shipstationtest
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A held request is applied after the client gave up on it.
+func TestHeldRequestIsAppliedAfterTheClientGaveUp(t *testing.T) {
+	s := New(WithRateLimit(0, 0))
+	defer s.Close()
+	o := s.AddOrder(Order{OrderNumber: "H-1", OrderStatus: StatusAwaitingShipment})
+	s.HoldNext("/orders/markasshipped", 1, 500*time.Millisecond)
+	c := &http.Client{Timeout: 100 * time.Millisecond}
+	body := fmt.Sprintf(`{"orderId":%d,"carrierCode":"ups","trackingNumber":"1Z"}`, o.OrderID)
+	resp, err := c.Post(s.URL()+"/orders/markasshipped", "application/json", strings.NewReader(body))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("the held request was answered before the client's timeout")
+	}
+	if n := s.MarkAsShippedCount(o.OrderID); n != 0 {
+		t.Fatalf("applied %d times while held, want 0", n)
+	}
+	for deadline := time.Now().Add(30 * time.Second); s.MarkAsShippedCount(o.OrderID) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the held request was never applied")
+		}
+	}
+	if got, _ := s.Order(o.OrderID); got.OrderStatus != StatusShipped {
+		t.Errorf("order status %s after the late markasshipped, want shipped", got.OrderStatus)
+	}
+}

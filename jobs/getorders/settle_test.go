@@ -1,0 +1,95 @@
+package getorders
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/shipsync/shipsync/connector/shipstation"
+	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/jobstest"
+)
+
+// runOK runs get-orders once and fails the test on an error.
+func runOK(t *testing.T, w *jobstest.World, job *GetOrders) {
+	t.Helper()
+	if err := w.Run(context.Background(), jobs.NameGetOrders, job.Run); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantAssigned checks the assignuser requests the sandbox received and that
+// each order was assigned exactly once.
+func wantAssigned(t *testing.T, w *jobstest.World, requests int, orders []sst.Order) {
+	t.Helper()
+	if n := w.SS.Count("POST", "/orders/assignuser"); n != requests {
+		t.Errorf("assignuser requests = %d, want %d", n, requests)
+	}
+	for _, o := range orders {
+		if n := w.SS.AssignCount(o.OrderID); n != 1 {
+			t.Errorf("order %d assigned %d times, want 1", o.OrderID, n)
+		}
+	}
+}
+
+// TestHeldAssignUserIsNeverSentTwice: the sandbox holds the assignuser past
+// the client's timeout and applies it late. The runs while it settles send
+// nothing, whether it landed or not; after the settle period the orders,
+// listed with the user, are recorded as assigned. One request in all.
+func TestHeldAssignUserIsNeverSentTwice(t *testing.T) {
+	w := newWorld(t, jobstest.Options{ShipStationOptions: []shipstation.Option{
+		shipstation.WithHTTPClient(&http.Client{Timeout: time.Second}),
+	}})
+	clock := w.InjectClock()
+	var orders []sst.Order
+	for i := range 2 {
+		orders = append(orders, addOrder(w, seed{number: fmt.Sprintf("S-%d", i), created: now.Add(-time.Hour), method: "Ground"}))
+	}
+	w.SS.HoldNext("/orders/assignuser", 1, 3*time.Second)
+	job := newJob(w)
+	runOK(t, w, job)
+	if s := w.Log.LastSummary(); s["unsettled"] != 2.0 {
+		t.Fatalf("summary %v, want unsettled 2 (the held request timed out)", s)
+	}
+	runOK(t, w, job) // before or after it lands: either way nothing is sent
+	for deadline := time.Now().Add(30 * time.Second); w.SS.AssignCount(orders[1].OrderID) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the held assignuser was never applied")
+		}
+	}
+	runOK(t, w, job)
+	if s := w.Log.LastSummary(); s["skipped_settling"] != 2.0 {
+		t.Errorf("summary %v, want skipped_settling 2", s)
+	}
+	clock.Advance(w.Env.Settle() + time.Second)
+	runOK(t, w, job)
+	if s := w.Log.LastSummary(); s["already_assigned"] != 2.0 {
+		t.Errorf("summary %v, want already_assigned 2", s)
+	}
+	runOK(t, w, job)
+	wantAssigned(t, w, 1, orders)
+}
+
+// TestUnappliedAssignUserIsSentOnceAfterTheSettlePeriod: the assignuser's
+// connection drops before it is applied; it is not sent again until the
+// settle period has passed, and then once, since the orders are listed
+// without a user.
+func TestUnappliedAssignUserIsSentOnceAfterTheSettlePeriod(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	clock := w.InjectClock()
+	orders := []sst.Order{addOrder(w, seed{number: "N-1", created: now.Add(-time.Hour), method: "Ground"})}
+	w.SS.DropNext("/orders/assignuser", 1)
+	job := newJob(w)
+	runOK(t, w, job)
+	runOK(t, w, job)
+	if n := w.SS.Count("POST", "/orders/assignuser"); n != 1 {
+		t.Fatalf("assignuser requests before the settle period = %d, want 1", n)
+	}
+	clock.Advance(w.Env.Settle() + time.Second)
+	runOK(t, w, job)
+	runOK(t, w, job)
+	wantAssigned(t, w, 2, orders)
+}
