@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/shipsync/shipsync/ops"
+	"github.com/shipsync/shipsync/scheduler"
 )
 
 // httpShutdownTimeout bounds the ops server's shutdown, after the runs.
@@ -115,10 +116,16 @@ func (a *App) Stopped() <-chan struct{} { return a.stopped }
 // SHUTDOWN_GRACE (stop taking work, wait for the runs in hand, then cancel
 // them), then closes the ops server.
 func (a *App) shutdown(srv *http.Server) error {
-	a.Log.Info().Dur("grace", a.Config.ShutdownGrace).Msg("shutting down: no new runs, finishing the page in hand")
+	a.Log.Info().Int64("grace_ms", a.Config.ShutdownGrace.Milliseconds()).Msg("shutting down: no new runs, finishing the page in hand")
 	grace, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
 	defer cancel()
 	stopErr := a.Scheduler.Stop(grace)
+	if errors.Is(stopErr, scheduler.ErrRunsCancelled) {
+		// The runs returned after their cancellation, having checkpointed:
+		// a clean, if late, shutdown.
+		a.Log.Warn().Err(stopErr).Str("event", "runs_cancelled").Msg("runs cancelled at the end of the grace period, after checkpointing")
+		stopErr = nil
+	}
 
 	httpCtx, cancelHTTP := context.WithTimeout(context.Background(), httpShutdownTimeout)
 	defer cancelHTTP()

@@ -20,6 +20,11 @@ import (
 	"github.com/shipsync/shipsync/state"
 )
 
+// ErrRunsCancelled is wrapped by Stop's error when runs outlived the grace
+// period, were cancelled and then returned: a shutdown that still ended in
+// order (each run checkpoints what it did as it returns).
+var ErrRunsCancelled = errors.New("runs cancelled at the end of the grace period")
+
 // errStopping refuses runs once Stop has begun.
 var errStopping = errors.New("scheduler: stopping, no new runs")
 
@@ -158,7 +163,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	wait, cancel := context.WithTimeout(context.Background(), s.cancelWait)
 	defer cancel()
 	if s.waitIdle(wait, cronDone) {
-		return fmt.Errorf("scheduler: runs of %s did not finish within the grace period and were cancelled", strings.Join(late, ", "))
+		return fmt.Errorf("scheduler: runs of %s did not finish within the grace period: %w", strings.Join(late, ", "), ErrRunsCancelled)
 	}
 	return fmt.Errorf("scheduler: runs of %s still going after cancellation", strings.Join(s.running(), ", "))
 }

@@ -21,7 +21,7 @@ func setup(stdout, stderr io.Writer, env map[string]string, opts daemon.Options)
 		fmt.Fprintln(stderr, err)
 		return nil, zerolog.Nop(), false
 	}
-	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, cfg.LogLevel)
+	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, colourful(stdout, env), cfg.LogLevel)
 	captureLibraryLogs(log)
 	opts.Version = version
 	app, err := daemon.New(cfg, log, opts)
@@ -61,14 +61,23 @@ func untilSignal(ctx context.Context, app *daemon.App) error {
 	return app.Stop(context.Background())
 }
 
-// cmdCheck is `shipsync check`: the preflight alone; non-zero when anything is invalid.
+// cmdCheck is `shipsync check`: Redis and the preflight; exit 1 when any
+// line is invalid. A person gets a table (forPerson), a machine one JSON
+// line per item and the verdict.
 func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]string) int {
 	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
 	if !ok {
 		return exitUsage
 	}
 	defer app.Close()
-	if !app.Check(ctx) {
+	var res *daemon.CheckResult
+	if forPerson(stdout, env) {
+		res = app.CheckAll(ctx)
+		writeCheckTable(stdout, res, colourful(stdout, env))
+	} else {
+		res = app.Check(ctx)
+	}
+	if !res.OK {
 		return exitFailed
 	}
 	return exitOK
@@ -77,7 +86,7 @@ func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]stri
 // cmdOnce is `shipsync once JOB`: one run now; exit 0 when it completed, even
 // if it dead-lettered items. SIGTERM or SIGINT stops it as it stops the
 // daemon: the run finishes or checkpoints the page in hand within
-// SHUTDOWN_GRACE.
+// SHUTDOWN_GRACE, and the exit is 1, since the run did not complete.
 func cmdOnce(ctx context.Context, job string, stdout, stderr io.Writer, env map[string]string) int {
 	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
 	if !ok {

@@ -101,13 +101,16 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 		return fmt.Errorf("create Quipt purchase order for ShipStation order %d: %w", o.OrderID, err)
 	}
 	eff.Record(jobs.NSImported, o.id, created.ID)
-	eff.Created++
-	if dup {
+	msg := "created Quipt purchase order"
+	if dup { // Quipt held it already (a lost answer, or Redis lost the record): not a create
 		eff.Add("already_in_quipt", 1)
+		msg = "Quipt already held this purchase order: recorded, not created again"
+	} else {
+		eff.Created++
 	}
 	log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
 		Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
-		Msg("created Quipt purchase order")
+		Msg(msg)
 	o.assign = im.job.needsAssign(o.Order, "")
 	return nil
 }
