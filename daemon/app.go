@@ -58,6 +58,8 @@ type App struct {
 	// Jobs lists every job with its schedule, enabled or not.
 	Jobs []Job
 	env  *jobs.Env
+	// reach remembers the upstreams the preflight could not reach (readiness).
+	reach *reachability
 
 	version string
 	// The life cycle (daemon.go).
@@ -122,8 +124,12 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	m.Upstream("quipt").ObserveBreakerState(q.BreakerState())
 
 	store := state.New(rdb, cfg.StatePrefix)
+	reach := &reachability{}
 	schedOpts := []scheduler.Option{scheduler.WithHooks(scheduler.Hooks{OnRunDone: func(job string, _ time.Time, d time.Duration, err error) {
 		m.RunDone(job, d, err)
+		if err == nil {
+			reach.runSucceeded()
+		}
 		refreshDeadLetters(store, m, log)
 	}})}
 	schedOpts = append(schedOpts, scheduler.WithLeaseTTL(cfg.LeaseTTL))
@@ -134,6 +140,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 		Config:      cfg,
 		Log:         log,
 		version:     opts.Version,
+		reach:       reach,
 		Redis:       rdb,
 		Store:       store,
 		Registry:    reg,

@@ -1,0 +1,72 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// TestGateSaysPreflightRunningUntilOpen: before Open /readyz is 503
+// "preflight running" and /healthz 200; after, the Readiness answers.
+func TestGateSaysPreflightRunningUntilOpen(t *testing.T) {
+	gate := &Gate{}
+	srv := httptest.NewServer(Handler(prometheus.NewRegistry(), gate))
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz before Open = %d", code)
+	}
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "preflight running") {
+		t.Errorf("/readyz before Open = %d %q", code, body)
+	}
+	gate.Open(&Readiness{Ping: func(context.Context) error { return nil }, Started: time.Now()})
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz after Open = %d %q", code, body)
+	}
+}
+
+// TestGateBoundsAHungRedisAndCachesTheAnswer: a ping that never returns by
+// itself ends with the check's deadline, and the answer is reused by the next
+// probe instead of asking Redis again.
+func TestGateBoundsAHungRedisAndCachesTheAnswer(t *testing.T) {
+	var pings atomic.Int32
+	gate := &Gate{}
+	gate.Open(&Readiness{Ping: func(ctx context.Context) error {
+		pings.Add(1)
+		<-ctx.Done() // a Redis that accepted the connection and never answers
+		return ctx.Err()
+	}, Started: time.Now()})
+	err := gate.Check(context.Background())
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "redis unreachable") {
+		t.Fatalf("Check with a hung Redis = %v, want redis unreachable after the deadline", err)
+	}
+	if err2 := gate.Check(context.Background()); err2 == nil || pings.Load() != 1 {
+		t.Errorf("second Check = %v after %d pings, want the cached answer from one ping", err2, pings.Load())
+	}
+}
+
+// TestReadinessNamesAnUnusableUpstream: Upstreams' answer makes it not ready.
+func TestReadinessNamesAnUnusableUpstream(t *testing.T) {
+	r := &Readiness{Ping: func(context.Context) error { return nil }, Started: time.Now(),
+		Upstreams: func() error { return errors.New("quipt circuit breaker open") }}
+	if err := r.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "quipt") {
+		t.Errorf("Check = %v, want not ready naming quipt", err)
+	}
+}
