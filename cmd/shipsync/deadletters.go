@@ -53,7 +53,7 @@ func parseDeadLetters(args []string, stderr io.Writer) (action, job, id string, 
 		return "", "", "", false
 	}
 	if job != "" && !slices.Contains(daemon.JobNames(), job) {
-		fmt.Fprintf(stderr, "shipsync deadletters: unknown job %q (jobs: %s)\n", job, strings.Join(daemon.JobNames(), ", "))
+		fmt.Fprintf(stderr, "shipsync deadletters: unknown job %q (jobs: %s)\n%s\n", job, strings.Join(daemon.JobNames(), ", "), deadLettersUsage)
 		return "", "", "", false
 	}
 	switch action {

@@ -78,9 +78,12 @@ func assertNoSecrets(t *testing.T, outputs ...string) {
 	}
 }
 
-// assertJSONLines checks that every line is a JSON object with a level.
+// assertJSONLines checks that every line is a JSON object with a level, and
+// (assertStrictJSONLines) without a repeated key, with a millisecond UTC
+// time and durations named with their unit.
 func assertJSONLines(t *testing.T, name, out string) {
 	t.Helper()
+	assertStrictJSONLines(t, name, out, true)
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	n := 0
