@@ -51,7 +51,7 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "shipsync_breaker_state", Help: "Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.",
 		}, []string{"upstream"}),
 		cursorLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "shipsync_cursor_lag_seconds", Help: "Now minus the cursor of a job, at the end of its last run.",
+			Name: "shipsync_cursor_lag_seconds", Help: "How far a job's cursor trails now, without the re-read overlap: near zero when the job keeps up.",
 		}, []string{"job", "cursor"}),
 		deadLetters: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "shipsync_dead_letters", Help: "Items waiting in the dead-letter list, by job.",
