@@ -99,3 +99,33 @@ func TestNotReadyWhileAnUpstreamIsUnreachable(t *testing.T) {
 		t.Errorf("/readyz with Quipt unreachable = %d %q, want 503 naming quipt", code, body)
 	}
 }
+
+// TestSkippedRunsAreCounted: while another replica holds get-orders' lease,
+// the scheduled runs here are skipped, and counted as such.
+func TestSkippedRunsAreCounted(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	if _, err := w.Store.AcquireLease(context.Background(), "get-orders", "another-replica", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	var logs jobstest.LogBuffer
+	app := newApp(t, w, &logs, "GET_ORDERS_SCHEDULE", "@every 1s")
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatalf("Start: %v\n%s", err, logs.String())
+	}
+	defer func() { _ = app.Stop(context.Background()) }()
+	const want = `shipsync_runs_skipped_total{job="get-orders",reason="lease_held"}`
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, body := probe(app.Addr(), "/metrics")
+		if strings.Contains(body, want) {
+			if !strings.Contains(body, "shipsync_build_info{") {
+				t.Error("/metrics lacks shipsync_build_info")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s after 20 s of scheduled runs", want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -50,6 +50,10 @@ type Hooks struct {
 	// OnRunDone is called after every run that got the job's lease, with the
 	// run's error (nil on success).
 	OnRunDone func(job string, started time.Time, d time.Duration, err error)
+	// OnRunSkipped is called for a run that did not start because it could
+	// not take the job's lease: another replica holds it (leaseHeld), or
+	// Redis could not be asked.
+	OnRunSkipped func(job string, leaseHeld bool)
 }
 
 // Scheduler runs jobs on their schedules. Build it with New, register jobs

@@ -23,7 +23,8 @@ func setup(stdout, stderr io.Writer, env map[string]string, opts daemon.Options)
 	}
 	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, colourful(stdout, env), cfg.LogLevel)
 	captureLibraryLogs(log)
-	opts.Version = version
+	build := readBuildVersion()
+	opts.Version, opts.Revision = build.Version, build.Revision
 	app, err := daemon.New(cfg, log, opts)
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start")
