@@ -172,3 +172,85 @@ func TestInterruptedOnceExitsNonZero(t *testing.T) {
 		t.Errorf("Quipt holds %d purchase orders after the next run, want %d", n, orders)
 	}
 }
+
+// TestDeadLettersSayWhatToChange: a dead letter names the order number, the
+// requested method that did not resolve and the variables to change; list
+// at a terminal (LOG_FORMAT=console) is a table.
+func TestDeadLettersSayWhatToChange(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	addE2EOrder(w, "NDA-1", "Next Day Air")
+	env := with(testEnv(w), "PREFERRED_CARRIER", "", "DEFAULT_SERVICE", "")
+	if code, out, _ := runCmd(t, env, "once", "get-orders"); code != 0 {
+		t.Fatalf("once exited %d\n%s", code, out)
+	}
+	_, stdout, _ := runCmd(t, env, "deadletters", "list")
+	want := `no carrier for requested method \"Next Day Air\": add it to SHIPPING_MAPPINGS or set PREFERRED_CARRIER`
+	if !strings.Contains(stdout, `"order_number":"NDA-1"`) || !strings.Contains(stdout, want) {
+		t.Errorf("deadletters list does not give the order number and what to change:\n%s", stdout)
+	}
+	_, table, _ := runCmd(t, with(env, "LOG_FORMAT", "console"), "deadletters", "list")
+	if !strings.HasPrefix(table, "JOB ") || !strings.Contains(table, "NDA-1") || !strings.Contains(table, "1 dead letters") || strings.Contains(table, "{") {
+		t.Errorf("deadletters list for a person is not a table:\n%s", table)
+	}
+}
+
+// TestCheckForAPerson: with LOG_FORMAT=console check is a table with one
+// verdict (no colour off a terminal), consistent with its exit status; an
+// unconfigured job is "off" and the verdict does not say "everything
+// resolves"; an invalid line fails it.
+func TestCheckForAPerson(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	env := with(testEnv(w), "LOG_FORMAT", "console")
+	code, out, _ := runCmd(t, env, "check")
+	if code != exitOK || !strings.HasPrefix(out, "SECTION ") || !strings.Contains(out, "check passed") || strings.Contains(out, "\x1b[") {
+		t.Errorf("check at a terminal: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "redis") || !strings.Contains(out, "version ") || !strings.Contains(out, "persistence") {
+		t.Errorf("check lacks the Redis line:\n%s", out)
+	}
+	code, out, _ = runCmd(t, with(env, "CHANNEL_STORES", ""), "check")
+	if code != exitOK || strings.Contains(out, "everything resolves") || !strings.Contains(out, "push-orders") || strings.Contains(out, " invalid ") {
+		t.Errorf("check with push-orders unconfigured: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCmd(t, with(env, "WAREHOUSES", "AUS1=7", "CHANNEL_STORES", "Web Store=1"), "check")
+	if code != exitFailed || !strings.Contains(out, "check failed") || strings.Contains(out, "check passed") {
+		t.Errorf("check with an unknown warehouse and store: exit %d\n%s", code, out)
+	}
+	// Every problem of the job is named on its line, not only the first.
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "job ") && strings.Contains(l, "push-orders") && !(strings.Contains(l, "warehouse") && strings.Contains(l, "store")) {
+			t.Errorf("push-orders' line does not name both problems: %q", l)
+		}
+	}
+}
+
+// TestCheckInJSONIsOneLinePerItem: in json mode every item is one line with
+// a status, and the verdict agrees with the lines and the exit status.
+func TestCheckInJSONIsOneLinePerItem(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	code, out, _ := runCmd(t, with(testEnv(w), "CHANNEL_STORES", ""), "check")
+	if code != exitOK {
+		t.Fatalf("check exited %d\n%s", code, out)
+	}
+	var verdicts int
+	for line := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
+		m, err := checkJSONLine(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch m["event"] {
+		case "check_result":
+			verdicts++
+			if m["ok"] != true || strings.Contains(m["message"].(string), "everything resolves") {
+				t.Errorf("verdict %v with push-orders off", m)
+			}
+		case "check":
+			if m["status"] == "invalid" || m["level"] == "error" {
+				t.Errorf("an invalid line beside a passed check: %s", line)
+			}
+		}
+	}
+	if verdicts != 1 || !strings.Contains(out, `"name":"redis"`) {
+		t.Errorf("%d verdicts, redis line present: %v\n%s", verdicts, strings.Contains(out, `"name":"redis"`), out)
+	}
+}

@@ -63,10 +63,10 @@ func untilSignal(ctx context.Context, app *daemon.App) error {
 }
 
 // cmdCheck is `shipsync check`: Redis and the preflight; exit 1 when any
-// line is invalid. A person gets a table (forPerson), a machine one JSON
-// line per item and the verdict.
+// line is invalid. A person gets a table (forPerson) on stdout, with the
+// logs on stderr; a machine one JSON line per item and the verdict.
 func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]string) int {
-	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
+	app, _, ok := setup(logOutput(stdout, stderr, env), stderr, env, daemon.Options{})
 	if !ok {
 		return exitUsage
 	}

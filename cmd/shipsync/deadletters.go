@@ -24,11 +24,19 @@ func cmdDeadLetters(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !ok {
 		return exitUsage
 	}
-	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
+	app, _, ok := setup(logOutput(stdout, stderr, env), stderr, env, daemon.Options{})
 	if !ok {
 		return exitUsage
 	}
 	defer app.Close()
+	if action == daemon.DeadLettersList && forPerson(stdout, env) {
+		items, err := app.ListDeadLetters(ctx, job, id)
+		if err != nil {
+			return exitFailed
+		}
+		writeDeadLetterTable(stdout, items)
+		return exitOK
+	}
 	if err := app.DeadLetters(ctx, action, job, id); err != nil {
 		return exitFailed
 	}

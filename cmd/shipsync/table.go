@@ -5,9 +5,11 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/shipsync/shipsync/daemon"
 	"github.com/shipsync/shipsync/preflight"
+	"github.com/shipsync/shipsync/state"
 )
 
 // ANSI colours of the check table's status column.
@@ -66,4 +68,18 @@ func oneLine(s string) string {
 		return "-"
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// writeDeadLetterTable lists dead letters for a person: job, item, order
+// number, attempts, when it last failed, and the reason (which says what to
+// change), then their number.
+func writeDeadLetterTable(w io.Writer, items []state.DeadLetter) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tITEM\tORDER\tATTEMPTS\tLAST FAILED (UTC)\tREASON")
+	for _, d := range items {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.Job, d.ID, oneLine(daemon.OrderNumber(d)), d.Attempts,
+			d.At.UTC().Format(time.DateTime), oneLine(d.Reason))
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "%d dead letters\n", len(items))
 }

@@ -35,3 +35,12 @@ func forPerson(w io.Writer, env map[string]string) bool {
 // jsonAsked reports whether LOG_FORMAT=json is set: then even the commands
 // written for people (help, version) answer in JSON lines.
 func jsonAsked(env map[string]string) bool { return env["LOG_FORMAT"] == "json" }
+
+// logOutput is where the logs of a command that prints a table for a person
+// go: stderr then, so the table on stdout stays clean; else stdout.
+func logOutput(stdout, stderr io.Writer, env map[string]string) io.Writer {
+	if forPerson(stdout, env) {
+		return stderr
+	}
+	return stdout
+}

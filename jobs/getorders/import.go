@@ -96,7 +96,7 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 	}
 	switch {
 	case err != nil && quipt.IsPermanent(err):
-		return eff.DeadLetter(ctx, o.id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID})
+		return eff.DeadLetter(ctx, o.id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID, "order_number": o.OrderNumber})
 	case err != nil:
 		return fmt.Errorf("create Quipt purchase order for ShipStation order %d: %w", o.OrderID, err)
 	}
