@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ func (a *App) CheckAll(ctx context.Context) *CheckResult {
 // jobLines is one line per job that will not run, naming every reason.
 func jobLines(report *preflight.Report) []CheckLine {
 	var out []CheckLine
-	for _, job := range sortedKeys(report.Disabled) {
+	for _, job := range slices.Sorted(maps.Keys(report.Disabled)) {
 		out = append(out, CheckLine{Section: "job", Name: job, Status: StatusOff, Reason: report.Disabled[job]})
 	}
 	return out
@@ -138,14 +139,4 @@ func onOff(b bool) string {
 		return "on"
 	}
 	return "off"
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,16 +24,6 @@ func (h heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// freeAddr returns a local address nothing listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // probe GETs path on addr; code 0 means no answer.
 func probe(addr, path string) (int, string) {
@@ -54,7 +43,7 @@ func TestHealthFromTheFirstSecond(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
 	var logs jobstest.LogBuffer
 	held := heldTransport{release: make(chan struct{})}
-	addr := freeAddr(t)
+	addr := jobstest.FreeAddr(t)
 	app := newAppWith(t, w, &logs, Options{Retry: &jobstest.FastRetry, HTTPClient: &http.Client{Transport: held}}, "HTTP_ADDR", addr)
 	started := make(chan error, 1)
 	go func() { started <- app.Start(context.Background()) }()
@@ -90,7 +79,7 @@ func TestHealthFromTheFirstSecond(t *testing.T) {
 func TestNotReadyWhileAnUpstreamIsUnreachable(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
 	var logs jobstest.LogBuffer
-	app := newApp(t, w, &logs, "QUIPT_BASE_URL", "http://"+freeAddr(t))
+	app := newApp(t, w, &logs, "QUIPT_BASE_URL", "http://"+jobstest.FreeAddr(t))
 	if err := app.Start(context.Background()); err != nil {
 		t.Fatalf("Start: %v\n%s", err, logs.String())
 	}

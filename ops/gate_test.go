@@ -14,22 +14,25 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// httpGet GETs url and returns the status and body.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
 // TestGateSaysPreflightRunningUntilOpen: before Open /readyz is 503
 // "preflight running" and /healthz 200; after, the Readiness answers.
 func TestGateSaysPreflightRunningUntilOpen(t *testing.T) {
 	gate := &Gate{}
 	srv := httptest.NewServer(Handler(prometheus.NewRegistry(), gate))
 	defer srv.Close()
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(path string) (int, string) { return httpGet(t, srv.URL+path) }
 	if code, _ := get("/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz before Open = %d", code)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -12,16 +11,7 @@ import (
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
-// freeLocalAddr returns a local address nothing listens on.
-func freeLocalAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+
 
 // wipeRedis deletes every key of w's deployment, as a Redis that lost its
 // state would.
@@ -114,7 +104,7 @@ func TestHealthCommand(t *testing.T) {
 	if code, out, errOut := runCmd(t, map[string]string{"HTTP_ADDR": app.Addr()}, "health"); code != exitOK {
 		t.Errorf("health of a running daemon: exit %d %q %q", code, out, errOut)
 	}
-	if code, _, errOut := runCmd(t, map[string]string{"HTTP_ADDR": freeLocalAddr(t)}, "health"); code != exitFailed || errOut == "" {
+	if code, _, errOut := runCmd(t, map[string]string{"HTTP_ADDR": jobstest.FreeAddr(t)}, "health"); code != exitFailed || errOut == "" {
 		t.Errorf("health with nothing listening: exit %d %q, want 1 with the reason", code, errOut)
 	}
 }
