@@ -5,17 +5,31 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
-// heldTransport holds every upstream request until release is closed: a
-// preflight that takes as long as the test wants.
-type heldTransport struct{ release chan struct{} }
+// heldTransport holds every upstream request until release is closed (a
+// preflight that takes as long as the test wants), and tells held of each
+// request it starts holding.
+type heldTransport struct {
+	release chan struct{}
+	held    chan struct{}
+	// off, when set and true, lets requests through unheld.
+	off *atomic.Bool
+}
 
 func (h heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h.off != nil && h.off.Load() {
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	select {
+	case h.held <- struct{}{}:
+	default:
+	}
 	select {
 	case <-h.release:
 	case <-r.Context().Done():
@@ -42,7 +56,7 @@ func probe(addr, path string) (int, string) {
 func TestHealthFromTheFirstSecond(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
 	var logs jobstest.LogBuffer
-	held := heldTransport{release: make(chan struct{})}
+	held := heldTransport{release: make(chan struct{}), held: make(chan struct{}, 1)}
 	addr := jobstest.FreeAddr(t)
 	app := newAppWith(t, w, &logs, Options{Retry: &jobstest.FastRetry, HTTPClient: &http.Client{Transport: held}}, "HTTP_ADDR", addr)
 	started := make(chan error, 1)
@@ -116,5 +130,29 @@ func TestSkippedRunsAreCounted(t *testing.T) {
 			t.Fatalf("no %s after 20 s of scheduled runs", want)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestShutdownThatCancelledRunsIsClean: a run still waiting on an upstream
+// when SHUTDOWN_GRACE ends is cancelled, returns, and the stop is clean (nil:
+// exit 0); the log says runs were cancelled.
+func TestShutdownThatCancelledRunsIsClean(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	var logs jobstest.LogBuffer
+	var off atomic.Bool
+	off.Store(true)
+	hang := heldTransport{release: make(chan struct{}), held: make(chan struct{}, 1), off: &off}
+	app := newAppWith(t, w, &logs, Options{Retry: &jobstest.FastRetry, HTTPClient: &http.Client{Transport: hang}},
+		"SHUTDOWN_GRACE", "1s", "GET_ORDERS_SCHEDULE", "@every 1s")
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatalf("Start: %v\n%s", err, logs.String())
+	}
+	off.Store(false) // from now on every upstream request hangs until its context ends
+	<-hang.held      // a scheduled run is waiting on an upstream
+	if err := app.Stop(context.Background()); err != nil {
+		t.Fatalf("Stop after cancelling a run = %v, want a clean stop\n%s", err, logs.String())
+	}
+	if !strings.Contains(logs.String(), `"event":"runs_cancelled"`) {
+		t.Errorf("the log does not say runs were cancelled:\n%s", logs.String())
 	}
 }

@@ -244,3 +244,15 @@ func TestCheckInJSONIsOneLinePerItem(t *testing.T) {
 		t.Errorf("%d verdicts, redis line present: %v\n%s", verdicts, strings.Contains(out, `"name":"redis"`), out)
 	}
 }
+
+// TestCheckWithRedisDown: an unreachable Redis is one invalid Redis line and
+// a failed verdict, not a ShipStation error about the rate budget.
+func TestCheckWithRedisDown(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	env := with(testEnv(w), "REDIS_URL", "redis://"+jobstest.FreeAddr(t)+"/0")
+	code, stdout, stderr := runCmd(t, env, "check")
+	if code != exitFailed || !strings.Contains(stdout, `"name":"redis","status":"invalid"`) || strings.Contains(stdout, `"name":"shipstation"`) {
+		t.Errorf("check with Redis down: exit %d\n%s%s", code, stdout, stderr)
+	}
+	assertJSONLines(t, "stdout", stdout)
+}
