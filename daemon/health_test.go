@@ -38,7 +38,6 @@ func (h heldTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-
 // probe GETs path on addr; code 0 means no answer.
 func probe(addr, path string) (int, string) {
 	c := http.Client{Timeout: 5 * time.Second}

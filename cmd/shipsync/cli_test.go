@@ -11,8 +11,6 @@ import (
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
-
-
 // wipeRedis deletes every key of w's deployment, as a Redis that lost its
 // state would.
 func wipeRedis(t *testing.T, w *jobstest.World) {
