@@ -20,7 +20,7 @@ const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 // service of the lines about an order.
 func newLogger(w io.Writer, console, colour bool, level zerolog.Level) zerolog.Logger {
 	if console {
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: timeFormat, NoColor: !colour}
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: timeFormat, NoColor: !colour, FieldsExclude: []string{"app"}}
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Str("app", "shipsync").Logger()
 }
