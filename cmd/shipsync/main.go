@@ -31,8 +31,11 @@ import (
 	"github.com/shipsync/shipsync/daemon"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version and revision may be set at build time with -ldflags
+// "-X main.version=... -X main.revision=..." (an image built without .git);
+// otherwise they come from the module and VCS information the Go toolchain
+// embeds (version.go).
+var version, revision = "dev", ""
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -56,7 +59,7 @@ commands:
   check                    preflight: Redis, credentials, carriers, stores, warehouses, users, tags, mappings
   demo                     the daemon against built-in sandboxes and an embedded Redis
   deadletters list [--job JOB] [--id ID]
-  deadletters retry|drop --job JOB (--id ID | --all)
+  deadletters retry|drop [--job JOB] (--id ID | --all)
   version                  module version, VCS revision and date, Go version
   health                   probe /healthz on HTTP_ADDR (exit 0 healthy, 1 not)
   help [env]               this text, or every environment variable

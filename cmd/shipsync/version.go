@@ -20,8 +20,13 @@ type buildVersion struct {
 
 // readBuildVersion reads the build information the Go toolchain embedded;
 // fields it cannot tell stay "unknown".
-func readBuildVersion() buildVersion {
-	v := buildVersion{Version: version, Revision: "unknown", GoVersion: "unknown"}
+func readBuildVersion() (v buildVersion) {
+	v = buildVersion{Version: version, Revision: "unknown", GoVersion: "unknown"}
+	defer func() { // a revision set with -ldflags wins
+		if revision != "" {
+			v.Revision = revision
+		}
+	}()
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return v
@@ -52,10 +57,13 @@ func cmdVersion(stdout io.Writer, asJSON bool) int {
 		fmt.Fprintln(stdout, string(b))
 		return exitOK
 	}
-	modified := ""
-	if v.Modified {
-		modified = " (modified)"
+	rev := "revision " + v.Revision
+	if v.Time != "" {
+		rev += " of " + v.Time
 	}
-	fmt.Fprintf(stdout, "shipsync %s, revision %s%s %s, %s\n", v.Version, v.Revision, modified, v.Time, v.GoVersion)
+	if v.Modified {
+		rev += " (modified)"
+	}
+	fmt.Fprintf(stdout, "shipsync %s, %s, %s\n", v.Version, rev, v.GoVersion)
 	return exitOK
 }
