@@ -3,13 +3,20 @@ package daemon
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/ops"
+	"github.com/shipsync/shipsync/state"
 )
 
 // heldTransport holds every upstream request until release is closed (a
@@ -153,5 +160,42 @@ func TestShutdownThatCancelledRunsIsClean(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"event":"runs_cancelled"`) {
 		t.Errorf("the log does not say runs were cancelled:\n%s", logs.String())
+	}
+}
+
+// TestReadyzAnswersWhenRedisHangs: a Redis that accepts connections and never
+// answers (go-redis then waits for its own read timeout, not the probe's
+// context) makes /readyz answer 503 instead of hanging.
+func TestReadyzAnswersWhenRedisHangs(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	defer func() { _ = ln.Close(); <-served }()
+	go func() { // holds every connection open, never answering, until ln closes
+		defer close(served)
+		var conns []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range conns {
+					_ = c.Close()
+				}
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: ln.Addr().String(), MaxRetries: -1})
+	defer rdb.Close()
+	store := state.New(rdb, "hang")
+	gate := &ops.Gate{}
+	gate.Open(&ops.Readiness{Ping: store.Ping, LastSuccess: store.LastSuccess, Started: time.Now()})
+	srv := httptest.NewServer(ops.Handler(prometheus.NewRegistry(), gate))
+	defer srv.Close()
+	code, body := probe(strings.TrimPrefix(srv.URL, "http://"), "/readyz")
+	if code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with a hung Redis = %d %q, want 503", code, body)
 	}
 }

@@ -56,12 +56,50 @@ func TestGateBoundsAHungRedisAndCachesTheAnswer(t *testing.T) {
 		<-ctx.Done() // a Redis that accepted the connection and never answers
 		return ctx.Err()
 	}, Started: time.Now()})
+	// The answer is the ping's deadline (or, on a machine too busy to give
+	// it in time, the gate's own bound): not ready either way.
 	err := gate.Check(context.Background())
-	if err == nil || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "redis unreachable") {
-		t.Fatalf("Check with a hung Redis = %v, want redis unreachable after the deadline", err)
+	if err == nil || !strings.Contains(err.Error(), "redis unreachable") && !strings.Contains(err.Error(), "no answer within") {
+		t.Fatalf("Check with a hung Redis = %v, want not ready: redis unreachable", err)
 	}
 	if err2 := gate.Check(context.Background()); err2 == nil || pings.Load() != 1 {
 		t.Errorf("second Check = %v after %d pings, want the cached answer from one ping", err2, pings.Load())
+	}
+}
+
+// TestGateAnswersWhileAPingIgnoresItsDeadline: a client that does not honour
+// the context (go-redis applies its own read timeout, not the context's)
+// still gets an answer within the gate's bound; the check in flight is joined,
+// not repeated, and its answer is used once it comes.
+func TestGateAnswersWhileAPingIgnoresItsDeadline(t *testing.T) {
+	release := make(chan struct{})
+	var pings atomic.Int32
+	gate := &Gate{}
+	gate.Open(&Readiness{Ping: func(context.Context) error {
+		pings.Add(1)
+		<-release // ignores ctx
+		return errors.New("i/o timeout")
+	}, Started: time.Now()})
+	for range 2 {
+		if err := gate.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "no answer within") {
+			t.Fatalf("Check while the ping hangs = %v, want no answer within the bound", err)
+		}
+	}
+	if n := pings.Load(); n != 1 {
+		t.Errorf("%d pings for two probes while one hangs, want 1", n)
+	}
+	close(release)
+	for {
+		gate.mu.Lock()
+		running := gate.running
+		gate.mu.Unlock()
+		if running == nil {
+			break
+		}
+		<-running
+	}
+	if err := gate.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "i/o timeout") {
+		t.Errorf("Check after the ping returned = %v, want its answer", err)
 	}
 }
 
