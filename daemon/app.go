@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,8 +36,9 @@ type Options struct {
 	Now func() time.Time
 	// Owner names this replica in leases; "" means hostname, pid and a random suffix.
 	Owner string
-	// Version is the build's version, for the start line.
-	Version string
+	// Version is the build's version, for the start line and
+	// shipsync_build_info; Revision its VCS revision.
+	Version, Revision string
 	// Schedule, when set, is the schedule of every job, whatever the
 	// configuration says (the demo runs every job every few seconds).
 	Schedule *config.Schedule
@@ -58,6 +60,8 @@ type App struct {
 	// Jobs lists every job with its schedule, enabled or not.
 	Jobs []Job
 	env  *jobs.Env
+	// reach remembers the upstreams the preflight could not reach (readiness).
+	reach *reachability
 
 	version string
 	// The life cycle (daemon.go).
@@ -79,6 +83,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
+	m.BuildInfo(opts.Version, opts.Revision, runtime.Version())
 
 	window := time.Minute
 	if opts.RateWindow > 0 {
@@ -122,9 +127,19 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	m.Upstream("quipt").ObserveBreakerState(q.BreakerState())
 
 	store := state.New(rdb, cfg.StatePrefix)
+	reach := &reachability{}
 	schedOpts := []scheduler.Option{scheduler.WithHooks(scheduler.Hooks{OnRunDone: func(job string, _ time.Time, d time.Duration, err error) {
 		m.RunDone(job, d, err)
+		if err == nil {
+			reach.runSucceeded()
+		}
 		refreshDeadLetters(store, m, log)
+	}, OnRunSkipped: func(job string, leaseHeld bool) {
+		reason := metrics.SkipRedisUnavailable
+		if leaseHeld {
+			reason = metrics.SkipLeaseHeld
+		}
+		m.RunSkipped(job, reason)
 	}})}
 	schedOpts = append(schedOpts, scheduler.WithLeaseTTL(cfg.LeaseTTL))
 	if opts.Owner != "" {
@@ -134,6 +149,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 		Config:      cfg,
 		Log:         log,
 		version:     opts.Version,
+		reach:       reach,
 		Redis:       rdb,
 		Store:       store,
 		Registry:    reg,

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/shipsync/shipsync/ops"
+	"github.com/shipsync/shipsync/scheduler"
 )
 
 // httpShutdownTimeout bounds the ops server's shutdown, after the runs.
@@ -26,48 +27,50 @@ const httpShutdownTimeout = 5 * time.Second
 // Start starts the daemon and returns once it takes work, or with why it
 // cannot. In order:
 //
-//  1. Redis must answer: no job may run without a place to record its effects.
-//  2. The preflight checks both credentials and the configuration. Rejected
+//  1. The ops server (/metrics, /healthz, /readyz) listens on HTTP_ADDR:
+//     /healthz answers from the first second, /readyz says "preflight
+//     running" until step 4.
+//  2. Redis must answer: no job may run without a place to record its effects.
+//  3. The preflight checks both credentials and the configuration. Rejected
 //     credentials stop the start; a job whose configuration does not resolve
 //     is left off, and the others run.
-//  3. The jobs are registered with the scheduler, and readiness watches the
-//     enabled ones.
-//  4. The ops server (/metrics, /healthz, /readyz) listens on HTTP_ADDR, and
-//     the scheduler starts: the two run together in an errgroup until Stop,
-//     or until the server fails, which stops the daemon as Stop does.
+//  4. The jobs are registered with the scheduler, and readiness watches the
+//     enabled ones and the upstreams the preflight could not reach.
+//  5. The scheduler starts: it and the ops server run together in an
+//     errgroup until Stop, or until the server fails, which stops the daemon
+//     as Stop does.
 //
-// ctx bounds the start only. Start is called once.
+// A failed start closes the ops server again. ctx bounds the start only.
+// Start is called once.
 func (a *App) Start(ctx context.Context) error {
 	started := time.Now()
 	a.Log.Info().Str("version", a.version).Object("config", a.Config).Msg("shipsync starting")
 
-	if err := a.Store.Ping(ctx); err != nil {
-		return fmt.Errorf("redis unreachable: %w", err)
-	}
-
-	report := a.Preflight(ctx, "")
-	if report.Rejected {
-		return errors.New("preflight: credentials rejected")
-	}
-
-	if err := a.enable(report.Disabled); err != nil {
-		return err
-	}
-	readiness := &ops.Readiness{Ping: a.Store.Ping, LastSuccess: a.Store.LastSuccess, Jobs: a.readyJobs(report.Disabled), Started: started}
-
+	gate := &ops.Gate{}
 	ln, err := net.Listen("tcp", a.Config.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", a.Config.HTTPAddr, err)
 	}
-	srv := ops.Server(a.Config.HTTPAddr, ops.Handler(a.Registry, readiness))
+	srv := ops.Server(a.Config.HTTPAddr, ops.Handler(a.Registry, gate))
 	srv.ErrorLog = stdLogger(a.Log, zerolog.ErrorLevel)
 	a.addr = ln.Addr().String()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	a.Log.Info().Str("http_addr", a.addr).Msg("ops endpoints listening: /healthz answers, /readyz waits for the preflight")
+
+	readiness, err := a.prepare(ctx, started)
+	if err != nil {
+		_ = srv.Close()
+		<-served
+		return err
+	}
+	gate.Open(readiness)
 
 	running, cancel := context.WithCancel(context.Background())
 	a.cancel, a.stopped = cancel, make(chan struct{})
 	g, gctx := errgroup.WithContext(running)
 	g.Go(func() error { // the ops server, until shutdown closes it
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("http server: %w", err)
 		}
 		return nil
@@ -84,6 +87,23 @@ func (a *App) Start(ctx context.Context) error {
 	}()
 	a.Log.Info().Str("http_addr", a.addr).Msg("shipsync running")
 	return nil
+}
+
+// prepare is the part of the start that must succeed before any job runs:
+// Redis answers, the preflight, the jobs registered. It returns the
+// readiness that /readyz asks from then on.
+func (a *App) prepare(ctx context.Context, started time.Time) (*ops.Readiness, error) {
+	if err := a.Store.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("redis unreachable: %w", err)
+	}
+	report := a.Preflight(ctx, "")
+	if report.Rejected {
+		return nil, errors.New("preflight: credentials rejected")
+	}
+	if err := a.enable(report.Disabled); err != nil {
+		return nil, err
+	}
+	return a.readiness(report, started), nil
 }
 
 // Addr is the address the ops server listens on, once Start returned.
@@ -115,10 +135,16 @@ func (a *App) Stopped() <-chan struct{} { return a.stopped }
 // SHUTDOWN_GRACE (stop taking work, wait for the runs in hand, then cancel
 // them), then closes the ops server.
 func (a *App) shutdown(srv *http.Server) error {
-	a.Log.Info().Dur("grace", a.Config.ShutdownGrace).Msg("shutting down: no new runs, finishing the page in hand")
+	a.Log.Info().Int64("grace_ms", a.Config.ShutdownGrace.Milliseconds()).Msg("shutting down: no new runs, finishing the page in hand")
 	grace, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
 	defer cancel()
 	stopErr := a.Scheduler.Stop(grace)
+	if errors.Is(stopErr, scheduler.ErrRunsCancelled) {
+		// The runs returned after their cancellation, having checkpointed:
+		// a clean, if late, shutdown.
+		a.Log.Warn().Err(stopErr).Str("event", "runs_cancelled").Msg("runs cancelled at the end of the grace period, after checkpointing")
+		stopErr = nil
+	}
 
 	httpCtx, cancelHTTP := context.WithTimeout(context.Background(), httpShutdownTimeout)
 	defer cancelHTTP()

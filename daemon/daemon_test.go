@@ -20,6 +20,12 @@ import (
 // variables kv, and closes it when the test ends.
 func newApp(t *testing.T, w *jobstest.World, logs *jobstest.LogBuffer, kv ...string) *App {
 	t.Helper()
+	return newAppWith(t, w, logs, Options{Retry: &jobstest.FastRetry}, kv...)
+}
+
+// newAppWith is newApp with opts.
+func newAppWith(t *testing.T, w *jobstest.World, logs *jobstest.LogBuffer, opts Options, kv ...string) *App {
+	t.Helper()
 	env := w.Environ()
 	for k, v := range map[string]string{
 		"ASSIGN_USER_ID":    sst.DefaultUserID,
@@ -39,7 +45,7 @@ func newApp(t *testing.T, w *jobstest.World, logs *jobstest.LogBuffer, kv ...str
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := New(cfg, zerolog.New(logs), Options{Retry: &jobstest.FastRetry})
+	app, err := New(cfg, zerolog.New(logs), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

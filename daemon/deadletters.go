@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/shipsync/shipsync/state"
@@ -20,16 +21,12 @@ const (
 // list and keeps them skipped for good. It ends with a line counting them, and
 // logs why it failed.
 func (a *App) DeadLetters(ctx context.Context, action, job, id string) error {
-	items, err := a.Store.DeadLetters(ctx, job)
+	items, err := a.ListDeadLetters(ctx, job, id)
 	if err != nil {
-		a.Log.Error().Err(err).Msg("cannot read dead letters")
-		return fmt.Errorf("read dead letters: %w", err)
+		return err
 	}
 	n := 0
 	for _, d := range items {
-		if id != "" && d.ID != id {
-			continue
-		}
 		n++
 		if err := a.deadLetter(ctx, action, d); err != nil {
 			return err
@@ -51,10 +48,44 @@ func (a *App) DeadLetters(ctx context.Context, action, job, id string) error {
 	return nil
 }
 
+// ListDeadLetters returns the dead letters of job (every job when "") or
+// only the one with id, and logs why it cannot.
+func (a *App) ListDeadLetters(ctx context.Context, job, id string) ([]state.DeadLetter, error) {
+	items, err := a.Store.DeadLetters(ctx, job)
+	if err != nil {
+		a.Log.Error().Err(err).Msg("cannot read dead letters")
+		return nil, fmt.Errorf("read dead letters: %w", err)
+	}
+	if id == "" {
+		return items, nil
+	}
+	var out []state.DeadLetter
+	for _, d := range items {
+		if d.ID == id {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// OrderNumber is the order number a dead letter's detail names, or "".
+func OrderNumber(d state.DeadLetter) string {
+	var detail struct {
+		OrderNumber string `json:"order_number"`
+	}
+	if d.Detail == "" || json.Unmarshal([]byte(d.Detail), &detail) != nil {
+		return ""
+	}
+	return detail.OrderNumber
+}
+
 // deadLetter logs d and applies action to it.
 func (a *App) deadLetter(ctx context.Context, action string, d state.DeadLetter) error {
 	ev := a.Log.Info().Str("event", "dead_letter").Str("job", d.Job).Str("item_id", d.ID).
-		Str("reason", d.Reason).Time("at", d.At).Int("attempts", d.Attempts)
+		Str("order_number", OrderNumber(d)).Str("reason", d.Reason).Time("at", d.At).Int("attempts", d.Attempts)
+	if d.Detail != "" && json.Valid([]byte(d.Detail)) {
+		ev = ev.RawJSON("detail", []byte(d.Detail))
+	}
 	switch action {
 	case DeadLettersRetry:
 		if _, err := a.retryDeadLetter(ctx, d.Job, d.ID); err != nil {

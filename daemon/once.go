@@ -13,11 +13,17 @@ import (
 // ErrUnknownJob is returned by Once for a name that is not a job's.
 var ErrUnknownJob = errors.New("unknown job")
 
+// ErrInterrupted is returned by Once when a signal stopped the run before it
+// completed: what it did is checkpointed, and the next run resumes from there.
+var ErrInterrupted = errors.New("interrupted: the run stopped after checkpointing its work; the next run resumes from the checkpoint")
+
 // Once is `shipsync once JOB`: the preflight of what the job needs, then one
 // run of it now. It returns nil when the run completed, even if it
 // dead-lettered items, and logs why it did not otherwise. When ctx ends
 // (SIGTERM, SIGINT) the run stops as the daemon's do: it finishes or
-// checkpoints the page in hand within SHUTDOWN_GRACE, then is cancelled.
+// checkpoints the page in hand within SHUTDOWN_GRACE, then is cancelled; Once
+// then returns an error wrapping ErrInterrupted, since the run did not do all
+// it would have.
 func (a *App) Once(ctx context.Context, name string) error {
 	if _, ok := a.job(name); !ok {
 		a.Log.Error().Str("job", name).Msg("unknown job")
@@ -45,14 +51,20 @@ func (a *App) Once(ctx context.Context, name string) error {
 		defer close(drained)
 		select {
 		case <-ctx.Done():
-			a.Log.Info().Dur("grace", a.Config.ShutdownGrace).Msg("stopping: finishing the page in hand")
+			a.Log.Info().Int64("grace_ms", a.Config.ShutdownGrace.Milliseconds()).Msg("stopping: finishing the page in hand")
 			graceCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
 			defer cancel()
 			_ = a.Scheduler.Stop(graceCtx)
 		case <-runCtx.Done():
 		}
 	}()
-	if err := a.runOnceWaitingForLease(runCtx, name); err != nil {
+	err := a.runOnceWaitingForLease(runCtx, name)
+	if ctx.Err() != nil {
+		a.Log.Warn().AnErr("run_error", err).Str("event", "run_interrupted").Str("job", name).
+			Msg("interrupted: the run stopped early after checkpointing the page in hand; the next run resumes from the checkpoint")
+		return fmt.Errorf("%s: %w", name, ErrInterrupted)
+	}
+	if err != nil {
 		a.Log.Error().Err(err).Str("job", name).Msg("run did not complete")
 		return err
 	}
@@ -71,7 +83,7 @@ func (a *App) runOnceWaitingForLease(ctx context.Context, job string) error {
 			return err
 		}
 		if !waited {
-			a.Log.Info().Str("job", job).Dur("lease_ttl", a.Config.LeaseTTL).
+			a.Log.Info().Str("job", job).Int64("lease_ttl_ms", a.Config.LeaseTTL.Milliseconds()).
 				Msg("another runner holds the job's lease (or died holding it): waiting for it")
 		}
 		if err := retry.Sleep(ctx, 250*time.Millisecond); err != nil {

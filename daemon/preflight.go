@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/shipsync/shipsync/preflight"
 	"github.com/shipsync/shipsync/state"
@@ -11,38 +12,62 @@ import (
 // needs when only is not ""), logs one event per item, and tells the jobs the
 // account's USPS carrier code.
 func (a *App) Preflight(ctx context.Context, only string) *preflight.Report {
-	checker := &preflight.Checker{Config: a.Config, ShipStation: a.ShipStation, Quipt: a.Quipt, Jobs: PreflightJobs(a.Jobs), Only: only}
-	report := checker.Run(ctx)
-	a.env.USPSCode = a.rememberUSPSCode(ctx, report.USPSCode)
+	report := a.runPreflight(ctx, only)
 	for _, it := range report.Items {
-		ev := a.Log.Info()
-		if it.Status == preflight.Invalid {
-			ev = a.Log.Error()
-		}
-		ev = ev.Str("event", "check").Str("section", it.Section).Str("name", it.Name).Str("status", it.Status)
-		if it.Reason != "" {
-			ev = ev.Str("reason", it.Reason)
-		}
-		ev.Msg("preflight")
+		a.LogCheckLine(it)
 	}
-	for disabled, reason := range report.Disabled {
-		if only != "" && disabled != only {
-			continue
+	for _, it := range jobLines(report) {
+		if only == "" || it.Name == only {
+			a.LogCheckLine(it)
 		}
-		a.Log.Error().Str("event", "check").Str("section", "job").Str("name", disabled).Str("status", preflight.Invalid).Str("reason", reason).Msg("preflight")
 	}
 	return report
 }
 
-// Check is `shipsync check`: the preflight alone, with a closing line. It
-// reports whether everything resolves.
-func (a *App) Check(ctx context.Context) bool {
-	if !a.Preflight(ctx, "").OK() {
-		a.Log.Error().Str("event", "check_result").Msg("check failed: see the invalid items above")
-		return false
+// runPreflight runs the check (all of it, or only what the job called only
+// needs) and tells the jobs the account's USPS carrier code.
+func (a *App) runPreflight(ctx context.Context, only string) *preflight.Report {
+	checker := &preflight.Checker{Config: a.Config, ShipStation: a.ShipStation, Quipt: a.Quipt, Jobs: PreflightJobs(a.Jobs), Only: only}
+	report := checker.Run(ctx)
+	a.env.USPSCode = a.rememberUSPSCode(ctx, report.USPSCode)
+	return report
+}
+
+// LogCheckLine logs one line of the check as one event: at error when it is
+// invalid, at warn when it is a warning or a job that will not run.
+func (a *App) LogCheckLine(it CheckLine) {
+	ev := a.Log.Info()
+	switch it.Status {
+	case preflight.Invalid:
+		ev = a.Log.Error()
+	case StatusWarning, StatusOff:
+		ev = a.Log.Warn()
 	}
-	a.Log.Info().Str("event", "check_result").Msg("check passed: everything resolves")
-	return true
+	ev = ev.Str("event", "check").Str("section", it.Section).Str("name", it.Name).Str("status", it.Status)
+	if it.Reason != "" {
+		ev = ev.Str("reason", it.Reason)
+	}
+	ev.Msg(checkMessage(it))
+}
+
+// checkMessage is the message of a check line: what it is about and its status.
+func checkMessage(it CheckLine) string {
+	return fmt.Sprintf("check: %s %s %s", it.Section, it.Name, it.Status)
+}
+
+// Check is `shipsync check` in JSON lines: every line of CheckAll as one
+// event, then the verdict. It reports whether nothing is invalid.
+func (a *App) Check(ctx context.Context) *CheckResult {
+	res := a.CheckAll(ctx)
+	for _, it := range res.Lines {
+		a.LogCheckLine(it)
+	}
+	ev := a.Log.Info()
+	if !res.OK {
+		ev = a.Log.Error()
+	}
+	ev.Str("event", "check_result").Bool("ok", res.OK).Msg(res.Verdict)
+	return res
 }
 
 // rememberUSPSCode returns the account's USPS carrier code: the one the

@@ -105,13 +105,15 @@ func cursorTarget(w *Window) time.Time {
 }
 
 // ReportCursorLag sets the lag metric of the window's cursor as it stands,
-// for a pass that keeps its cursor where it was. It does nothing when
-// Metrics is nil or the cursor was never set.
+// for a pass that keeps its cursor where it was: now - cursor - CursorOverlap,
+// at least zero. The overlap is re-read by design, so it is no lag: a job that
+// keeps up reports zero. It does nothing when Metrics is nil or the cursor
+// was never set.
 func (e *Env) ReportCursorLag(run *scheduler.Run, w *Window) {
 	if e.Metrics == nil || !w.hasCursor {
 		return
 	}
-	e.Metrics.CursorLag(run.Job, w.Name, e.Clock().Sub(w.cursor))
+	e.Metrics.CursorLag(run.Job, w.Name, max(0, e.Clock().Sub(w.cursor)-CursorOverlap))
 }
 
 // CursorPass is one pass over a cursor window of a ShipStation list of items

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -145,12 +146,26 @@ func (e *Env) park(ctx context.Context, run *scheduler.Run, sum *Summary, id, re
 	}
 	ev.Msg("dead-lettered item")
 	err := e.Store.PutDeadLetter(ctx, run.Lease, state.DeadLetter{
-		Job: run.Job, ID: id, Reason: reason, At: e.Clock(),
+		Job: run.Job, ID: id, Reason: reason, At: e.Clock(), Detail: detailJSON(fields),
 	})
 	if err != nil {
 		return fmt.Errorf("dead-letter %s: %w", id, err)
 	}
 	return nil
+}
+
+// detailJSON is the dead letter's context (order number, ids), kept for
+// `shipsync deadletters list`; "" when there is none. The fields hold ids and
+// numbers only, never secrets.
+func detailJSON(fields map[string]any) string {
+	if len(fields) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // skipParked counts an item skipped because it is parked.

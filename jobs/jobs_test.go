@@ -281,7 +281,7 @@ func TestAdvanceCursor(t *testing.T) {
 	lag := func(want float64) {
 		t.Helper()
 		exp := `
-# HELP shipsync_cursor_lag_seconds Now minus the cursor of a job, at the end of its last run.
+# HELP shipsync_cursor_lag_seconds How far a job's cursor trails now, without the re-read overlap: near zero when the job keeps up.
 # TYPE shipsync_cursor_lag_seconds gauge
 shipsync_cursor_lag_seconds{cursor="test-cursor",job="sync-cancels"} ` + strconv.FormatFloat(want, 'f', -1, 64) + "\n"
 		if err := testutil.GatherAndCompare(reg, strings.NewReader(exp), "shipsync_cursor_lag_seconds"); err != nil {
@@ -297,7 +297,7 @@ shipsync_cursor_lag_seconds{cursor="test-cursor",job="sync-cancels"} ` + strconv
 	if c := cursor(); !c.Equal(now.Add(-jobs.CursorOverlap)) {
 		t.Errorf("quiet cursor = %v, want now − overlap", c)
 	}
-	lag(jobs.CursorOverlap.Seconds())
+	lag(0) // the cursor trails by the overlap only: no lag
 
 	// Something newer than end − overlap was seen: the cursor moves to it.
 	at = now.Add(10 * time.Minute)
@@ -308,7 +308,7 @@ shipsync_cursor_lag_seconds{cursor="test-cursor",job="sync-cancels"} ` + strconv
 	if c := cursor(); !c.Equal(now.Add(-5 * time.Minute)) {
 		t.Errorf("cursor = %v, want the newest timestamp seen", c)
 	}
-	lag((15 * time.Minute).Seconds())
+	lag(0) // 15 min behind, within the overlap
 
 	// An earlier end − overlap and older items never move it back.
 	at = now
@@ -316,7 +316,7 @@ shipsync_cursor_lag_seconds{cursor="test-cursor",job="sync-cancels"} ` + strconv
 	if c := cursor(); !c.Equal(now.Add(-5 * time.Minute)) {
 		t.Errorf("cursor moved back to %v", c)
 	}
-	lag((5 * time.Minute).Seconds())
+	lag(0)
 
 	// A dry run reads but never moves it; its lag is still reported.
 	w.Env.DryRun = true
@@ -325,7 +325,7 @@ shipsync_cursor_lag_seconds{cursor="test-cursor",job="sync-cancels"} ` + strconv
 	if c := cursor(); !c.Equal(now.Add(-5 * time.Minute)) {
 		t.Errorf("dry run moved the cursor to %v", c)
 	}
-	lag((3*time.Hour + 5*time.Minute).Seconds())
+	lag((3*time.Hour + 5*time.Minute - jobs.CursorOverlap).Seconds())
 }
 
 // TestAdvanceCursorStopsAtTheWindowEnd: an item stamped after the window's

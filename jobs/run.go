@@ -8,6 +8,7 @@ import (
 	"github.com/shipsync/shipsync/connector/calls"
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/metrics"
 	"github.com/shipsync/shipsync/scheduler"
 )
 
@@ -68,6 +69,7 @@ func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx con
 		Int("seen", sum.Seen).
 		Int("created", sum.Created).
 		Int("updated", sum.Updated).
+		Int("already_existed", sum.Existing).
 		Int("skipped", sum.Skipped).
 		Int("dead_lettered", sum.DeadLettered).
 		Int64("shipstation_calls", counter.ShipStation()).
@@ -85,13 +87,14 @@ func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx con
 	ev.Msg("run finished")
 
 	if m := e.Metrics; m != nil {
-		m.Items(run.Job, "seen", sum.Seen)
+		m.Seen(run.Job, sum.Seen)
 		m.Items(run.Job, "created", sum.Created)
 		m.Items(run.Job, "updated", sum.Updated)
+		m.Items(run.Job, "already_existed", sum.Existing)
 		m.Items(run.Job, "skipped", sum.Skipped)
 		m.Items(run.Job, "dead_lettered", sum.DeadLettered)
 		for k, v := range sum.Extra {
-			m.Items(run.Job, k, v)
+			m.Detail(run.Job, k, v)
 		}
 	}
 	return err
@@ -116,5 +119,8 @@ func (e *Env) upstreamDown(run *scheduler.Run) error {
 	}
 	run.Log.Warn().Str("event", "run_skipped").Str("upstream", upstream).Str("breaker", breakerOpen).
 		Msg("circuit breaker open: run skipped")
+	if e.Metrics != nil {
+		e.Metrics.RunSkipped(run.Job, metrics.SkipBreakerOpen)
+	}
 	return fmt.Errorf("%s run skipped, %s unavailable: %w", run.Job, upstream, cause)
 }

@@ -3,9 +3,12 @@ package jobs
 // Summary counts what one run did. Every job reports the common counters; a
 // job adds its own under Extra.
 type Summary struct {
-	Seen         int
-	Created      int
-	Updated      int
+	Seen    int
+	Created int
+	Updated int
+	// Existing counts items whose effect upstream already held (a duplicate
+	// answer): recorded, not created or updated again.
+	Existing     int
 	Skipped      int
 	DeadLettered int
 	// Extra holds job-specific counters (assigned, voided, linked, ...).
@@ -59,6 +62,7 @@ func (s *Summary) merge(o *Summary) {
 	s.Seen += o.Seen
 	s.Created += o.Created
 	s.Updated += o.Updated
+	s.Existing += o.Existing
 	s.Skipped += o.Skipped
 	s.DeadLettered += o.DeadLettered
 	for k, v := range o.Extra {

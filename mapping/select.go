@@ -85,7 +85,7 @@ func (s Selector) Select(r Request) (Selection, error) {
 		sel, ok = s.fallback()
 	}
 	if !ok {
-		return Selection{}, ErrNoCarrier
+		return Selection{}, fmt.Errorf("%w for requested method %q: add it to SHIPPING_MAPPINGS or set PREFERRED_CARRIER and DEFAULT_SERVICE", ErrNoCarrier, r.Method)
 	}
 	if sel.Carrier != USPS || s.USPSEnabled {
 		return sel, nil
@@ -93,9 +93,9 @@ func (s Selector) Select(r Request) (Selection, error) {
 	def, ok := s.fallback()
 	switch {
 	case !ok:
-		return Selection{}, fmt.Errorf("%w: USPS disabled and no default carrier", ErrNoCarrier)
+		return Selection{}, fmt.Errorf("%w for requested method %q: it resolves to USPS, which USPS_ENABLED=false disables, and there is no default carrier: set PREFERRED_CARRIER and DEFAULT_SERVICE, or USPS_ENABLED=true", ErrNoCarrier, r.Method)
 	case def.Carrier == USPS:
-		return Selection{}, fmt.Errorf("%w: USPS disabled and the default carrier is USPS", ErrNoCarrier)
+		return Selection{}, fmt.Errorf("%w for requested method %q: it resolves to USPS, which USPS_ENABLED=false disables, and PREFERRED_CARRIER is USPS too: set another PREFERRED_CARRIER, or USPS_ENABLED=true", ErrNoCarrier, r.Method)
 	}
 	return def, nil
 }

@@ -22,7 +22,27 @@ type Metrics struct {
 	deadLetters   *prometheus.GaugeVec
 	lastSuccess   *prometheus.GaugeVec
 	listings      *prometheus.GaugeVec
+	runsSkipped   *prometheus.CounterVec
+	itemsSeen     *prometheus.CounterVec
+	itemDetails   *prometheus.CounterVec
+	buildInfo     *prometheus.GaugeVec
 }
+
+// ItemOutcomes are the values of shipsync_items_total's outcome label. Each
+// item a run handles ends in exactly one of them, so they add up to the
+// items handled: created and updated (shipsync changed something upstream),
+// already_existed (upstream already held the effect: recorded, not done
+// again), skipped (nothing to do, or parked), dead_lettered. Finer,
+// overlapping counts (assigned, voided, skipped_parked, ...) are
+// shipsync_item_details_total.
+var ItemOutcomes = []string{"created", "updated", "already_existed", "skipped", "dead_lettered"}
+
+// Reasons a run is skipped, the values of shipsync_runs_skipped_total's reason.
+const (
+	SkipBreakerOpen      = "breaker_open"
+	SkipRedisUnavailable = "redis_unavailable"
+	SkipLeaseHeld        = "lease_held"
+)
 
 // New creates the collectors and registers them on reg.
 func New(reg prometheus.Registerer) *Metrics {
@@ -35,8 +55,20 @@ func New(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600},
 		}, []string{"job"}),
 		items: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "shipsync_items_total", Help: "Items handled by job and outcome (created, updated, skipped, dead_lettered, ...).",
+			Name: "shipsync_items_total", Help: "Items handled by job and outcome; every item ends in exactly one outcome: created, updated, already_existed, skipped, dead_lettered.",
 		}, []string{"job", "outcome"}),
+		itemsSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shipsync_items_seen_total", Help: "Items listed by job runs, handled or not.",
+		}, []string{"job"}),
+		itemDetails: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shipsync_item_details_total", Help: "Job-specific counts of what runs did (assigned, voided, skipped_parked, ...); they overlap each other and the outcomes.",
+		}, []string{"job", "detail"}),
+		runsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shipsync_runs_skipped_total", Help: "Scheduled runs that did not run, by job and reason: breaker_open, redis_unavailable, lease_held (another replica runs it).",
+		}, []string{"job", "reason"}),
+		buildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "shipsync_build_info", Help: "Always 1; the labels name the running build.",
+		}, []string{"version", "revision", "go_version"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "shipsync_api_requests_total", Help: "Upstream API requests by upstream, endpoint and HTTP status (0 = no response).",
 		}, []string{"upstream", "endpoint", "status"}),
@@ -51,7 +83,7 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "shipsync_breaker_state", Help: "Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.",
 		}, []string{"upstream"}),
 		cursorLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "shipsync_cursor_lag_seconds", Help: "Now minus the cursor of a job, at the end of its last run.",
+			Name: "shipsync_cursor_lag_seconds", Help: "How far a job's cursor trails now, without the re-read overlap: near zero when the job keeps up.",
 		}, []string{"job", "cursor"}),
 		deadLetters: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "shipsync_dead_letters", Help: "Items waiting in the dead-letter list, by job.",
@@ -64,7 +96,8 @@ func New(reg prometheus.Registerer) *Metrics {
 		}, []string{"state"}),
 	}
 	reg.MustRegister(m.runs, m.runDuration, m.items, m.requests, m.requestTime, m.rateRemaining,
-		m.breakerState, m.cursorLag, m.deadLetters, m.lastSuccess, m.listings)
+		m.breakerState, m.cursorLag, m.deadLetters, m.lastSuccess, m.listings,
+		m.runsSkipped, m.itemsSeen, m.itemDetails, m.buildInfo)
 	return m
 }
 
@@ -80,7 +113,31 @@ func (m *Metrics) RunDone(job string, d time.Duration, err error) {
 	m.runDuration.WithLabelValues(job).Observe(d.Seconds())
 }
 
-// Items adds n items with the given outcome to job's counter.
+// BuildInfo sets shipsync_build_info for the running build.
+func (m *Metrics) BuildInfo(version, revision, goVersion string) {
+	m.buildInfo.WithLabelValues(version, revision, goVersion).Set(1)
+}
+
+// RunSkipped counts one run of job that did not run, for reason (Skip*).
+func (m *Metrics) RunSkipped(job, reason string) {
+	m.runsSkipped.WithLabelValues(job, reason).Inc()
+}
+
+// Seen adds n items listed by a run of job.
+func (m *Metrics) Seen(job string, n int) {
+	if n > 0 {
+		m.itemsSeen.WithLabelValues(job).Add(float64(n))
+	}
+}
+
+// Detail adds n to a job-specific count.
+func (m *Metrics) Detail(job, detail string, n int) {
+	if n > 0 {
+		m.itemDetails.WithLabelValues(job, detail).Add(float64(n))
+	}
+}
+
+// Items adds n items with the given outcome (one of ItemOutcomes) to job's counter.
 func (m *Metrics) Items(job, outcome string, n int) {
 	if n > 0 {
 		m.items.WithLabelValues(job, outcome).Add(float64(n))

@@ -1,6 +1,8 @@
 // Package ops serves the operator endpoints on HTTP_ADDR: /metrics
-// (Prometheus, from the daemon's own registry), /healthz (the process is alive)
-// and /readyz (Redis answers and every enabled job ran successfully recently).
+// (Prometheus, from the daemon's own registry), /healthz (the process is alive,
+// from the first second) and /readyz (the preflight has ended, Redis answers,
+// the required upstreams can be used and every enabled job ran successfully
+// recently).
 package ops
 
 import (
@@ -35,12 +37,20 @@ type Readiness struct {
 	Started time.Time
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Upstreams, when set, returns why a required upstream cannot be used
+	// (unreachable, its circuit breaker open), or nil.
+	Upstreams func() error
 }
 
 // Check returns nil when ready, else an error listing every reason.
 func (r *Readiness) Check(ctx context.Context) error {
 	if err := r.Ping(ctx); err != nil {
 		return fmt.Errorf("redis unreachable: %w", err)
+	}
+	if r.Upstreams != nil {
+		if err := r.Upstreams(); err != nil {
+			return err
+		}
 	}
 	now := time.Now()
 	if r.Now != nil {
@@ -74,8 +84,10 @@ func Interval(s cron.Schedule, now time.Time) time.Duration {
 	return s.Next(next).Sub(next)
 }
 
-// Handler returns the mux with the three endpoints.
-func Handler(gatherer prometheus.Gatherer, ready *Readiness) http.Handler {
+// Handler returns the mux with the three endpoints. /healthz answers as soon
+// as the server listens; /readyz answers ready's Check (a Gate while the
+// daemon starts).
+func Handler(gatherer prometheus.Gatherer, ready Checker) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -83,7 +95,7 @@ func Handler(gatherer prometheus.Gatherer, ready *Readiness) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), CheckTimeout)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := ready.Check(ctx); err != nil {

@@ -101,8 +101,11 @@ func (r *Report) connectionFailed(upstream string, err error, rejected bool, all
 
 func (r *Report) disable(reason string, jobs ...string) {
 	for _, j := range jobs {
-		if _, done := r.Disabled[j]; !done {
+		switch prev, done := r.Disabled[j]; {
+		case !done:
 			r.Disabled[j] = reason
+		case !slices.Contains(strings.Split(prev, "; "), reason):
+			r.Disabled[j] = prev + "; " + reason // every problem of the job, not only the first
 		}
 	}
 }

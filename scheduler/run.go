@@ -56,9 +56,11 @@ func (s *Scheduler) execute(ctx context.Context, job Job) error {
 	switch {
 	case errors.Is(err, state.ErrLeaseHeld):
 		run.Log.Debug().Msg("another replica holds the job's lease, run skipped")
+		s.skipped(job.Name, true)
 		return err
 	case err != nil:
 		run.Log.Error().Err(err).Msg("cannot take the job's lease, run skipped")
+		s.skipped(job.Name, false)
 		return err
 	}
 	run.Lease = lease
@@ -67,6 +69,13 @@ func (s *Scheduler) execute(ctx context.Context, job Job) error {
 	err = s.invoke(ctx, job, run)
 	s.finish(run, started, time.Since(started), err)
 	return err
+}
+
+// skipped tells the OnRunSkipped hook, if any, of a run that did not start.
+func (s *Scheduler) skipped(job string, leaseHeld bool) {
+	if s.hooks.OnRunSkipped != nil {
+		s.hooks.OnRunSkipped(job, leaseHeld)
+	}
 }
 
 // acquire takes the run's lease. A lease held by a process of this host that

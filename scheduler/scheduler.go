@@ -20,6 +20,11 @@ import (
 	"github.com/shipsync/shipsync/state"
 )
 
+// ErrRunsCancelled is wrapped by Stop's error when runs outlived the grace
+// period, were cancelled and then returned: a shutdown that still ended in
+// order (each run checkpoints what it did as it returns).
+var ErrRunsCancelled = errors.New("runs cancelled at the end of the grace period")
+
 // errStopping refuses runs once Stop has begun.
 var errStopping = errors.New("scheduler: stopping, no new runs")
 
@@ -45,6 +50,10 @@ type Hooks struct {
 	// OnRunDone is called after every run that got the job's lease, with the
 	// run's error (nil on success).
 	OnRunDone func(job string, started time.Time, d time.Duration, err error)
+	// OnRunSkipped is called for a run that did not start because it could
+	// not take the job's lease: another replica holds it (leaseHeld), or
+	// Redis could not be asked.
+	OnRunSkipped func(job string, leaseHeld bool)
 }
 
 // Scheduler runs jobs on their schedules. Build it with New, register jobs
@@ -158,7 +167,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	wait, cancel := context.WithTimeout(context.Background(), s.cancelWait)
 	defer cancel()
 	if s.waitIdle(wait, cronDone) {
-		return fmt.Errorf("scheduler: runs of %s did not finish within the grace period and were cancelled", strings.Join(late, ", "))
+		return fmt.Errorf("scheduler: runs of %s did not finish within the grace period: %w", strings.Join(late, ", "), ErrRunsCancelled)
 	}
 	return fmt.Errorf("scheduler: runs of %s still going after cancellation", strings.Join(s.running(), ", "))
 }

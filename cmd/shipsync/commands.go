@@ -21,9 +21,10 @@ func setup(stdout, stderr io.Writer, env map[string]string, opts daemon.Options)
 		fmt.Fprintln(stderr, err)
 		return nil, zerolog.Nop(), false
 	}
-	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, cfg.LogLevel)
+	log := newLogger(stdout, cfg.LogFormat == config.LogConsole, colourful(stdout, env), cfg.LogLevel)
 	captureLibraryLogs(log)
-	opts.Version = version
+	build := readBuildVersion()
+	opts.Version, opts.Revision = build.Version, build.Revision
 	app, err := daemon.New(cfg, log, opts)
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start")
@@ -61,14 +62,23 @@ func untilSignal(ctx context.Context, app *daemon.App) error {
 	return app.Stop(context.Background())
 }
 
-// cmdCheck is `shipsync check`: the preflight alone; non-zero when anything is invalid.
+// cmdCheck is `shipsync check`: Redis and the preflight; exit 1 when any
+// line is invalid. A person gets a table (forPerson) on stdout, with the
+// logs on stderr; a machine one JSON line per item and the verdict.
 func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]string) int {
-	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
+	app, _, ok := setup(logOutput(stdout, stderr, env), stderr, env, daemon.Options{})
 	if !ok {
 		return exitUsage
 	}
 	defer app.Close()
-	if !app.Check(ctx) {
+	var res *daemon.CheckResult
+	if forPerson(stdout, env) {
+		res = app.CheckAll(ctx)
+		writeCheckTable(stdout, res, colourful(stdout, env))
+	} else {
+		res = app.Check(ctx)
+	}
+	if !res.OK {
 		return exitFailed
 	}
 	return exitOK
@@ -77,7 +87,7 @@ func cmdCheck(ctx context.Context, stdout, stderr io.Writer, env map[string]stri
 // cmdOnce is `shipsync once JOB`: one run now; exit 0 when it completed, even
 // if it dead-lettered items. SIGTERM or SIGINT stops it as it stops the
 // daemon: the run finishes or checkpoints the page in hand within
-// SHUTDOWN_GRACE.
+// SHUTDOWN_GRACE, and the exit is 1, since the run did not complete.
 func cmdOnce(ctx context.Context, job string, stdout, stderr io.Writer, env map[string]string) int {
 	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
 	if !ok {

@@ -38,8 +38,9 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 		return exitFailed
 	}
 	defer world.Close()
-	app, log, ok := setup(stdout, stderr, world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info")),
-		daemon.Options{Schedule: &schedule})
+	demoEnv := world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info"))
+	demoEnv["NO_COLOR"] = env["NO_COLOR"]
+	app, log, ok := setup(stdout, stderr, demoEnv, daemon.Options{Schedule: &schedule})
 	if !ok {
 		return exitFailed
 	}

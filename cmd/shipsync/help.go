@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -12,12 +13,22 @@ import (
 // helpUsage is the usage line of the help command.
 const helpUsage = "usage: shipsync help [env]"
 
-// cmdHelp prints the usage, or with "env" every environment variable. Any
-// other topic is a usage error.
-func cmdHelp(args []string, stdout, stderr io.Writer) int {
+// cmdHelp prints the usage, or with "env" every environment variable: as
+// text for a person, else as JSON lines (the usage as one object, one object
+// per variable). Any other topic is a usage error.
+func cmdHelp(args []string, stdout, stderr io.Writer, person bool) int {
 	switch {
+	case len(args) == 0 && person:
+		fmt.Fprintln(stdout, usageText())
+		return exitOK
 	case len(args) == 0:
-		fmt.Fprintln(stdout, usage)
+		return writeJSONLine(stdout, stderr, map[string]string{"usage": usageText()})
+	case len(args) == 1 && args[0] == "env" && !person:
+		for _, v := range config.Variables() {
+			if code := writeJSONLine(stdout, stderr, envJSON(v)); code != exitOK {
+				return code
+			}
+		}
 		return exitOK
 	case len(args) == 1 && args[0] == "env":
 		if err := writeEnvHelp(stdout); err != nil {
@@ -46,6 +57,25 @@ trimmed). A malformed variable stops the start with one line per problem, naming
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, envDefault(v), yesNo(v.Secret), envMeaning(v))
 	}
 	return tw.Flush()
+}
+
+// envJSON is v as `help env` lists it in JSON.
+func envJSON(v config.Variable) map[string]any {
+	return map[string]any{"variable": v.Name, "default": v.Default, "required": v.Required,
+		"secret": v.Secret, "file": v.File, "meaning": v.Help}
+}
+
+// writeJSONLine writes v as one JSON line on w.
+func writeJSONLine(w, stderr io.Writer, v any) int {
+	b, err := json.Marshal(v)
+	if err == nil {
+		_, err = fmt.Fprintln(w, string(b))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "shipsync: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
 }
 
 // envDefault is what the listing shows as v's default.

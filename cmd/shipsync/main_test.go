@@ -78,9 +78,12 @@ func assertNoSecrets(t *testing.T, outputs ...string) {
 	}
 }
 
-// assertJSONLines checks that every line is a JSON object with a level.
+// assertJSONLines checks that every line is a JSON object with a level, and
+// (assertStrictJSONLines) without a repeated key, with a millisecond UTC
+// time and durations named with their unit.
 func assertJSONLines(t *testing.T, name, out string) {
 	t.Helper()
+	assertStrictJSONLines(t, name, out, true)
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	n := 0
@@ -229,7 +232,22 @@ func TestDeadLettersCommand(t *testing.T) {
 	if code, _, _ := runCmd(t, env, "deadletters", "retry"); code == 0 {
 		t.Error("retry without a filter was accepted")
 	}
-	code, stdout, _ = runCmd(t, env, "deadletters", "drop", "--job", "get-orders")
+	// drop and retry need --id or --all: --job alone refuses, changes nothing.
+	for _, args := range [][]string{
+		{"drop", "--job", "get-orders"}, {"retry", "--job", "get-orders"}, {"drop"},
+		{"drop", "--all", "--id", "1"}, {"list", "--job", "nope"}, {"drop", "--job", "nope", "--all"},
+		{"list", "extra"}, {"list", "--foo"},
+	} {
+		code, _, errOut := runCmd(t, env, append([]string{"deadletters"}, args...)...)
+		if code != exitUsage || !strings.Contains(errOut, "usage") && !strings.Contains(errOut, "unknown job") {
+			t.Errorf("deadletters %v: exit %d, stderr %q; want a usage error", args, code, errOut)
+		}
+	}
+	code, stdout, _ = runCmd(t, env, "deadletters", "list")
+	if code != 0 || !strings.Contains(stdout, `"items":1`) {
+		t.Fatalf("a refused drop lost the dead letter: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCmd(t, env, "deadletters", "drop", "--job", "get-orders", "--all")
 	if code != 0 || !strings.Contains(stdout, `"items":1`) {
 		t.Fatalf("deadletters drop: exit %d\n%s", code, stdout)
 	}

@@ -80,7 +80,7 @@ func (t *Transport) next(ctx context.Context, r Request, n *tally, err error) (t
 	}
 	delay := t.cfg.Retry.Delay(n.failures)
 	t.log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("attempt", n.failures).
-		Dur("retry_in", delay).Msg("request failed; retrying")
+		Int64("retry_in_ms", delay.Milliseconds()).Msg("request failed; retrying")
 	return delay, nil
 }
 
@@ -106,8 +106,9 @@ func (t *Transport) throttle(ctx context.Context, r Request, n *tally, err error
 	} else {
 		wait += t.cfg.Retry.Delay(1)
 	}
-	t.log(ctx).Warn().Err(err).Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("attempt", attempt).
-		Dur("retry_in", wait).Msg("request rate limited; retrying")
+	t.log(ctx).Warn().Err(err).Str("event", "rate_limit_wait").Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).
+		Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Bool("paced", t.cfg.Pacer != nil).
+		Msg("rate limited: waiting for the window to reset, then sending again")
 	return wait, nil
 }
 

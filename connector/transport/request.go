@@ -101,7 +101,7 @@ func (t *Transport) send(ctx context.Context, r Request, req *http.Request) (Ans
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	t.cfg.Observer.ObserveRequest(r.Endpoint, resp.StatusCode, time.Since(start))
 	t.log(ctx).Debug().Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("status", resp.StatusCode).
-		Dur("duration", time.Since(start)).Msg("request")
+		Int64("duration_ms", time.Since(start).Milliseconds()).Msg("request")
 	a := Answer{Status: resp.StatusCode, Header: resp.Header, Body: body}
 	switch {
 	case err != nil:

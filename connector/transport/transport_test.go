@@ -152,3 +152,24 @@ func TestObserveFailureIsLogged(t *testing.T) {
 		t.Errorf("warnings %v, want the pacer's error with the run's fields", got)
 	}
 }
+
+// TestRateLimitWaitIsLoggedAsSuch: a 429 is logged as a rate-limit wait with
+// its wait in milliseconds, a failure as a retry with retry_in_ms.
+func TestRateLimitWaitIsLoggedAsSuch(t *testing.T) {
+	var fallback, runLog bytes.Buffer
+	tr, url := newTransport(t, &fallback, nil, http.StatusBadGateway, http.StatusTooManyRequests)
+	ctx := zerolog.New(&runLog).WithContext(t.Context())
+	if _, err := tr.Do(ctx, transport.Request{Method: http.MethodGet, Endpoint: "/x", Path: "/x", URL: url + "/x"}); err != nil {
+		t.Fatal(err)
+	}
+	got := warnings(t, &runLog)
+	if len(got) != 2 {
+		t.Fatalf("%d warnings, want 2: %s", len(got), runLog.String())
+	}
+	if _, ok := got[0]["retry_in_ms"]; !ok || got[0]["message"] != "request failed; retrying" {
+		t.Errorf("failure line = %v, want a retry with retry_in_ms", got[0])
+	}
+	if _, ok := got[1]["wait_ms"]; !ok || got[1]["event"] != "rate_limit_wait" || strings.Contains(got[1]["message"].(string), "failed") {
+		t.Errorf("429 line = %v, want a rate_limit_wait with wait_ms", got[1])
+	}
+}

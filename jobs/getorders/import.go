@@ -96,18 +96,22 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 	}
 	switch {
 	case err != nil && quipt.IsPermanent(err):
-		return eff.DeadLetter(ctx, o.id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID})
+		return eff.DeadLetter(ctx, o.id, "quipt rejected the order: "+err.Error(), map[string]any{"ss_order_id": o.OrderID, "order_number": o.OrderNumber})
 	case err != nil:
 		return fmt.Errorf("create Quipt purchase order for ShipStation order %d: %w", o.OrderID, err)
 	}
 	eff.Record(jobs.NSImported, o.id, created.ID)
-	eff.Created++
-	if dup {
+	msg := "created Quipt purchase order"
+	if dup { // Quipt held it already (a lost answer, or Redis lost the record): not a create
+		eff.Existing++
 		eff.Add("already_in_quipt", 1)
+		msg = "Quipt already held this purchase order: recorded, not created again"
+	} else {
+		eff.Created++
 	}
 	log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
 		Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
-		Msg("created Quipt purchase order")
+		Msg(msg)
 	im.noteAssign(log, o, "", eff)
 	return nil
 }

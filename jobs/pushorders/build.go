@@ -33,11 +33,11 @@ func (j *PushOrders) shipStationOrder(o quipt.Order) (shipstation.Order, string)
 	}
 	storeID, ok := j.storeID(o.Channel.Name)
 	if !ok {
-		problems = append(problems, "unknown channel "+strconv.Quote(o.Channel.Name))
+		problems = append(problems, "unknown channel "+strconv.Quote(o.Channel.Name)+": add it to CHANNEL_STORES or set SINGLE_STORE_ID")
 	}
 	warehouseID, ok := j.warehouseID(o.WarehouseCode)
 	if !ok {
-		problems = append(problems, "unknown warehouse "+strconv.Quote(o.WarehouseCode))
+		problems = append(problems, "unknown warehouse "+strconv.Quote(o.WarehouseCode)+": add it to WAREHOUSES")
 	}
 	own, _ := mapping.ParseCarrier(jobs.Value(o.Shipping.CarrierCode))
 	sel, err := j.Selector.Select(mapping.Request{

@@ -81,10 +81,10 @@ func TestRoutesByChannelWarehouseAndCarrier(t *testing.T) {
 	}
 
 	dls := deadLetters(t, w)
-	if r := dls[badWarehouse.ID]; r != `unknown warehouse "DAL9"` {
+	if r := dls[badWarehouse.ID]; r != `unknown warehouse "DAL9": add it to WAREHOUSES` {
 		t.Errorf("unknown warehouse dead letter = %q", r)
 	}
-	if r := dls[badChannel.ID]; r != `unknown channel "eBay"` {
+	if r := dls[badChannel.ID]; r != `unknown channel "eBay": add it to CHANNEL_STORES or set SINGLE_STORE_ID` {
 		t.Errorf("unknown channel dead letter = %q", r)
 	}
 	requireNotSent(t, w, badWarehouse)

@@ -114,10 +114,12 @@ func (c *canceller) cancel(ctx context.Context, log *zerolog.Logger, cd candidat
 		}
 		return false, fmt.Errorf("cancel Quipt order %s of ShipStation order %d: %w", cd.quiptID, cd.order.OrderID, err)
 	}
-	eff.Updated++
-	eff.Add("cancelled", 1)
-	if dup {
+	if dup { // Quipt had cancelled it already: recorded, not cancelled again
+		eff.Existing++
 		eff.Add("already_applied", 1)
+	} else {
+		eff.Updated++
+		eff.Add("cancelled", 1)
 	}
 	log.Info().Str("event", "cancelled").Str("type", req.Type).Int("lines", len(req.Lines)).Bool("duplicate", dup).
 		Msg("cancelled Quipt order")

@@ -54,10 +54,12 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 	}
 	orders.noteShip(req)
 	eff.Record(jobs.NSPackages, p.ext, packageShipped)
-	eff.Created++
-	eff.Add("shipped", 1)
-	if dup {
+	if dup { // Quipt held the shipment already: recorded, not created again
+		eff.Existing++
 		eff.Add("already_applied", 1)
+	} else {
+		eff.Created++
+		eff.Add("shipped", 1)
 	}
 	shipEvent(p, req).Str("event", "shipped").Bool("duplicate", dup).Msg("added Quipt shipment")
 	return nil

@@ -159,11 +159,11 @@ func TestCursorLagIsReported(t *testing.T) {
 	run(t, w, newJob(w))
 
 	want := `
-# HELP shipsync_cursor_lag_seconds Now minus the cursor of a job, at the end of its last run.
+# HELP shipsync_cursor_lag_seconds How far a job's cursor trails now, without the re-read overlap: near zero when the job keeps up.
 # TYPE shipsync_cursor_lag_seconds gauge
-shipsync_cursor_lag_seconds{cursor="fulfillments-created",job="sync-tracking"} 3900
-shipsync_cursor_lag_seconds{cursor="shipments-created",job="sync-tracking"} 600
-shipsync_cursor_lag_seconds{cursor="shipments-voided",job="sync-tracking"} 3900
+shipsync_cursor_lag_seconds{cursor="fulfillments-created",job="sync-tracking"} 0
+shipsync_cursor_lag_seconds{cursor="shipments-created",job="sync-tracking"} 0
+shipsync_cursor_lag_seconds{cursor="shipments-voided",job="sync-tracking"} 0
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "shipsync_cursor_lag_seconds"); err != nil {
 		t.Error(err)
