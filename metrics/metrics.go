@@ -22,6 +22,7 @@ type Metrics struct {
 	deadLetters   *prometheus.GaugeVec
 	lastSuccess   *prometheus.GaugeVec
 	listings      *prometheus.GaugeVec
+	drift         *prometheus.GaugeVec
 }
 
 // New creates the collectors and registers them on reg.
@@ -62,9 +63,12 @@ func New(reg prometheus.Registerer) *Metrics {
 		listings: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "shipsync_listings", Help: "SKUs found by the last link-listings run: linked, shipstation_only, quipt_only.",
 		}, []string{"state"}),
+		drift: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "shipsync_drift_items", Help: "Divergences the last reconcile left (after its repair), by kind.",
+		}, []string{"kind"}),
 	}
 	reg.MustRegister(m.runs, m.runDuration, m.items, m.requests, m.requestTime, m.rateRemaining,
-		m.breakerState, m.cursorLag, m.deadLetters, m.lastSuccess, m.listings)
+		m.breakerState, m.cursorLag, m.deadLetters, m.lastSuccess, m.listings, m.drift)
 	return m
 }
 
@@ -102,6 +106,13 @@ func (m *Metrics) Listings(linked, shipStationOnly, quiptOnly int) {
 	m.listings.WithLabelValues("linked").Set(float64(linked))
 	m.listings.WithLabelValues("shipstation_only").Set(float64(shipStationOnly))
 	m.listings.WithLabelValues("quipt_only").Set(float64(quiptOnly))
+}
+
+// Drift sets, per kind, the divergences the last reconcile left.
+func (m *Metrics) Drift(byKind map[string]int) {
+	for kind, n := range byKind {
+		m.drift.WithLabelValues(kind).Set(float64(n))
+	}
 }
 
 // Upstream returns the observer a connector reports its requests to.

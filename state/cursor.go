@@ -73,3 +73,39 @@ func parseCursor(v string) (time.Time, error) {
 	}
 	return time.Unix(sec, nsec).UTC(), nil
 }
+
+// rewindCursorScript moves a set cursor back only: KEYS[1] lease key, KEYS[2]
+// cursor hash; ARGV[1] token, ARGV[2] field, ARGV[3] seconds, ARGV[4]
+// nanoseconds. An unset cursor stays unset (the job then reads its whole
+// look-back window anyway).
+var rewindCursorScript = redis.NewScript(fenceLua + `
+local sec, nsec = tonumber(ARGV[3]), tonumber(ARGV[4])
+local cur = redis.call('HGET', KEYS[2], ARGV[2])
+if not cur then
+  return 1
+end
+local cs, cn = string.match(cur, '^(-?%d+)%.(%d+)$')
+cs, cn = tonumber(cs), tonumber(cn)
+if cs and (sec > cs or (sec == cs and nsec >= cn)) then
+  return 1
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. '.' .. string.format('%09d', nsec))
+return 1
+`)
+
+// RewindCursor sets the cursor called name of l's job back to t when t is
+// earlier than the stored value, so the job's next window lists again what
+// was stamped since t (reconcile's repair path); a later t, or an unset
+// cursor, is left as is. It returns ErrFenced, and writes nothing, when l is
+// no longer current.
+func (s *Store) RewindCursor(ctx context.Context, l *Lease, name string, t time.Time) error {
+	leaseKey, token, err := s.fenceArgs(l)
+	if err != nil {
+		return err
+	}
+	keys := []string{leaseKey, s.key("cursor", l.Job)}
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	res, err := rewindCursorScript.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
+	return fencedResult(res, err, "rewind cursor "+l.Job+"/"+name)
+}

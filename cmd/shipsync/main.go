@@ -2,6 +2,7 @@
 //
 //	shipsync [run]                     the daemon: preflight, then every job on its schedule
 //	shipsync once JOB                  run one job now and exit
+//	shipsync reconcile [--days N] [--report-only]  compare both systems, repair through the owning jobs
 //	shipsync check                     preflight: credentials, carriers, stores, warehouses, users, tags, mappings
 //	shipsync demo                      the daemon against built-in sandboxes and an embedded Redis
 //	shipsync deadletters list|retry|drop [--job JOB] [--id ID]
@@ -42,7 +43,7 @@ const (
 	exitUsage  = 2
 )
 
-const usage = `usage: shipsync [run | once JOB | check | demo | deadletters list|retry|drop [--job JOB] [--id ID] | version | help [env]]`
+const usage = `usage: shipsync [run | once JOB | reconcile [--days N] [--report-only] | check | demo | deadletters list|retry|drop [--job JOB] [--id ID] | version | help [env]]`
 
 // run dispatches a command; it returns the process exit code. ctx is cancelled
 // on SIGINT or SIGTERM.
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env map[s
 			return exitUsage
 		}
 		return cmdOnce(ctx, args[0], stdout, stderr, env)
+	case "reconcile":
+		return cmdReconcile(ctx, args, stdout, stderr, env)
 	case "check":
 		return cmdCheck(ctx, stdout, stderr, env)
 	case "demo":
