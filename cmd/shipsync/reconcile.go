@@ -79,7 +79,7 @@ func printReport(w io.Writer, rep *reconcile.Report) {
 	for _, it := range rep.Repaired {
 		repaired[it.Kind]++
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tFOUND\tREPAIRED\tLEFT\t")
 	for _, k := range reconcile.Kinds {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, rep.FoundByKind[k], repaired[k], rep.LeftByKind[k])

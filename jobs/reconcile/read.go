@@ -30,13 +30,13 @@ func (j *Reconcile) read(ctx context.Context, run *jobs.Run, pace *pacer) (*snap
 	s := &snapshot{since: j.Env.Clock().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)}
 	ss := j.Env.ShipStation
 	var err error
-	if s.orders, err = readSS(ctx, run, pace, "shipstation orders", ss.Orders.Pages(ctx, shipstation.OrderListOptions{CreateDateStart: s.since})); err != nil {
+	if s.orders, err = readSS(ctx, run, pace, "shipstation orders", ss.Orders.Pages(ctx, shipstation.OrderListOptions{CreateDateStart: s.since, PageSize: j.PageSize})); err != nil {
 		return nil, err
 	}
-	if s.shipments, err = readSS(ctx, run, pace, "shipstation shipments", ss.Shipments.Pages(ctx, shipstation.ShipmentListOptions{CreateDateStart: s.since})); err != nil {
+	if s.shipments, err = readSS(ctx, run, pace, "shipstation shipments", ss.Shipments.Pages(ctx, shipstation.ShipmentListOptions{CreateDateStart: s.since, PageSize: j.PageSize})); err != nil {
 		return nil, err
 	}
-	if s.fulfillments, err = readSS(ctx, run, pace, "shipstation fulfillments", ss.Fulfillments.Pages(ctx, shipstation.FulfillmentListOptions{CreateDateStart: s.since})); err != nil {
+	if s.fulfillments, err = readSS(ctx, run, pace, "shipstation fulfillments", ss.Fulfillments.Pages(ctx, shipstation.FulfillmentListOptions{CreateDateStart: s.since, PageSize: j.PageSize})); err != nil {
 		return nil, err
 	}
 	q := j.Env.Quipt

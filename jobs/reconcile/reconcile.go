@@ -39,6 +39,8 @@ type Reconcile struct {
 	RateLimit  int
 	RateWindow time.Duration
 	Share      float64
+	// PageSize is the page size of ShipStation lists; 0 is the largest.
+	PageSize int
 	// What get-orders and push-orders select, to know what they should have
 	// handled.
 	GetOrdersStatus string
