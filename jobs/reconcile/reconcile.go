@@ -81,11 +81,13 @@ func (j *Reconcile) run(ctx context.Context, run *jobs.Run) error {
 // hands it to OnReport.
 func (j *Reconcile) finish(run *jobs.Run, rep *Report) error {
 	rep.complete()
-	for kind, n := range rep.FoundByKind {
-		run.Sum.Add("found_"+kind, n)
-	}
-	for kind, n := range rep.LeftByKind {
-		run.Sum.Add("left_"+kind, n)
+	for _, kind := range Kinds { // the zeros are in the reconcile_done line
+		if n := rep.FoundByKind[kind]; n > 0 {
+			run.Sum.Add("found_"+kind, n)
+		}
+		if n := rep.LeftByKind[kind]; n > 0 {
+			run.Sum.Add("left_"+kind, n)
+		}
 	}
 	run.Sum.Add("repaired", len(rep.Repaired))
 	if m := j.Env.Metrics; m != nil {
