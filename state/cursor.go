@@ -50,6 +50,12 @@ func (s *Store) Cursor(ctx context.Context, job, name string) (time.Time, bool, 
 // ErrFenced, and writes nothing, when l is no longer current. The location of t
 // is not kept: Cursor returns UTC.
 func (s *Store) AdvanceCursor(ctx context.Context, l *Lease, name string, t time.Time) error {
+	return s.moveCursor(ctx, advanceCursorScript, l, name, t, "advance")
+}
+
+// moveCursor runs script, advanceCursorScript or rewindCursorScript, on the
+// cursor called name of l's job with t, fenced by l.
+func (s *Store) moveCursor(ctx context.Context, script *redis.Script, l *Lease, name string, t time.Time, what string) error {
 	leaseKey, token, err := s.fenceArgs(l)
 	if err != nil {
 		return err
@@ -57,8 +63,8 @@ func (s *Store) AdvanceCursor(ctx context.Context, l *Lease, name string, t time
 	keys := []string{leaseKey, s.key("cursor", l.Job)}
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	res, err := advanceCursorScript.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
-	return fencedResult(res, err, "advance cursor "+l.Job+"/"+name)
+	res, err := script.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
+	return fencedResult(res, err, what+" cursor "+l.Job+"/"+name)
 }
 
 func parseCursor(v string) (time.Time, error) {
@@ -99,13 +105,5 @@ return 1
 // cursor, is left as is. It returns ErrFenced, and writes nothing, when l is
 // no longer current.
 func (s *Store) RewindCursor(ctx context.Context, l *Lease, name string, t time.Time) error {
-	leaseKey, token, err := s.fenceArgs(l)
-	if err != nil {
-		return err
-	}
-	keys := []string{leaseKey, s.key("cursor", l.Job)}
-	ctx, cancel := detached(ctx)
-	defer cancel()
-	res, err := rewindCursorScript.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
-	return fencedResult(res, err, "rewind cursor "+l.Job+"/"+name)
+	return s.moveCursor(ctx, rewindCursorScript, l, name, t, "rewind")
 }

@@ -88,23 +88,14 @@ func runReconcile(t *testing.T, w *jobstest.World, o daemon.ReconcileOptions) (*
 	return rep, gauges
 }
 
-// addQuiptOrder adds an Open Quipt fulfillment order push-orders can route
-// (warehouse "AUS1"), or not (any other code).
+// addQuiptOrder adds an Open Quipt order of one line that push-orders can
+// route (warehouse "AUS1"), or not (any other code).
 func addQuiptOrder(w *jobstest.World, number, warehouse string) quipttest.Order {
-	return w.Q.AddFulfillmentOrder(quipttest.Order{
-		OrderNumber: number,
-		Status:      4,
-		Channel:     quipttest.Channel{ID: "c1", Name: "Web Store"},
-		Customer:    quipttest.Customer{Name: "Dana Ruiz", Email: "dana@example.com"},
-		ShipTo:      quipttest.Address{Name: "Dana Ruiz", Address1: "12 Elm St", City: "Austin", State: "TX", PostalCode: "78701", Country: "US"},
-		Lines: []quipttest.Line{
-			{SKU: "CASE-IP15-BLK", Name: "Case", Quantity: 2, UnitPrice: 19.99},
-			{SKU: "MUG-12", Name: "Mug", Quantity: 1, UnitPrice: 12},
-		},
-		Shipping:      quipttest.Shipping{RequestedMethod: "Ground"},
-		WarehouseCode: warehouse,
-		Totals:        quipttest.Totals{Subtotal: 51.98, Total: 51.98},
-	})
+	o := quipttest.Order{OrderNumber: number, Status: 4, WarehouseCode: warehouse}
+	o.Channel.Name, o.Shipping.RequestedMethod = "Web Store", "Ground"
+	o.ShipTo = quipttest.Address{Name: "Dana Ruiz", Address1: "12 Elm St", City: "Austin", State: "TX", PostalCode: "78701", Country: "US"}
+	o.Lines = []quipttest.Line{{SKU: "MUG-12", Name: "Mug", Quantity: 1, UnitPrice: 12}}
+	return w.Q.AddFulfillmentOrder(o)
 }
 
 // addSSOrder adds an awaiting-shipment ShipStation order created an hour ago.

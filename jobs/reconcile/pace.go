@@ -3,6 +3,8 @@ package reconcile
 import (
 	"context"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/retry"
 )
 
 // pacer keeps reconcile's own ShipStation reads within its share of the
@@ -32,18 +34,7 @@ func (p *pacer) wait(ctx context.Context) error {
 	if len(p.done) < p.n {
 		return nil
 	}
-	d := time.Until(p.done[0].Add(p.window))
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retry.Sleep(ctx, time.Until(p.done[0].Add(p.window)))
 }
 
 // note stamps a read whose answer has arrived.

@@ -51,14 +51,16 @@ func (j *Reconcile) read(ctx context.Context, run *jobs.Run, pace *pacer) (*snap
 }
 
 // readSS collects every item of a ShipStation list, one paced request per
-// page. Malformed items are left to the owning jobs, which dead-letter them.
+// page (an empty list is one request that yields no page). Malformed items are left to the owning jobs, which dead-letter them.
 func readSS[T any](ctx context.Context, run *jobs.Run, pace *pacer, what string, pages iter.Seq2[*shipstation.Page[T], error]) ([]T, error) {
 	var out []T
 	if err := pace.wait(ctx); err != nil {
 		return nil, err
 	}
+	answered := false
 	for page, err := range pages {
 		pace.note()
+		answered = true
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", what, err)
 		}
@@ -67,6 +69,10 @@ func readSS[T any](ctx context.Context, run *jobs.Run, pace *pacer, what string,
 		if err := pace.wait(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if !answered { // an empty list yields no page, but its request was sent
+		pace.note()
+		progress(run, what, 1, 1, 0)
 	}
 	return out, nil
 }
