@@ -18,8 +18,9 @@ import (
 	"github.com/shipsync/shipsync/jobs/reconcile"
 )
 
-// environ is a configuration that resolves against w's sandboxes.
-func environ(w *jobstest.World) map[string]string {
+// environ is a configuration that resolves against w's sandboxes, with
+// extra NAME, value pairs.
+func environ(w *jobstest.World, extra ...string) map[string]string {
 	env := w.Environ()
 	for k, v := range map[string]string{
 		"ASSIGN_USER_ID":    sst.DefaultUserID,
@@ -35,13 +36,16 @@ func environ(w *jobstest.World) map[string]string {
 	} {
 		env[k] = v
 	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
 	return env
 }
 
 // newApp builds a fresh App on w, as one command of the CLI would.
-func newApp(t *testing.T, w *jobstest.World) *daemon.App {
+func newApp(t *testing.T, w *jobstest.World, extra ...string) *daemon.App {
 	t.Helper()
-	cfg, err := config.Load(environ(w))
+	cfg, err := config.Load(environ(w, extra...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +69,9 @@ func once(t *testing.T, w *jobstest.World, names ...string) {
 
 // runReconcile runs `shipsync reconcile` with o and returns its report and
 // the drift gauge of each kind afterwards.
-func runReconcile(t *testing.T, w *jobstest.World, o daemon.ReconcileOptions) (*reconcile.Report, map[string]float64) {
+func runReconcile(t *testing.T, w *jobstest.World, o daemon.ReconcileOptions, extra ...string) (*reconcile.Report, map[string]float64) {
 	t.Helper()
-	app := newApp(t, w)
+	app := newApp(t, w, extra...)
 	rep, err := app.Reconcile(context.Background(), o)
 	if err != nil || rep == nil {
 		t.Fatalf("reconcile: %v (report %v)", err, rep)

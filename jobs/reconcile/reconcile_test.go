@@ -2,7 +2,9 @@ package reconcile_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
@@ -164,5 +166,42 @@ func TestReconcileRepairsEveryKindThroughTheOwningJobs(t *testing.T) {
 	}
 	if len(again.Parked) != 1 {
 		t.Errorf("second reconcile: parked %+v, want the dead-lettered order", again.Parked)
+	}
+}
+
+// An owner that cannot run now (another replica holds its lease) repairs
+// nothing: its items are reported as left, with the reason, and counted in
+// the drift gauge.
+func TestDriftAnOwnerCannotRepairIsLeft(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	missed := addSSOrder(w, "SS-MISSED")
+	if _, err := w.Store.AcquireLease(t.Context(), jobs.NameGetOrders, "another-replica", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	rep, gauges := runReconcile(t, w, daemon.ReconcileOptions{})
+	if got := ids(rep.Left)[reconcile.KindMissingImport]; !slices.Equal(got, []string{id(missed.OrderID)}) {
+		t.Errorf("left %v, want the missed import %d", got, missed.OrderID)
+	}
+	if len(rep.Repaired) != 0 || len(rep.RepairErrors) != 1 || !strings.Contains(rep.RepairErrors[0], jobs.NameGetOrders) {
+		t.Errorf("repaired %v, repair errors %v; want none repaired and get-orders named", rep.Repaired, rep.RepairErrors)
+	}
+	if gauges[reconcile.KindMissingImport] != 1 {
+		t.Errorf("shipsync_drift_items{kind=missing_import} = %v, want 1", gauges[reconcile.KindMissingImport])
+	}
+	if len(w.Q.PurchaseOrders()) != 0 {
+		t.Error("a purchase order was created without get-orders")
+	}
+}
+
+// DRY_RUN makes every reconcile a report.
+func TestDryRunOnlyReports(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	addSSOrder(w, "SS-MISSED")
+	rep, _ := runReconcile(t, w, daemon.ReconcileOptions{}, "DRY_RUN", "true")
+	if !rep.ReportOnly || len(rep.Left) != 1 || len(rep.Repaired) != 0 {
+		t.Errorf("report only %v, left %d, repaired %d; want true, 1, 0", rep.ReportOnly, len(rep.Left), len(rep.Repaired))
+	}
+	if len(w.Q.PurchaseOrders()) != 0 || len(w.Q.Writes()) != 0 {
+		t.Error("a dry-run reconcile wrote to Quipt")
 	}
 }
