@@ -130,7 +130,8 @@ func (it Item) parkID() string {
 	return it.ID
 }
 
-// Ids and cursor names of the owning jobs (synctracking's records.go).
+// The ids and record values of sync-tracking that reconcile reads (its
+// records.go and markshipped.go, where they are unexported).
 const (
 	labelKeyPrefix       = "shipstation:"
 	fulfillmentKeyPrefix = "shipstation-fulfillment:"
@@ -139,7 +140,11 @@ const (
 	packageNothingToShip = "nothing-to-ship"
 )
 
-func labelExt(id int64) string       { return labelKeyPrefix + strconv.FormatInt(id, 10) }
+// labelExt is the ExternalShipmentId of the Quipt package of label id.
+func labelExt(id int64) string { return labelKeyPrefix + strconv.FormatInt(id, 10) }
+
+// fulfillmentExt is the ExternalShipmentId of the Quipt package of
+// mark-as-shipped fulfillment id.
 func fulfillmentExt(id int64) string { return fulfillmentKeyPrefix + strconv.FormatInt(id, 10) }
 
 // quiptID returns the Quipt order id of a ShipStation orderKey push-orders set.

@@ -23,15 +23,14 @@ type index struct {
 	poByRef map[string]quipt.Order
 	// packages maps a Quipt ExternalShipmentId to its shipment.
 	packages map[string]quipt.Shipment
-	// shipmentsBy maps an ExternalShipmentId to the Quipt order holding it.
-	packageOrder map[string]string
 }
 
+// newIndex indexes s.
 func newIndex(s *snapshot) *index {
 	x := &index{
 		s: s, ssByKey: map[string]shipstation.Order{}, ssByID: map[string]shipstation.Order{},
 		qByID: map[string]quipt.Order{}, poByRef: map[string]quipt.Order{},
-		packages: map[string]quipt.Shipment{}, packageOrder: map[string]string{},
+		packages: map[string]quipt.Shipment{},
 	}
 	for _, o := range s.orders {
 		x.ssByID[strconv.FormatInt(o.OrderID, 10)] = o
@@ -43,7 +42,6 @@ func newIndex(s *snapshot) *index {
 		x.qByID[o.ID] = o
 		for _, sh := range o.Shipments {
 			x.packages[sh.ExternalShipmentID] = sh
-			x.packageOrder[sh.ExternalShipmentID] = o.ID
 		}
 	}
 	for _, o := range s.purchaseOrders {
