@@ -1,5 +1,10 @@
 # syntax=docker/dockerfile:1
-# Build: docker build --build-arg VERSION=$(git describe --always) -t shipsync .
+# Build:
+#   docker build \
+#     --build-arg VERSION=$(git describe --always --dirty) \
+#     --build-arg REVISION=$(git rev-parse HEAD) \
+#     --build-arg CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
+#     -t shipsync .
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -11,8 +16,22 @@ ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/shipsync ./cmd/shipsync
 
 FROM gcr.io/distroless/static-debian12:nonroot
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+ARG SOURCE=https://github.com/shipsync/shipsync
+LABEL org.opencontainers.image.title="shipsync" \
+      org.opencontainers.image.description="Keeps a Quipt tenant and a ShipStation account in step" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.created="${CREATED}"
 COPY --from=build /out/shipsync /usr/local/bin/shipsync
 USER nonroot:nonroot
 EXPOSE 8080
+# `shipsync health` probes /healthz on HTTP_ADDR and exits non-zero unless it
+# answers; distroless has no shell, so the exec form.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["/usr/local/bin/shipsync", "health"]
 ENTRYPOINT ["/usr/local/bin/shipsync"]
 CMD ["run"]

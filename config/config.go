@@ -50,17 +50,21 @@ type Config struct {
 
 	// GetOrdersSchedule and the other ...Schedule fields say when each job
 	// runs; Schedule.Cron is the parsed form, nil when off.
-	GetOrdersSchedule Schedule `env:"GET_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when get-orders runs: 5-field cron, @hourly, @every 5m, or off"`
+	GetOrdersSchedule Schedule `env:"GET_ORDERS_SCHEDULE" envDefault:"@every 1m" help:"when get-orders runs: 5-field cron, @hourly, @every 5m, or off"`
 	// GetOrdersStatus is a ShipStation order status, lower case.
 	GetOrdersStatus string `env:"GET_ORDERS_STATUS" envDefault:"awaiting_shipment" check:"one of awaiting_payment awaiting_shipment pending_fulfillment shipped on_hold cancelled rejected_fulfillment" help:"ShipStation order status to import"`
 	// GetOrdersTagID limits get-orders to orders with this tag; 0 = no tag.
 	GetOrdersTagID int64 `env:"GET_ORDERS_TAG_ID" help:"only orders with this ShipStation tag"`
 	// GetOrdersDays is the look-back window in days, 1..365.
 	GetOrdersDays int `env:"GET_ORDERS_DAYS" envDefault:"7" check:"1..365" help:"only orders created within the last N days"`
+	// GetOrdersSweep is the longest time between two reads of the whole
+	// window; the runs in between read only the orders modified since the
+	// cursor.
+	GetOrdersSweep time.Duration `env:"GET_ORDERS_SWEEP" envDefault:"1h" help:"between two reads of the whole window; runs in between read only orders modified since the cursor"`
 	// AssignUserID is the ShipStation user GUID to assign; "" = none.
 	AssignUserID string `env:"ASSIGN_USER_ID" check:"guid" help:"ShipStation user GUID assigned after import"`
 
-	PushOrdersSchedule Schedule `env:"PUSH_ORDERS_SCHEDULE" envDefault:"*/5 * * * *" help:"when push-orders runs: 5-field cron, @hourly, @every 5m, or off"`
+	PushOrdersSchedule Schedule `env:"PUSH_ORDERS_SCHEDULE" envDefault:"@every 1m" help:"when push-orders runs: 5-field cron, @hourly, @every 5m, or off"`
 	PushPendingOrders  bool     `env:"PUSH_PENDING_ORDERS" envDefault:"false" help:"also push orders still validating (Pending)"`
 	// SingleStoreID routes every pushed order to this store; 0 = use ChannelStores.
 	SingleStoreID int64 `env:"SINGLE_STORE_ID" help:"all pushed orders to this ShipStation store; else CHANNEL_STORES"`
@@ -78,13 +82,13 @@ type Config struct {
 	DefaultCarrierEnabled bool   `env:"DEFAULT_CARRIER_ENABLED" envDefault:"true" help:"use the default carrier when no mapping matches"`
 	USPSEnabled           bool   `env:"USPS_ENABLED" envDefault:"true" help:"USPS may be chosen"`
 
-	SyncTrackingSchedule Schedule `env:"SYNC_TRACKING_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-tracking runs: 5-field cron, @hourly, @every 5m, or off"`
+	SyncTrackingSchedule Schedule `env:"SYNC_TRACKING_SCHEDULE" envDefault:"@every 1m" help:"when sync-tracking runs: 5-field cron, @hourly, @every 5m, or off"`
 	// NotifyCustomer and NotifySalesChannel are the flags of ShipStation's
 	// mark-as-shipped.
 	NotifyCustomer     bool `env:"NOTIFY_CUSTOMER" envDefault:"false" help:"mark-as-shipped notifies the customer"`
 	NotifySalesChannel bool `env:"NOTIFY_SALES_CHANNEL" envDefault:"true" help:"mark-as-shipped notifies the sales channel"`
 
-	SyncCancelsSchedule Schedule   `env:"SYNC_CANCELS_SCHEDULE" envDefault:"*/5 * * * *" help:"when sync-cancels runs: 5-field cron, @hourly, @every 5m, or off"`
+	SyncCancelsSchedule Schedule   `env:"SYNC_CANCELS_SCHEDULE" envDefault:"@every 1m" help:"when sync-cancels runs: 5-field cron, @hourly, @every 5m, or off"`
 	CancelMode          CancelMode `env:"CANCEL_MODE" envDefault:"soft" check:"one of soft hard" help:"soft (cancel the shipment) or hard (cancel and refund the order)"`
 
 	LinkListingsSchedule Schedule `env:"LINK_LISTINGS_SCHEDULE" envDefault:"0 3 * * *" help:"when link-listings runs: 5-field cron, @hourly, @every 5m, or off"`

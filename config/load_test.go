@@ -13,7 +13,7 @@ import (
 
 // defaults is the Config of the required variables alone.
 func defaults() *Config {
-	every5 := Schedule{Spec: "*/5 * * * *"}
+	everyMinute := Schedule{Spec: "@every 1m"}
 	return &Config{
 		RedisURL:             NewSecret(redisURL),
 		StatePrefix:          "shipsync",
@@ -27,19 +27,20 @@ func defaults() *Config {
 		QuiptToken:           "quipt-token",
 		QuiptTokenSecret:     NewSecret(quiptTokSecret),
 
-		GetOrdersSchedule: every5,
+		GetOrdersSchedule: everyMinute,
 		GetOrdersStatus:   "awaiting_shipment",
 		GetOrdersDays:     7,
+		GetOrdersSweep:    time.Hour,
 
-		PushOrdersSchedule: every5,
+		PushOrdersSchedule: everyMinute,
 
 		DefaultCarrierEnabled: true,
 		USPSEnabled:           true,
 
-		SyncTrackingSchedule: every5,
+		SyncTrackingSchedule: everyMinute,
 		NotifySalesChannel:   true,
 
-		SyncCancelsSchedule: every5,
+		SyncCancelsSchedule: everyMinute,
 		CancelMode:          CancelSoft,
 
 		LinkListingsSchedule: Schedule{Spec: "0 3 * * *"},
@@ -91,6 +92,7 @@ func TestLoadEverything(t *testing.T) {
 		"GET_ORDERS_STATUS":       "On_Hold",
 		"GET_ORDERS_TAG_ID":       "41822",
 		"GET_ORDERS_DAYS":         "365",
+		"GET_ORDERS_SWEEP":        "15m",
 		"ASSIGN_USER_ID":          "F4C1A4E1-3b8e-4c2d-9a55-2f0e6d1c7b90",
 		"PUSH_ORDERS_SCHEDULE":    "OFF",
 		"PUSH_PENDING_ORDERS":     "TRUE",
@@ -136,6 +138,7 @@ func TestLoadEverything(t *testing.T) {
 		GetOrdersStatus:   "on_hold",
 		GetOrdersTagID:    41822,
 		GetOrdersDays:     365,
+		GetOrdersSweep:    15 * time.Minute,
 		AssignUserID:      "F4C1A4E1-3b8e-4c2d-9a55-2f0e6d1c7b90",
 
 		PushOrdersSchedule: Schedule{Off: true},

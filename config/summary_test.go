@@ -35,7 +35,7 @@ func TestSelector(t *testing.T) {
 }
 
 func TestSchedules(t *testing.T) {
-	cfg, err := Load(required(map[string]string{"SYNC_CANCELS_SCHEDULE": "off", "GET_ORDERS_SCHEDULE": "@every 1m"}))
+	cfg, err := Load(required(map[string]string{"SYNC_CANCELS_SCHEDULE": "off", "GET_ORDERS_SCHEDULE": "*/5 * * * *"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +48,9 @@ func TestSchedules(t *testing.T) {
 		"reconcile":     cfg.ReconcileSchedule,
 	}
 	want := map[string]Schedule{
-		"get-orders":    {Spec: "@every 1m"},
-		"push-orders":   {Spec: "*/5 * * * *"},
-		"sync-tracking": {Spec: "*/5 * * * *"},
+		"get-orders":    {Spec: "*/5 * * * *"},
+		"push-orders":   {Spec: "@every 1m"},
+		"sync-tracking": {Spec: "@every 1m"},
 		"sync-cancels":  {Off: true},
 		"link-listings": {Spec: "0 3 * * *"},
 		"reconcile":     {Spec: "30 3 * * *"},
@@ -61,8 +61,8 @@ func TestSchedules(t *testing.T) {
 	if got := cfg.SyncCancelsSchedule.String(); got != "off" {
 		t.Errorf("String() of an off schedule = %q, want off", got)
 	}
-	if got := cfg.GetOrdersSchedule.String(); got != "@every 1m" {
-		t.Errorf("String() = %q, want @every 1m", got)
+	if got := cfg.GetOrdersSchedule.String(); got != "*/5 * * * *" {
+		t.Errorf("String() = %q, want */5 * * * *", got)
 	}
 }
 
@@ -89,12 +89,13 @@ func TestLogSummary(t *testing.T) {
 		"quipt_consumer_secret":   "[redacted]",
 		"quipt_token":             "quipt-token",
 		"quipt_token_secret":      "[redacted]",
-		"get_orders_schedule":     "*/5 * * * *",
+		"get_orders_schedule":     "@every 1m",
 		"get_orders_status":       "awaiting_shipment",
 		"get_orders_tag_id":       0.0,
 		"get_orders_days":         7.0,
+		"get_orders_sweep":        "1h0m0s",
 		"assign_user_id":          "",
-		"push_orders_schedule":    "*/5 * * * *",
+		"push_orders_schedule":    "@every 1m",
 		"push_pending_orders":     false,
 		"single_store_id":         0.0,
 		"channel_stores":          map[string]any{"Web Shop": 12.0},
@@ -104,10 +105,10 @@ func TestLogSummary(t *testing.T) {
 		"default_service":         "",
 		"default_carrier_enabled": true,
 		"usps_enabled":            true,
-		"sync_tracking_schedule":  "*/5 * * * *",
+		"sync_tracking_schedule":  "@every 1m",
 		"notify_customer":         false,
 		"notify_sales_channel":    true,
-		"sync_cancels_schedule":   "*/5 * * * *",
+		"sync_cancels_schedule":   "@every 1m",
 		"cancel_mode":             "soft",
 		"link_listings_schedule":  "0 3 * * *",
 		"reconcile_schedule":      "30 3 * * *",

@@ -52,6 +52,7 @@ func jobList(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) []Job {
 			Status:         cfg.GetOrdersStatus,
 			TagID:          cfg.GetOrdersTagID,
 			Days:           cfg.GetOrdersDays,
+			Sweep:          cfg.GetOrdersSweep,
 			AssignUserID:   cfg.AssignUserID,
 			Selector:       cfg.Selector(),
 			WarehouseCodes: warehouseCodes,

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,10 @@ type GetOrders struct {
 	TagID int64
 	// Days is the created-within window in days, counted in Pacific time (GET_ORDERS_DAYS).
 	Days int
+	// Sweep is the longest time between two reads of the whole window
+	// (GET_ORDERS_SWEEP); the runs in between read only the orders modified
+	// since the cursor. Zero reads the whole window on every run.
+	Sweep time.Duration
 	// AssignUserID is the ShipStation user GUID to assign imported orders to; "" skips assignment.
 	AssignUserID string
 	// Selector picks carrier and service (DESIGN.md §3).
@@ -49,16 +54,30 @@ func (j *GetOrders) Run(ctx context.Context, run *scheduler.Run) error {
 }
 
 func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
-	since := j.windowStart()
-	run.Log.Debug().Time("created_since", since).Str("status", j.Status).Int64("tag_id", j.TagID).Msg("listing ShipStation orders")
+	began, since := j.Env.Clock(), j.windowStart()
+	sweep, err := j.sweepDue(ctx, run)
+	if err != nil {
+		return err
+	}
+	run.Log.Debug().Time("created_since", since).Bool("sweep", sweep).Str("status", j.Status).Int64("tag_id", j.TagID).Msg("listing ShipStation orders")
 
 	pipe := jobs.Pipeline[shipstation.Order, *order]{
 		Handler:    &importer{job: j, run: run, since: since},
 		Namespaces: []string{jobs.NSImported, jobs.NSAssigned},
 	}
 	var toAssign []int64
-	_, err := jobs.EachPage(ctx, run, j.pages(ctx, since), "list ShipStation orders",
-		func(ctx context.Context, page *shipstation.Page[shipstation.Order]) error {
+	complete, err := jobs.CursorPass[shipstation.Order]{
+		Cursor:   modifiedCursor,
+		Lookback: began.Sub(since),
+		List:     "list ShipStation orders",
+		Pages: func(ctx context.Context, w *jobs.Window) iter.Seq2[*shipstation.Page[shipstation.Order], error] {
+			if sweep {
+				return j.sweepPages(ctx, since)
+			}
+			return j.changedPages(ctx, since, w)
+		},
+		Stamp: func(o *shipstation.Order) time.Time { return o.ModifyDate.Time },
+		Page: func(ctx context.Context, page *shipstation.Page[shipstation.Order]) error {
 			done, err := pipe.Process(ctx, run, page.Items, jobs.InvalidShipStation(jobs.KindShipStationOrder, page.Page, page.Invalid))
 			for _, o := range done {
 				if o.assign {
@@ -66,9 +85,23 @@ func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 				}
 			}
 			return err
-		})
+		},
+		// Orders leave the list while it is read (shipped, modified again),
+		// so on a busy account the pages shift on most runs, and a cursor
+		// kept on every shift would never move and its window would grow
+		// without end. The cursor moves all the same: an order a shift
+		// skipped was modified before the window's end, so the next run
+		// still reads it unless it was modified more than CursorOverlap
+		// before the new cursor, and then the next sweep does.
+		KeepOnShift: false,
+	}.Run(ctx, run)
 	if err != nil {
 		return err
+	}
+	if complete && sweep {
+		if err := j.recordSweep(ctx, run, began); err != nil {
+			return err
+		}
 	}
 	return j.assign(ctx, run, toAssign)
 }
@@ -78,16 +111,6 @@ func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 // change, as a person reading "the last 7 days" in ShipStation would.
 func (j *GetOrders) windowStart() time.Time {
 	return j.Env.Clock().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)
-}
-
-// pages lists the candidate orders: with a tag through /orders/listbytag, which
-// has no date filter (the window is applied per order), else /orders with
-// createDateStart.
-func (j *GetOrders) pages(ctx context.Context, since time.Time) func(func(*shipstation.Page[shipstation.Order], error) bool) {
-	if j.TagID != 0 {
-		return j.Env.ShipStation.Orders.PagesByTag(ctx, shipstation.ListByTagOptions{OrderStatus: j.Status, TagID: j.TagID})
-	}
-	return j.Env.ShipStation.Orders.Pages(ctx, shipstation.OrderListOptions{OrderStatus: j.Status, CreateDateStart: since})
 }
 
 // needsAssign reports whether o still has to be assigned to AssignUserID. An

@@ -68,13 +68,15 @@ func newWorld(t *testing.T, o jobstest.Options) *jobstest.World {
 type seed struct {
 	number  string
 	created time.Time
-	status  string
-	method  string
-	carrier string
-	service string
-	key     string
-	tags    []int64
-	street  string
+	// modified is the order's modifyDate; zero means created.
+	modified time.Time
+	status   string
+	method   string
+	carrier  string
+	service  string
+	key      string
+	tags     []int64
+	street   string
 }
 
 func addOrder(w *jobstest.World, s seed) sst.Order {
@@ -85,7 +87,7 @@ func addOrder(w *jobstest.World, s seed) sst.Order {
 		s.street = "12 Elm St"
 	}
 	o := sst.Order{
-		OrderNumber: s.number, OrderKey: s.key, OrderDate: s.created, CreateDate: s.created, OrderStatus: s.status,
+		OrderNumber: s.number, OrderKey: s.key, OrderDate: s.created, CreateDate: s.created, ModifyDate: s.modified, OrderStatus: s.status,
 		CustomerEmail: new("buyer@example.com"),
 		BillTo:        &sst.Address{Name: "Dana Ruiz"},
 		ShipTo: &sst.Address{Name: "Dana Ruiz", Street1: new(s.street), City: new("Austin"), State: new("TX"),

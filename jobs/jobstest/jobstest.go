@@ -7,6 +7,7 @@ package jobstest
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,6 +64,9 @@ type Options struct {
 	// then advances in real time. It drives the jobs and the ShipStation
 	// sandbox (creation dates, rate windows). Zero means the real clock.
 	Start time.Time
+	// Clock, when set, is the world's clock instead (a test that steps time
+	// itself); it drives the jobs and the ShipStation sandbox as Start does.
+	Clock func() time.Time
 	// QuiptTransport, when set, wraps the Quipt client's transport (to fail
 	// or cut requests in tests).
 	QuiptTransport func(http.RoundTripper) http.RoundTripper
@@ -72,6 +76,19 @@ type Options struct {
 	// client options (to set a breaker threshold, say).
 	ShipStationOptions []shipstation.Option
 	QuiptOptions       []quipt.Option
+}
+
+// clock is the world's clock: Clock, else one that starts at Start and
+// advances in real time, else nil (the real clock).
+func (o Options) clock() func() time.Time {
+	if o.Clock != nil {
+		return o.Clock
+	}
+	if o.Start.IsZero() {
+		return nil
+	}
+	base, began := o.Start, time.Now()
+	return func() time.Time { return base.Add(time.Since(began)) }
 }
 
 // New builds a World and registers its clean-up with t.
@@ -85,10 +102,8 @@ func New(t testing.TB, o Options) *World {
 	} else {
 		ssOpts = append(ssOpts, shipstationtest.WithRateLimit(0, 0))
 	}
-	var clock func() time.Time
-	if !o.Start.IsZero() {
-		base, began := o.Start, time.Now()
-		clock = func() time.Time { return base.Add(time.Since(began)) }
+	clock := o.clock()
+	if clock != nil {
 		ssOpts = append(ssOpts, shipstationtest.WithClock(clock))
 	}
 	w := &World{
@@ -196,3 +211,23 @@ func (w *World) Environ() map[string]string {
 		"QUIPT_TOKEN_SECRET":     TokenSecret,
 	}
 }
+
+// Clock is a clock a test steps by hand; pass its Now as Options.Clock. It
+// shows UTC times.
+type Clock struct{ ns atomic.Int64 }
+
+// NewClock returns a Clock showing t.
+func NewClock(t time.Time) *Clock {
+	c := &Clock{}
+	c.Set(t)
+	return c
+}
+
+// Now returns the time the clock shows.
+func (c *Clock) Now() time.Time { return time.Unix(0, c.ns.Load()).UTC() }
+
+// Set makes the clock show t.
+func (c *Clock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) { c.ns.Add(int64(d)) }

@@ -337,3 +337,34 @@ func compareKeys(t *testing.T, what string, want, got map[string]json.RawMessage
 		t.Errorf("%s keys (-sample +sandbox):\n%s", what, diff)
 	}
 }
+
+// TestOrdersCreateAndModifyWindowsCombine: get-orders' incremental read
+// sends createDateStart with a modifyDate window sorted by ModifyDate; an
+// order must satisfy every filter, and the list comes oldest modification
+// first.
+func TestOrdersCreateAndModifyWindowsCombine(t *testing.T) {
+	la := pacific(t)
+	srv := start(t)
+	at := func(d, h, m int) time.Time { return time.Date(2025, 6, d, h, m, 0, 0, la) }
+	add := func(number string, created, modified time.Time) int64 {
+		return srv.AddOrder(Order{OrderNumber: number, OrderStatus: StatusAwaitingShipment, CreateDate: created, ModifyDate: modified}).OrderID
+	}
+	late := add("late", at(5, 9, 0), at(8, 10, 30))
+	early := add("early", at(6, 9, 0), at(8, 10, 10))
+	add("created-before", at(1, 9, 0), at(8, 10, 20))
+	add("modified-before", at(6, 9, 0), at(8, 9, 59))
+	add("modified-after", at(6, 9, 0), at(8, 11, 1))
+	q := url.Values{
+		"orderStatus":     {StatusAwaitingShipment},
+		"createDateStart": {"2025-06-02 00:00:00"},
+		"modifyDateStart": {"2025-06-08 10:00:00"},
+		"modifyDateEnd":   {"2025-06-08 11:00:00"},
+		"sortBy":          {"ModifyDate"},
+		"sortDir":         {"ASC"},
+	}
+	var l orderList
+	call(t, srv, "GET", "/orders?"+q.Encode(), nil).decode(t, &l)
+	if diff := cmp.Diff([]int64{early, late}, l.ids()); diff != "" {
+		t.Errorf("orders (-want +got):\n%s", diff)
+	}
+}
