@@ -18,7 +18,7 @@ import (
 func TestReadsStayWithinTheBudgetShare(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
 	for i := range 11 {
-		addSSOrder(w, fmt.Sprintf("SS-%02d", i))
+		addSSOrder(w, fmt.Sprintf("SS-%02d", i), time.Hour)
 	}
 	const window = 300 * time.Millisecond
 	rc := &reconcile.Reconcile{

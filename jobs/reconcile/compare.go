@@ -130,14 +130,17 @@ func (it Item) parkID() string {
 	return it.ID
 }
 
-// The ids and record values of sync-tracking that reconcile reads (its
-// records.go and markshipped.go, where they are unexported).
+// The ids, record values and cursor names of the owning jobs that reconcile
+// reads or rewinds, unexported in their packages (synctracking's records.go
+// and markshipped.go, getorders' reads.go).
 const (
 	labelKeyPrefix       = "shipstation:"
 	fulfillmentKeyPrefix = "shipstation-fulfillment:"
 	markKeyPrefix        = "markasshipped:"
 	pendingPrefix        = "pending:"
 	packageNothingToShip = "nothing-to-ship"
+	// getOrdersModifiedCursor is get-orders' modify cursor (getorders/reads.go).
+	getOrdersModifiedCursor = "orders-modified"
 )
 
 // labelExt is the ExternalShipmentId of the Quipt package of label id.

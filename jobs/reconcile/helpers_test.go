@@ -102,10 +102,11 @@ func addQuiptOrder(w *jobstest.World, number, warehouse string) quipttest.Order 
 	return w.Q.AddFulfillmentOrder(o)
 }
 
-// addSSOrder adds an awaiting-shipment ShipStation order created an hour ago.
-func addSSOrder(w *jobstest.World, number string) sst.Order {
+// addSSOrder adds an awaiting-shipment ShipStation order created (and last
+// modified) age ago.
+func addSSOrder(w *jobstest.World, number string, age time.Duration) sst.Order {
 	return w.SS.AddOrder(sst.Order{
-		OrderNumber: number, OrderDate: time.Now().Add(-time.Hour), CreateDate: time.Now().Add(-time.Hour),
+		OrderNumber: number, OrderDate: time.Now().Add(-age), CreateDate: time.Now().Add(-age),
 		BillTo:                   &sst.Address{Name: "Dana"},
 		ShipTo:                   &sst.Address{Name: "Dana", Street1: new("1 Main St"), City: new("Austin"), State: new("TX"), PostalCode: new("78701"), Country: new("US")},
 		Items:                    []sst.OrderItem{{SKU: "SKU-1", Name: "Thing", Quantity: 1, UnitPrice: 10}},

@@ -14,6 +14,8 @@ import (
 
 // missingImports: ShipStation orders get-orders' filters select (status,
 // tag, its own window within reconcile's) with no Quipt purchase order.
+// get-orders reads, between its sweeps, only what was modified since its
+// cursor, so the repair rewinds that cursor to the order's modifyDate.
 func (j *Reconcile) missingImports(x *index) Items {
 	since := x.s.since
 	if days := j.GetOrdersDays; days > 0 && days < j.Days {
@@ -32,7 +34,8 @@ func (j *Reconcile) missingImports(x *index) Items {
 			continue
 		}
 		out = append(out, Item{Kind: KindMissingImport, Job: jobs.NameGetOrders, ID: id,
-			Refs: map[string]string{"ss_order_id": id, "order_number": o.OrderNumber}, record: [2]string{jobs.NSImported, id}})
+			Refs:   map[string]string{"ss_order_id": id, "order_number": o.OrderNumber},
+			record: [2]string{jobs.NSImported, id}, cursor: getOrdersModifiedCursor, at: o.ModifyDate.Time})
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func plant(t *testing.T, w *jobstest.World) planted {
 	qStale, qAck, qLabel, qVoid, qCancel := addQuiptOrder(w, "Q-STALE", "AUS1"), addQuiptOrder(w, "Q-ACK", "AUS1"),
 		addQuiptOrder(w, "Q-LABEL", "AUS1"), addQuiptOrder(w, "Q-VOID", "AUS1"), addQuiptOrder(w, "Q-CANCEL", "AUS1")
 	bad := addQuiptOrder(w, "Q-BAD", "ZZZ9")
-	imported := addSSOrder(w, "SS-IMPORTED")
+	imported := addSSOrder(w, "SS-IMPORTED", time.Hour)
 	once(t, w, jobs.NameGetOrders, jobs.NamePushOrders, jobs.NameSyncTracking, jobs.NameSyncCancels)
 
 	voided := w.SS.CreateLabel(pushedOrder(t, w, qVoid).OrderID, nil, "fedex", "fedex_ground")
@@ -65,8 +65,9 @@ func plant(t *testing.T, w *jobstest.World) planted {
 	// An acknowledgement lost.
 	unack(t, w, qAck)
 	// An order created in ShipStation while get-orders was off, and one in
-	// Quipt while push-orders was.
-	missed := addSSOrder(w, "SS-MISSED")
+	// Quipt while push-orders was. Modified three hours ago, the order is
+	// behind get-orders' modify cursor: only its next sweep would see it.
+	missed := addSSOrder(w, "SS-MISSED", 3*time.Hour)
 	qNew := addQuiptOrder(w, "Q-NEW", "AUS1")
 
 	return planted{
@@ -174,7 +175,7 @@ func TestReconcileRepairsEveryKindThroughTheOwningJobs(t *testing.T) {
 // the drift gauge.
 func TestDriftAnOwnerCannotRepairIsLeft(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
-	missed := addSSOrder(w, "SS-MISSED")
+	missed := addSSOrder(w, "SS-MISSED", time.Hour)
 	if _, err := w.Store.AcquireLease(t.Context(), jobs.NameGetOrders, "another-replica", time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestDriftAnOwnerCannotRepairIsLeft(t *testing.T) {
 // DRY_RUN makes every reconcile a report.
 func TestDryRunOnlyReports(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
-	addSSOrder(w, "SS-MISSED")
+	addSSOrder(w, "SS-MISSED", time.Hour)
 	rep, _ := runReconcile(t, w, daemon.ReconcileOptions{}, "DRY_RUN", "true")
 	if !rep.ReportOnly || len(rep.Left) != 1 || len(rep.Repaired) != 0 {
 		t.Errorf("report only %v, left %d, repaired %d; want true, 1, 0", rep.ReportOnly, len(rep.Left), len(rep.Repaired))
