@@ -19,25 +19,18 @@ import (
 )
 
 // environ is a configuration that resolves against w's sandboxes, with
-// extra NAME, value pairs.
+// extra NAME, value pairs. The preflight of every command reads the account:
+// the rate limit is the highest, so tests do not wait for the budget.
 func environ(w *jobstest.World, extra ...string) map[string]string {
 	env := w.Environ()
-	for k, v := range map[string]string{
-		"ASSIGN_USER_ID":    sst.DefaultUserID,
-		"SHIPPING_MAPPINGS": "Ground=fedex:fedex_ground",
-		"PREFERRED_CARRIER": "ups",
-		"DEFAULT_SERVICE":   "ups_ground",
-		"CHANNEL_STORES":    "Web Store=88231,Amazon=88232",
-		"WAREHOUSES":        "AUS1=301456",
-		"HTTP_ADDR":         "127.0.0.1:0",
-		"LOG_LEVEL":         "debug",
-		// The preflight of every command reads the account: no pacing in tests.
-		"SHIPSTATION_RATE_LIMIT": "1000",
-	} {
-		env[k] = v
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		env[extra[i]] = extra[i+1]
+	kv := append([]string{
+		"ASSIGN_USER_ID", sst.DefaultUserID, "SHIPPING_MAPPINGS", "Ground=fedex:fedex_ground",
+		"PREFERRED_CARRIER", "ups", "DEFAULT_SERVICE", "ups_ground",
+		"CHANNEL_STORES", "Web Store=88231,Amazon=88232", "WAREHOUSES", "AUS1=301456",
+		"HTTP_ADDR", "127.0.0.1:0", "LOG_LEVEL", "debug", "SHIPSTATION_RATE_LIMIT", "1000",
+	}, extra...)
+	for i := 0; i+1 < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
 	}
 	return env
 }
