@@ -93,6 +93,13 @@ type Config struct {
 
 	LinkListingsSchedule Schedule `env:"LINK_LISTINGS_SCHEDULE" envDefault:"0 3 * * *" help:"when link-listings runs: 5-field cron, @hourly, @every 5m, or off"`
 
+	ReconcileSchedule Schedule `env:"RECONCILE_SCHEDULE" envDefault:"30 3 * * *" help:"when reconcile runs: 5-field cron, @hourly, @every 5m, or off"`
+	// ReconcileDays is the window reconcile compares, in days.
+	ReconcileDays int `env:"RECONCILE_DAYS" envDefault:"30" check:"1..365" help:"window compared by reconcile, in days"`
+	// ReconcileBudgetShare is the share of SHIPSTATION_RATE_LIMIT reconcile's
+	// own ShipStation reads may use, so the other jobs keep syncing.
+	ReconcileBudgetShare float64 `env:"RECONCILE_BUDGET_SHARE" envDefault:"0.5" check:"0.01..1" help:"share of SHIPSTATION_RATE_LIMIT reconcile's reads may use (0.01 to 1)"`
+
 	DryRun bool `env:"DRY_RUN" envDefault:"false" help:"read everything, write nothing, log what would be written"`
 	// HTTPAddr is the host:port of /metrics, /healthz and /readyz.
 	HTTPAddr  string        `env:"HTTP_ADDR" envDefault:":8080" check:"host:port" help:"address of /metrics, /healthz and /readyz"`

@@ -47,6 +47,10 @@ func defaults() *Config {
 
 		LinkListingsSchedule: Schedule{Spec: "0 3 * * *"},
 
+		ReconcileSchedule:    Schedule{Spec: "30 3 * * *"},
+		ReconcileDays:        30,
+		ReconcileBudgetShare: 0.5,
+
 		HTTPAddr:      ":8080",
 		LogLevel:      zerolog.InfoLevel,
 		LogFormat:     LogJSON,
@@ -109,6 +113,9 @@ func TestLoadEverything(t *testing.T) {
 		"SYNC_CANCELS_SCHEDULE":   "off",
 		"CANCEL_MODE":             "HARD",
 		"LINK_LISTINGS_SCHEDULE":  "30 2 * * 1-5",
+		"RECONCILE_SCHEDULE":      "off",
+		"RECONCILE_DAYS":          "90",
+		"RECONCILE_BUDGET_SHARE":  " 0.25 ",
 		"DRY_RUN":                 "true",
 		"HTTP_ADDR":               "127.0.0.1:9090",
 		"LOG_LEVEL":               "Debug",
@@ -162,6 +169,10 @@ func TestLoadEverything(t *testing.T) {
 
 		LinkListingsSchedule: Schedule{Spec: "30 2 * * 1-5"},
 
+		ReconcileSchedule:    Schedule{Off: true},
+		ReconcileDays:        90,
+		ReconcileBudgetShare: 0.25,
+
 		DryRun:        true,
 		HTTPAddr:      "127.0.0.1:9090",
 		LogLevel:      zerolog.DebugLevel,
@@ -212,6 +223,8 @@ func TestLoadEveryProblemAtOnce(t *testing.T) {
 		"SYNC_CANCELS_SCHEDULE":        "@fortnightly",
 		"CANCEL_MODE":                  "delete",
 		"LINK_LISTINGS_SCHEDULE":       "0 3 * * * *",
+		"RECONCILE_DAYS":               "0",
+		"RECONCILE_BUDGET_SHARE":       "half",
 		"DRY_RUN":                      "dry",
 		"HTTP_ADDR":                    "8080",
 		"LOG_LEVEL":                    "verbose",
@@ -253,6 +266,8 @@ func TestLoadEveryProblemAtOnce(t *testing.T) {
 		`SYNC_CANCELS_SCHEDULE: must be a 5-field cron spec, a descriptor such as @hourly or @every 5m, or off, got "@fortnightly" (unrecognized descriptor: @fortnightly)`,
 		`CANCEL_MODE: must be one of soft, hard, got "delete"`,
 		`LINK_LISTINGS_SCHEDULE: must be a 5-field cron spec, a descriptor such as @hourly or @every 5m, or off, got "0 3 * * * *" (expected exactly 5 fields, found 6: [0 3 * * * *])`,
+		`RECONCILE_DAYS: must be a whole number from 1 to 365, got "0"`,
+		`RECONCILE_BUDGET_SHARE: must be a number from 0.01 to 1, got "half"`,
 		`DRY_RUN: must be true or false, got "dry"`,
 		`HTTP_ADDR: must be host:port with a numeric port, such as :8080, got "8080"`,
 		`LOG_LEVEL: must be one of trace, debug, info, warn, error, got "verbose"`,

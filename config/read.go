@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 //	                  exactly when the variable OTHER is)
 //	int               check "lo..hi": a whole number in that range
 //	int64             an optional positive ID
+//	float64           check "lo..hi": a decimal number in that range
 //	map[string]int64  check "name=what": "Name=id,Name=id"
 //	other string type check "one of a b c"
 //
@@ -44,6 +46,8 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 		value = v.readInt(raw, p)
 	case int64:
 		value = parseOptionalID(v.Name, raw, p)
+	case float64:
+		value = v.readFloat(raw, p)
 	case bool:
 		value = parseBool(v.Name, raw, p)
 	case time.Duration:
@@ -59,12 +63,18 @@ func (v Variable) read(field reflect.Value, environ map[string]string, p *proble
 	case mapping.Carrier:
 		value = parsePreferredCarrier(v.Name, raw, p)
 	default:
-		if field.Kind() != reflect.String {
-			panic(fmt.Sprintf("config: %s: no reader for %s", v.Name, field.Type()))
-		}
-		value = reflect.ValueOf(parseEnum(v.Name, raw, v.oneOf(), p)).Convert(field.Type()).Interface()
+		value = v.readEnumType(field, raw, p)
 	}
 	field.Set(reflect.ValueOf(value))
+}
+
+// readEnumType reads a field of another string type by v's check "one of a
+// b c"; any other type has no reader.
+func (v Variable) readEnumType(field reflect.Value, raw string, p *problems) any {
+	if field.Kind() != reflect.String {
+		panic(fmt.Sprintf("config: %s: no reader for %s", v.Name, field.Type()))
+	}
+	return reflect.ValueOf(parseEnum(v.Name, raw, v.oneOf(), p)).Convert(field.Type()).Interface()
 }
 
 // missing reports whether v is required but blank, recording the problem
@@ -84,6 +94,18 @@ func (v Variable) readInt(raw string, p *problems) int {
 	var lo, hi int
 	v.mustScan("%d..%d", &lo, &hi)
 	return parseInt(v.Name, raw, lo, hi, p)
+}
+
+// readFloat reads a decimal number in the range of v's check "lo..hi".
+func (v Variable) readFloat(raw string, p *problems) float64 {
+	var lo, hi float64
+	v.mustScan("%g..%g", &lo, &hi)
+	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil || f < lo || f > hi {
+		p.add(v.Name, "must be a number from %g to %g, got %q", lo, hi, raw)
+		return 0
+	}
+	return f
 }
 
 // readIDMap reads "Name=id,..." pairs; v's check "name=what" says what the

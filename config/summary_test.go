@@ -45,6 +45,7 @@ func TestSchedules(t *testing.T) {
 		"sync-tracking": cfg.SyncTrackingSchedule,
 		"sync-cancels":  cfg.SyncCancelsSchedule,
 		"link-listings": cfg.LinkListingsSchedule,
+		"reconcile":     cfg.ReconcileSchedule,
 	}
 	want := map[string]Schedule{
 		"get-orders":    {Spec: "*/5 * * * *"},
@@ -52,6 +53,7 @@ func TestSchedules(t *testing.T) {
 		"sync-tracking": {Spec: "@every 1m"},
 		"sync-cancels":  {Off: true},
 		"link-listings": {Spec: "0 3 * * *"},
+		"reconcile":     {Spec: "30 3 * * *"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("schedules (-want +got):\n%s", diff)
@@ -109,6 +111,9 @@ func TestLogSummary(t *testing.T) {
 		"sync_cancels_schedule":   "@every 1m",
 		"cancel_mode":             "soft",
 		"link_listings_schedule":  "0 3 * * *",
+		"reconcile_schedule":      "30 3 * * *",
+		"reconcile_days":          30.0,
+		"reconcile_budget_share":  0.5,
 		"dry_run":                 false,
 		"http_addr":               ":8080",
 		"lease_ttl":               "1m0s",

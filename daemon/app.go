@@ -167,7 +167,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 			WriteSettle: cfg.WriteSettle,
 		},
 	}
-	a.Jobs = jobList(cfg, a.env)
+	a.Jobs = jobList(cfg, a.env, a.Scheduler)
 	if opts.Schedule != nil {
 		log.Info().Stringer("schedule", opts.Schedule).Msg("every job runs on this schedule, whatever the configured schedules say")
 		for i := range a.Jobs {

@@ -14,6 +14,7 @@ import (
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/jobs/reconcile"
 )
 
 // newApp builds the App for a valid configuration against w, with extra
@@ -54,7 +55,7 @@ func newAppWith(t *testing.T, w *jobstest.World, logs *jobstest.LogBuffer, opts 
 }
 
 func TestJobNamesFollowTheJobList(t *testing.T) {
-	want := []string{jobs.NameGetOrders, jobs.NamePushOrders, jobs.NameSyncTracking, jobs.NameSyncCancels, jobs.NameLinkListings}
+	want := []string{jobs.NameGetOrders, jobs.NamePushOrders, jobs.NameSyncTracking, jobs.NameSyncCancels, jobs.NameLinkListings, reconcile.Name}
 	if got := JobNames(); !slices.Equal(got, want) {
 		t.Errorf("JobNames() = %v, want %v", got, want)
 	}

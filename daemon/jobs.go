@@ -9,6 +9,7 @@ import (
 	"github.com/shipsync/shipsync/jobs/getorders"
 	"github.com/shipsync/shipsync/jobs/linklistings"
 	"github.com/shipsync/shipsync/jobs/pushorders"
+	"github.com/shipsync/shipsync/jobs/reconcile"
 	"github.com/shipsync/shipsync/jobs/synccancels"
 	"github.com/shipsync/shipsync/jobs/synctracking"
 	"github.com/shipsync/shipsync/ops"
@@ -35,8 +36,9 @@ type Job struct {
 // dependencies the jobs share. It is the one list of jobs: the scheduler's
 // registrations, the names `once JOB` accepts and the usage line shows, the
 // preflight's per-job needs, readiness and the demo all derive from it, so a
-// new job is one entry here (and its schedule variable in config).
-func jobList(cfg *config.Config, env *jobs.Env) []Job {
+// new job is one entry here (and its schedule variable in config). runner
+// runs a job once under its lease, for reconcile's repairs.
+func jobList(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) []Job {
 	warehouseCodes := make(map[int64]string, len(cfg.Warehouses))
 	for code, id := range cfg.Warehouses {
 		warehouseCodes[id] = code
@@ -83,13 +85,33 @@ func jobList(cfg *config.Config, env *jobs.Env) []Job {
 		Name:     jobs.NameLinkListings,
 		Schedule: cfg.LinkListingsSchedule,
 		Run:      (&linklistings.LinkListings{Env: env}).Run,
+	}, {
+		Name:     reconcile.Name,
+		Schedule: cfg.ReconcileSchedule,
+		Run:      newReconcile(cfg, env, runner).Run,
 	}}
+}
+
+// newReconcile is the reconcile job of cfg: its window and budget share, and
+// what get-orders and push-orders select.
+func newReconcile(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) *reconcile.Reconcile {
+	return &reconcile.Reconcile{
+		Env:             env,
+		Runner:          runner,
+		Days:            cfg.ReconcileDays,
+		RateLimit:       cfg.ShipStationRateLimit,
+		Share:           cfg.ReconcileBudgetShare,
+		GetOrdersStatus: cfg.GetOrdersStatus,
+		GetOrdersTagID:  cfg.GetOrdersTagID,
+		GetOrdersDays:   cfg.GetOrdersDays,
+		IncludePending:  cfg.PushPendingOrders,
+	}
 }
 
 // JobNames lists the names of the jobs, in order, for usage lines and help
 // before any configuration is read. (Building the list contacts nothing.)
 func JobNames() []string {
-	list := jobList(&config.Config{}, &jobs.Env{})
+	list := jobList(&config.Config{}, &jobs.Env{}, nil)
 	names := make([]string, len(list))
 	for i, j := range list {
 		names[i] = j.Name

@@ -26,6 +26,7 @@ type Metrics struct {
 	itemsSeen     *prometheus.CounterVec
 	itemDetails   *prometheus.CounterVec
 	buildInfo     *prometheus.GaugeVec
+	drift         *prometheus.GaugeVec
 }
 
 // ItemOutcomes are the values of shipsync_items_total's outcome label. Each
@@ -94,10 +95,13 @@ func New(reg prometheus.Registerer) *Metrics {
 		listings: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "shipsync_listings", Help: "SKUs found by the last link-listings run: linked, shipstation_only, quipt_only.",
 		}, []string{"state"}),
+		drift: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "shipsync_drift_items", Help: "Divergences the last reconcile left (after its repair), by kind.",
+		}, []string{"kind"}),
 	}
 	reg.MustRegister(m.runs, m.runDuration, m.items, m.requests, m.requestTime, m.rateRemaining,
 		m.breakerState, m.cursorLag, m.deadLetters, m.lastSuccess, m.listings,
-		m.runsSkipped, m.itemsSeen, m.itemDetails, m.buildInfo)
+		m.runsSkipped, m.itemsSeen, m.itemDetails, m.buildInfo, m.drift)
 	return m
 }
 
@@ -159,6 +163,13 @@ func (m *Metrics) Listings(linked, shipStationOnly, quiptOnly int) {
 	m.listings.WithLabelValues("linked").Set(float64(linked))
 	m.listings.WithLabelValues("shipstation_only").Set(float64(shipStationOnly))
 	m.listings.WithLabelValues("quipt_only").Set(float64(quiptOnly))
+}
+
+// Drift sets, per kind, the divergences the last reconcile left.
+func (m *Metrics) Drift(byKind map[string]int) {
+	for kind, n := range byKind {
+		m.drift.WithLabelValues(kind).Set(float64(n))
+	}
 }
 
 // Upstream returns the observer a connector reports its requests to.

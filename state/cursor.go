@@ -50,6 +50,12 @@ func (s *Store) Cursor(ctx context.Context, job, name string) (time.Time, bool, 
 // ErrFenced, and writes nothing, when l is no longer current. The location of t
 // is not kept: Cursor returns UTC.
 func (s *Store) AdvanceCursor(ctx context.Context, l *Lease, name string, t time.Time) error {
+	return s.moveCursor(ctx, advanceCursorScript, l, name, t, "advance")
+}
+
+// moveCursor runs script, advanceCursorScript or rewindCursorScript, on the
+// cursor called name of l's job with t, fenced by l.
+func (s *Store) moveCursor(ctx context.Context, script *redis.Script, l *Lease, name string, t time.Time, what string) error {
 	leaseKey, token, err := s.fenceArgs(l)
 	if err != nil {
 		return err
@@ -57,8 +63,8 @@ func (s *Store) AdvanceCursor(ctx context.Context, l *Lease, name string, t time
 	keys := []string{leaseKey, s.key("cursor", l.Job)}
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	res, err := advanceCursorScript.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
-	return fencedResult(res, err, "advance cursor "+l.Job+"/"+name)
+	res, err := script.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
+	return fencedResult(res, err, what+" cursor "+l.Job+"/"+name)
 }
 
 func parseCursor(v string) (time.Time, error) {
@@ -72,4 +78,32 @@ func parseCursor(v string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("malformed cursor %q", v)
 	}
 	return time.Unix(sec, nsec).UTC(), nil
+}
+
+// rewindCursorScript moves a set cursor back only: KEYS[1] lease key, KEYS[2]
+// cursor hash; ARGV[1] token, ARGV[2] field, ARGV[3] seconds, ARGV[4]
+// nanoseconds. An unset cursor stays unset (the job then reads its whole
+// look-back window anyway).
+var rewindCursorScript = redis.NewScript(fenceLua + `
+local sec, nsec = tonumber(ARGV[3]), tonumber(ARGV[4])
+local cur = redis.call('HGET', KEYS[2], ARGV[2])
+if not cur then
+  return 1
+end
+local cs, cn = string.match(cur, '^(-?%d+)%.(%d+)$')
+cs, cn = tonumber(cs), tonumber(cn)
+if cs and (sec > cs or (sec == cs and nsec >= cn)) then
+  return 1
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. '.' .. string.format('%09d', nsec))
+return 1
+`)
+
+// RewindCursor sets the cursor called name of l's job back to t when t is
+// earlier than the stored value, so the job's next window lists again what
+// was stamped since t (reconcile's repair path); a later t, or an unset
+// cursor, is left as is. It returns ErrFenced, and writes nothing, when l is
+// no longer current.
+func (s *Store) RewindCursor(ctx context.Context, l *Lease, name string, t time.Time) error {
+	return s.moveCursor(ctx, rewindCursorScript, l, name, t, "rewind")
 }

@@ -38,13 +38,14 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 		return exitFailed
 	}
 	defer world.Close()
-	demoEnv := world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info"))
-	demoEnv["NO_COLOR"] = env["NO_COLOR"]
-	app, log, ok := setup(stdout, stderr, demoEnv, daemon.Options{Schedule: &schedule})
+	environ := world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info"))
+	environ["NO_COLOR"] = env["NO_COLOR"]
+	app, log, ok := setup(stdout, stderr, environ, daemon.Options{Schedule: &schedule})
 	if !ok {
 		return exitFailed
 	}
 	defer app.Close()
+	reconcileByHand(app)
 
 	runCtx, stop := context.WithTimeout(ctx, demoTimeout)
 	defer stop()
@@ -86,18 +87,25 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 			log.Info().Str("event", "demo_report").Str("job", d.Job).Msg(fmt.Sprintf("  dead letter %s: %s", d.ID, d.Reason))
 		}
 	}
+	if err := demoReconcile(ctx, world, environ, stdout, stderr, log); err != nil {
+		log.Error().Err(err).Msg("demo: reconcile did not end with zero drift")
+		return exitFailed
+	}
 	log.Info().Str("event", "demo_done").Msg("demo finished: every job ran against the sandboxes")
 	return exitOK
 }
 
 // waitForEveryJob returns once every scheduled job has a successful run on
-// record and settled reports that the sandboxes agree, or when ctx ends.
+// record (those off are run by hand) and settled reports that the sandboxes agree, or when ctx ends.
 func waitForEveryJob(ctx context.Context, app *daemon.App, settled func() bool) error {
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		pending := 0
 		for _, j := range app.Jobs {
+			if j.Schedule.Off {
+				continue
+			}
 			if _, ok, err := app.Store.LastSuccess(ctx, j.Name); err != nil || !ok {
 				pending++
 			}

@@ -2,6 +2,7 @@
 //
 //	shipsync [run]                     the daemon: preflight, then every job on its schedule
 //	shipsync once JOB                  run one job now and exit
+//	shipsync reconcile [--days N] [--report-only]  compare both systems, repair through the owning jobs
 //	shipsync check                     preflight: credentials, carriers, stores, warehouses, users, tags, mappings
 //	shipsync demo                      the daemon against built-in sandboxes and an embedded Redis
 //	shipsync deadletters list [--job JOB] [--id ID]
@@ -56,6 +57,8 @@ const usage = `usage: shipsync [command]
 commands:
   run                      the daemon (the default): preflight, then every job on its schedule
   once JOB                 run one job now and exit (JOB: %s)
+  reconcile [--days N] [--report-only]
+                           compare both systems and repair through the owning jobs
   check                    preflight: Redis, credentials, carriers, stores, warehouses, users, tags, mappings
   demo                     the daemon against built-in sandboxes and an embedded Redis
   deadletters list [--job JOB] [--id ID]
@@ -98,6 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env map[s
 			return usageError(stderr, "once needs one job name, got %q", strings.Join(args, " "))
 		}
 		return cmdOnce(ctx, args[0], stdout, stderr, env)
+	case "reconcile":
+		return cmdReconcile(ctx, args, stdout, stderr, env)
 	case "deadletters":
 		return cmdDeadLetters(ctx, args, stdout, stderr, env)
 	case "help", "--help", "-h":

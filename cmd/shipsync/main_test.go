@@ -341,6 +341,13 @@ func TestDemoRunsEveryJobInJSON(t *testing.T) {
 	if !strings.Contains(stdout, `"event":"demo_done"`) {
 		t.Error("demo did not finish")
 	}
+	// It ends with a reconcile that repairs the divergence the demo made,
+	// then one that finds none.
+	for _, want := range []string{"1 found (missing_import ", "1 repaired, 0 left", "reconcile: 0 found (), 0 repaired, 0 left"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the demo's reconcile report lacks %q", want)
+		}
+	}
 }
 
 func TestVersionAndUsage(t *testing.T) {
