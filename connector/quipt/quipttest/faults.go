@@ -1,6 +1,7 @@
 package quipttest
 
 import (
+	"maps"
 	"net/http"
 	"time"
 )
@@ -13,6 +14,7 @@ const (
 	faultDrop                            // close the connection, not applied
 	faultDropAfterApply                  // apply, then close the connection
 	faultRateLimit                       // 429 with Retry-After, not applied
+	faultHold                            // wait, then handle as usual
 )
 
 // fault is one armed failure. path "" matches every request.
@@ -22,6 +24,7 @@ type fault struct {
 	remaining  int
 	status     int
 	retryAfter time.Duration
+	hold       time.Duration // HoldNext's delay
 }
 
 // The fault methods take path as either the request path without prefix
@@ -58,6 +61,39 @@ func (s *Server) DropAfterApply(path string, n int) {
 // Retry-After (whole seconds, rounded up).
 func (s *Server) RateLimitNext(n int, retryAfter time.Duration) {
 	s.arm(&fault{kind: faultRateLimit, remaining: n, retryAfter: retryAfter})
+}
+
+// HoldNext makes the server hold the next n requests to path for d before
+// it handles them, whether or not the client is still waiting: a request held
+// past the client's timeout is applied late, after the client gave up on it
+// (as a request stuck in a proxy or a queue is). Close waits for the holds.
+func (s *Server) HoldNext(path string, n int, d time.Duration) {
+	if d > 0 {
+		s.arm(&fault{kind: faultHold, path: path, remaining: n, hold: d})
+	}
+}
+
+// Held returns how many requests HoldNext held, by endpoint template.
+func (s *Server) Held() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.held)
+}
+
+// waitHold waits out an armed hold matching the request, if any, ignoring
+// the request's context.
+func (s *Server) waitHold(path, endpoint string) {
+	f := s.takeFault(faultHold, path, endpoint)
+	if f == nil {
+		return
+	}
+	s.mu.Lock()
+	if s.held == nil {
+		s.held = map[string]int{}
+	}
+	s.held[endpoint]++
+	s.mu.Unlock()
+	time.Sleep(f.hold)
 }
 
 func (s *Server) arm(f *fault) {

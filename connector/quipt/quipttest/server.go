@@ -67,6 +67,7 @@ type Server struct {
 	writes      []Write
 	calls       map[string]int
 	faults      []*fault
+	held        map[string]int // endpoint → requests HoldNext held
 }
 
 // New starts a sandbox; Close it when done.
@@ -126,6 +127,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	endpoint := s.endpointOf(r, pattern)
 	s.count(endpoint)
 	path := strings.TrimPrefix(r.URL.Path, s.prefix)
+	s.waitHold(path, endpoint)
 
 	if s.takeFault(faultDrop, path, endpoint) != nil {
 		dropConnection(w)

@@ -283,3 +283,30 @@ func TestGetFulfillmentOrderHonoursInclude(t *testing.T) {
 		t.Errorf("include=Lines: %d, want 400 as on the lists", a.status)
 	}
 }
+
+// HoldNext holds a write past its client's timeout and then applies it: the
+// acknowledgement lands after the client gave up, and Held counts it.
+func TestHoldNextAppliesAWriteLate(t *testing.T) {
+	s := New()
+	var n atomic.Int64
+	o := s.AddFulfillmentOrder(Order{Lines: []Line{{SKU: "A", Quantity: 1}}})
+	s.HoldNext("/v2/orders/fulfillment/acknowledge", 1, 300*time.Millisecond)
+	done := make(chan answer, 1)
+	go func() {
+		done <- send(t, s, "POST", "/v2/orders/fulfillment/acknowledge", `{"OrderId":"`+o.ID+`","Status":1}`, true, &n)
+	}()
+	time.Sleep(100 * time.Millisecond) // the client's patience, shorter than the hold
+	if acks := s.Acknowledgements(o.ID); len(acks) != 0 {
+		t.Fatalf("the held acknowledgement was applied at once: %v", acks)
+	}
+	if a := <-done; a.status != http.StatusOK {
+		t.Fatalf("held acknowledgement answered %d", a.status)
+	}
+	if acks := s.Acknowledgements(o.ID); len(acks) != 1 {
+		t.Errorf("after the hold: %d acknowledgements, want 1", len(acks))
+	}
+	if held := s.Held()["/v2/orders/fulfillment/acknowledge"]; held != 1 {
+		t.Errorf("Held counts %d, want 1", held)
+	}
+	s.Close()
+}

@@ -1,6 +1,7 @@
 package shipstationtest
 
 import (
+	"maps"
 	"net/http"
 	"time"
 )
@@ -84,10 +85,23 @@ func (s *Server) HoldNext(path string, n int, d time.Duration) {
 	s.holds = append(s.holds, &fault{path: path, hold: d, left: n})
 }
 
+// Held returns how many requests HoldNext held, by path.
+func (s *Server) Held() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.held)
+}
+
 // waitHold waits out the hold of r's path, if any, ignoring r's context.
 func (s *Server) waitHold(r *http.Request) {
 	s.mu.Lock()
 	h := take(&s.holds, r.URL.Path)
+	if h != nil {
+		if s.held == nil {
+			s.held = map[string]int{}
+		}
+		s.held[r.URL.Path]++
+	}
 	s.mu.Unlock()
 	if h != nil {
 		s.sleep(h.hold, nil)

@@ -29,6 +29,9 @@ func TestHeldRequestIsAppliedAfterTheClientGaveUp(t *testing.T) {
 			t.Fatal("the held request was never applied")
 		}
 	}
+	if held := s.Held()["/orders/markasshipped"]; held != 1 {
+		t.Errorf("Held counts %d, want 1", held)
+	}
 	if got, _ := s.Order(o.OrderID); got.OrderStatus != StatusShipped {
 		t.Errorf("order status %s after the late markasshipped, want shipped", got.OrderStatus)
 	}

@@ -28,6 +28,7 @@ type Server struct {
 	requests []Request
 	faults   []*fault
 	holds    []*fault
+	held     map[string]int // path → requests HoldNext held
 	latency  time.Duration
 	data     store
 	calls    callLog
