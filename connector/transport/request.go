@@ -90,6 +90,11 @@ func (t *Transport) send(ctx context.Context, r Request, req *http.Request) (Ans
 			return Answer{}, &pacerError{t.wrap(r, fmt.Errorf("wait for rate budget: %w", err))}
 		}
 	}
+	if r.AtMostOnce {
+		if err := beforeSend(ctx); err != nil {
+			return Answer{}, &pacerError{t.wrap(r, fmt.Errorf("before sending: %w", err))}
+		}
+	}
 	calls.Add(ctx, t.cfg.Upstream)
 	start := time.Now()
 	resp, err := t.cfg.HTTPClient.Do(req)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/connector/transport"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/mapping"
 	"github.com/shipsync/shipsync/scheduler"
@@ -238,21 +239,26 @@ func refusal(err error) string {
 	return err.Error()
 }
 
-// assignOnce sends one assignuser call for ids, once: first a fenced write
-// stamps each order's intent with this attempt's time, so a replica that
-// lost its lease sends nothing and the next run knows when it was last
-// tried. An unknown outcome is not sent again in this run (a request held on
-// the wire may still be applied); it comes back as shipstation.ErrUncertain.
+// assignOnce sends one assignuser call for ids, once: right before each
+// attempt is sent (transport.WithBeforeSend, after any retry or rate-limit
+// wait) a fenced write stamps each order's intent with the attempt's time,
+// so a replica that lost its lease sends nothing and the next run knows when
+// it was last tried. An unknown outcome is not sent again in this run (a
+// request held on the wire may still be applied); it comes back as
+// shipstation.ErrUncertain.
 func (j *GetOrders) assignOnce(ctx context.Context, run *jobs.Run, ids []int64) error {
-	intent := assignPending + jobs.Intent{Value: j.AssignUserID, Attempt: j.Env.Clock()}.String()
-	kv := make(map[string]string, len(ids))
-	for _, id := range ids {
-		kv[strconv.FormatInt(id, 10)] = intent
+	stamp := func(ctx context.Context) error {
+		intent := assignPending + jobs.Intent{Value: j.AssignUserID, Attempt: j.Env.Clock()}.String()
+		kv := make(map[string]string, len(ids))
+		for _, id := range ids {
+			kv[strconv.FormatInt(id, 10)] = intent
+		}
+		if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
+			return fmt.Errorf("stamp the assignuser attempt of %d orders: %w", len(ids), err)
+		}
+		return nil
 	}
-	if err := j.Env.Store.PutRecords(ctx, run.Lease, jobs.NSAssigned, kv); err != nil {
-		return fmt.Errorf("stamp the assignuser attempt of %d orders: %w", len(ids), err)
-	}
-	return j.Env.ShipStation.Orders.AssignUser(ctx, ids, j.AssignUserID)
+	return j.Env.ShipStation.Orders.AssignUser(transport.WithBeforeSend(ctx, stamp), ids, j.AssignUserID)
 }
 
 // purchaseOrder builds the Quipt purchase order for o, or returns why o cannot

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,4 +93,53 @@ func TestUnappliedAssignUserIsSentOnceAfterTheSettlePeriod(t *testing.T) {
 	runOK(t, w, job)
 	runOK(t, w, job)
 	wantAssigned(t, w, 2, orders)
+}
+
+// TestSettlePeriodRunsFromTheLastAttempt (found by the chaos test): the
+// first assignuser attempt is rate limited (429: not applied, so sent again
+// after the wait) and the jobs' clock moves past WRITE_SETTLE before the
+// retry, which is held past the client's timeout.
+// The settle period runs from that retry, the last attempt ShipStation may
+// have received, so the next run sends nothing although the held request has
+// not landed yet; once it has, the order is recorded as assigned: one
+// request reached ShipStation, and the order was assigned once.
+func TestSettlePeriodRunsFromTheLastAttempt(t *testing.T) {
+	var (
+		w     *jobstest.World
+		clock *jobstest.JobsClock
+		first atomic.Bool
+	)
+	slowRetry := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Path != "/orders/assignuser" || !first.CompareAndSwap(false, true) {
+			return http.DefaultTransport.RoundTrip(r)
+		}
+		// A 429 as ShipStation sends it; the wait for the window's reset
+		// lasts longer than WRITE_SETTLE by the jobs' clock.
+		clock.Advance(w.Env.Settle() + time.Second)
+		w.SS.HoldNext("/orders/assignuser", 1, 3*time.Second)
+		h := http.Header{"X-Rate-Limit-Limit": {"40"}, "X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"1"}}
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: h, Body: http.NoBody, Request: r}, nil
+	})
+	w = newWorld(t, jobstest.Options{ShipStationOptions: []shipstation.Option{
+		shipstation.WithHTTPClient(&http.Client{Timeout: time.Second, Transport: slowRetry}),
+	}})
+	clock = w.InjectClock()
+	orders := []sst.Order{addOrder(w, seed{number: "R-1", created: now.Add(-time.Hour), method: "Ground"})}
+	job := newJob(w)
+	runOK(t, w, job)
+	if s := w.Log.LastSummary(); s["unsettled"] != 1.0 {
+		t.Fatalf("summary %v, want unsettled 1 (the held retry timed out)", s)
+	}
+	runOK(t, w, job)
+	if s := w.Log.LastSummary(); s["skipped_settling"] != 1.0 {
+		t.Errorf("summary %v, want skipped_settling 1: the held retry is settling", s)
+	}
+	for deadline := time.Now().Add(30 * time.Second); w.SS.AssignCount(orders[0].OrderID) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the held assignuser was never applied")
+		}
+	}
+	clock.Advance(w.Env.Settle() + time.Second)
+	runOK(t, w, job)
+	wantAssigned(t, w, 1, orders)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/connector/transport"
 	"github.com/shipsync/shipsync/jobs"
 )
 
@@ -27,10 +28,8 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 		eff.Add("marked_shipped", 1)
 		return nil
 	}
-	if err := r.stampAttempt(ctx, o.id, req.TrackingNumber); err != nil {
-		return err
-	}
-	already, err := r.markOnce(ctx, req)
+	stamp := func(ctx context.Context) error { return r.stampAttempt(ctx, o.id, req.TrackingNumber) }
+	already, err := r.markOnce(transport.WithBeforeSend(ctx, stamp), req)
 	if errors.Is(err, shipstation.ErrUncertain) {
 		eff.Add("unsettled", 1)
 		o.log.Warn().Err(err).Str("event", "unsettled").Str("tracking_number", req.TrackingNumber).
@@ -56,7 +55,8 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 }
 
 // stampAttempt rewrites the order's intent with this attempt's time, a
-// fenced write right before the send: a replica that lost its lease fails
+// fenced write right before each attempt is sent (transport.WithBeforeSend,
+// after any retry or rate-limit wait): a replica that lost its lease fails
 // here and sends nothing, and the next run knows when the write was last
 // tried (WRITE_SETTLE runs from then).
 func (r *runner) stampAttempt(ctx context.Context, id, tracking string) error {
