@@ -22,12 +22,16 @@ import (
 // childEnv marks a re-execution of this test binary as the shipsync command.
 const childEnv = "SHIPSYNC_TEST_AS_MAIN"
 
-// TestMain lets the crash test run shipsync as a real child process: the test
-// binary re-executes itself with childEnv set and the command's arguments.
+// TestMain lets the crash and chaos tests run shipsync as real child
+// processes: the test binary re-executes itself with childEnv set and the
+// command's arguments, or with chaosChildEnv set as a chaos replica.
 // Otherwise it runs the tests and checks that no goroutine outlives them.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, config.Environ()))
+	}
+	if os.Getenv(chaosChildEnv) == "1" {
+		os.Exit(chaosReplica(os.Stdout, os.Stderr))
 	}
 	goleak.VerifyTestMain(m)
 }

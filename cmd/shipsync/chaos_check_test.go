@@ -1,0 +1,166 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shipsync/shipsync/connector/quipt/quipttest"
+	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/jobs"
+)
+
+// chaosVerdict is the comparison of both sides after the chaos: every
+// problem found, the stale versions apart (see staleVersionsAsserted), and
+// how many effects of each kind were checked.
+type chaosVerdict struct {
+	problems []string
+	stale    []string
+	checked  map[string]int
+}
+
+func (v *chaosVerdict) problem(format string, a ...any) {
+	v.problems = append(v.problems, fmt.Sprintf(format, a...))
+}
+
+// settled reports whether nothing is left to converge.
+func (v *chaosVerdict) settled() bool {
+	return len(v.problems) == 0 && (len(v.stale) == 0 || !staleVersionsAsserted)
+}
+
+// staleVersionsAsserted says whether an order ShipStation holds in an older
+// version than Quipt's latest fails the test. An upsert held past the
+// client's timeout and applied after a newer version can overwrite it until
+// push-orders reads back what ShipStation holds (issue 7, item 3, another
+// branch); until that lands the chaos test reports such orders instead.
+const staleVersionsAsserted = false
+
+// compare checks both sandboxes against what the staff did.
+func (s *chaosStaff) compare() *chaosVerdict {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := &chaosVerdict{checked: map[string]int{}}
+	s.comparePushed(v)
+	s.compareImported(v)
+	v.checked["voids"] = len(s.voided) // each live in Quipt neither before nor after
+
+	return v
+}
+
+// comparePushed checks every Quipt fulfillment order: one ShipStation order
+// in its latest version (or the version it was shipped or cancelled in),
+// one acknowledgement, the cancel once when ShipStation staff cancelled it,
+// and exactly its live labels as live packages.
+func (s *chaosStaff) comparePushed(v *chaosVerdict) {
+	byKey := map[string]int{}
+	for _, o := range s.w.SS.Orders() {
+		byKey[o.OrderKey]++
+	}
+	seen := map[string]bool{}
+	for _, id := range s.quiptIDs {
+		if n := byKey["quipt:"+id]; n != 1 {
+			v.problem("Quipt order %s is %d ShipStation orders, want 1", id, n)
+			continue
+		}
+		v.checked["orders"]++
+		so, _ := s.w.SS.OrderByKey("quipt:" + id)
+		want := s.latest[id]
+		if s.handled[id] != "" {
+			want = s.shipped[id]
+		}
+		if so.ShipTo == nil || so.ShipTo.Name != want {
+			v.stale = append(v.stale, fmt.Sprintf("ShipStation order %s ships to %v, want %q", so.OrderNumber, so.ShipTo, want))
+		}
+		v.checked["versions"]++
+		if n := len(s.w.Q.Acknowledgements(id)); n != 1 {
+			v.problem("Quipt order %s acknowledged %d times, want 1", id, n)
+		}
+		v.checked["acknowledgements"]++
+		qo, _ := s.w.Q.FulfillmentOrder(id)
+		wantCancels := map[bool]int{true: 1}[s.handled[id] == "cancelled"]
+		if n := len(qo.Cancellations); n != wantCancels {
+			v.problem("Quipt order %s cancelled %d times, want %d", id, n, wantCancels)
+		}
+		v.checked["cancels"] += wantCancels
+		s.comparePackages(v, id, qo.Status, qo.Shipments, seen)
+	}
+}
+
+// comparePackages checks one Quipt order's packages against the labels.
+func (s *chaosStaff) comparePackages(v *chaosVerdict, id string, status int, shipments []quipttest.Shipment, seen map[string]bool) {
+	live := 0
+	for _, sh := range shipments {
+		ext := sh.ExternalShipmentID
+		if seen[ext] {
+			v.problem("package %s applied twice", ext)
+		}
+		seen[ext] = true
+		switch {
+		case s.voided[ext] && !sh.Voided:
+			v.problem("Quipt order %s: voided label %s is live", id, ext)
+		case s.voided[ext]: // voided on both sides
+		case s.live[ext] != id:
+			v.problem("Quipt order %s: unexpected package %s", id, ext)
+		case sh.Voided:
+			v.problem("Quipt order %s: live label %s is voided", id, ext)
+		default:
+			live++
+		}
+	}
+	wantLive := map[bool]int{true: 1}[s.handled[id] == "labelled"]
+	if live != wantLive || (wantLive == 1 && status != 8) {
+		v.problem("Quipt order %s: %d live packages, status %d; want %d", id, live, status, wantLive)
+	}
+	v.checked["packages"] += wantLive
+}
+
+// compareImported checks every order created in ShipStation: one Quipt
+// purchase order, assigned once by shipsync unless a person had assigned it
+// (then never, and the person's assignment stays), marked shipped once when
+// Quipt shipped it and never otherwise.
+func (s *chaosStaff) compareImported(v *chaosVerdict) {
+	refs := map[string]int{}
+	for _, po := range s.w.Q.PurchaseOrders() {
+		if po.PartnerReference != nil {
+			refs[*po.PartnerReference]++
+		}
+	}
+	if len(refs) > len(s.ssIDs) {
+		v.problem("Quipt holds purchase orders for %d ShipStation orders, %d were created there", len(refs), len(s.ssIDs))
+	}
+	shippedSS := map[int64]bool{}
+	for _, id := range s.shippedPO {
+		shippedSS[id] = true
+	}
+	for _, id := range s.ssIDs {
+		if n := refs[fmt.Sprintf("shipstation:%d", id)]; n != 1 {
+			v.problem("ShipStation order %d imported %d times, want 1", id, n)
+		}
+		v.checked["orders"]++
+		o, _ := s.w.SS.Order(id)
+		wantAssigns, wantUser := 1, sst.DefaultUserID
+		if s.personal[id] {
+			wantAssigns, wantUser = 0, sst.SecondUserID
+		}
+		if n := s.w.SS.AssignCount(id); n != wantAssigns || o.UserID == nil || *o.UserID != wantUser {
+			v.problem("ShipStation order %d: assigned %d times, user %q; want %d and %s", id, n, jobs.Value(o.UserID), wantAssigns, wantUser)
+		}
+		v.checked["assignments"]++
+		wantShipped := map[bool]int{true: 1}[shippedSS[id]]
+		if n := s.w.SS.MarkAsShippedCount(id); n != wantShipped {
+			v.problem("ShipStation order %d marked shipped %d times, want %d", id, n, wantShipped)
+		}
+		v.checked["mark_as_shipped"] += wantShipped
+	}
+}
+
+// summary is the first problems of v, one a line.
+func (v *chaosVerdict) summary(limit int) string {
+	all := v.problems
+	if staleVersionsAsserted {
+		all = append(all, v.stale...)
+	}
+	if len(all) > limit {
+		all = append(all[:limit:limit], fmt.Sprintf("… and %d more", len(all)-limit))
+	}
+	return strings.Join(all, "\n")
+}
