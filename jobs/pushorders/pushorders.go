@@ -52,6 +52,9 @@ type PushOrders struct {
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
 		p := &pass{job: j, run: r, seen: map[string]bool{}}
+		if err := p.loadUncertain(ctx); err != nil {
+			return err
+		}
 		return p.do(ctx)
 	})
 }
@@ -65,6 +68,13 @@ type pass struct {
 	run   *jobs.Run
 	batch []push
 	seen  map[string]bool
+	// updates are the orders ShipStation holds already, sent at the end of
+	// the pass after one batched read-back (updates.go).
+	updates []push
+	// guarded are the orders of uncertain requests still settling.
+	guarded map[string]bool
+	// conflicts lists the merge conflicts, as quipt order id:field group.
+	conflicts []string
 }
 
 // push is one order to send.
@@ -76,6 +86,11 @@ type push struct {
 	rec pushRecord
 	// update is true when the order was pushed before.
 	update bool
+	// prior is the record of an update: the merge base.
+	prior pushRecord
+	// verify is true for an unchanged order of an uncertain request: it is
+	// sent again only if ShipStation holds another version.
+	verify bool
 }
 
 // candidate is a listed order worth a look-up, with what Apply decided: a
@@ -102,12 +117,15 @@ func (p *pass) do(ctx context.Context) error {
 	})
 	if listErr := (*jobs.ListError)(nil); errors.As(err, &listErr) {
 		// Send what was decided before the list broke off.
-		return errors.Join(err, p.flush(ctx, 1))
+		return errors.Join(err, p.flush(ctx, 1), p.sendUpdates(ctx))
 	}
 	if err != nil {
 		return err
 	}
-	return p.flush(ctx, 1)
+	if err := p.flush(ctx, 1); err != nil {
+		return err
+	}
+	return p.sendUpdates(ctx)
 }
 
 // flush sends the waiting orders in calls of up to MaxCreateOrders while at
@@ -135,7 +153,10 @@ func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	}
 	var acks []ack
 	for _, c := range decided {
-		if c.push != nil {
+		switch {
+		case c.push != nil && c.push.update:
+			p.updates = append(p.updates, *c.push)
+		case c.push != nil:
 			p.batch = append(p.batch, *c.push)
 		}
 		if c.ack != nil {
@@ -191,7 +212,7 @@ func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *
 	}
 
 	switch {
-	case had && prior.Hash == hash:
+	case had && prior.Hash == hash && !p.guarded[o.ID]:
 		eff.Skip("skipped_unchanged")
 		if prior.Acked {
 			log.Debug().Str("event", "unchanged").Int64("ss_order_id", prior.SSOrderID).Msg("order unchanged since last push")
@@ -207,12 +228,12 @@ func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *
 			Msg("listed order is older than the version pushed: not sending it over the newer one")
 		return nil
 	}
-	next := pushRecord{Hash: hash, Version: o.UpdatedAt}
+	next := pushRecord{Hash: hash, Version: o.UpdatedAt, Groups: groupHashes(&ss)}
 	if had {
 		// Split and merged orders are updated only when orderId is sent.
 		ss.OrderID = prior.SSOrderID
 		next.Acked = prior.Acked
 	}
-	c.push = &push{order: o, ss: ss, rec: next, update: had}
+	c.push = &push{order: o, ss: ss, rec: next, update: had, prior: prior, verify: had && prior.Hash == hash}
 	return nil
 }
