@@ -64,7 +64,9 @@ var groups = []group{
 	}},
 	{"customer", ownerQuipt, true, func(o *shipstation.Order) any {
 		return []string{trim(o.CustomerUsername), strings.ToLower(trim(o.CustomerEmail))}
-	}, func(d, s *shipstation.Order) { d.CustomerUsername, d.CustomerEmail = s.CustomerUsername, s.CustomerEmail }},
+	}, func(d, s *shipstation.Order) {
+		d.CustomerUsername, d.CustomerEmail = s.CustomerUsername, s.CustomerEmail
+	}},
 	{"status", ownerShipStation, false, statusValue, func(d, s *shipstation.Order) {
 		d.OrderStatus, d.HoldUntilDate = s.OrderStatus, s.HoldUntilDate
 	}},
