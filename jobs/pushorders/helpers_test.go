@@ -219,3 +219,24 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 func isAck(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, ackEndpoint)
 }
+
+// pushedOne pushes one order seeded by s in a new world and returns them and
+// the job.
+func pushedOne(t testing.TB, s seed) (*jobstest.World, quipttest.Order, *PushOrders) {
+	t.Helper()
+	w := newWorld(t, jobstest.Options{})
+	o := addOrder(w, s)
+	job := newJob(w)
+	run(t, w, job)
+	return w, o, job
+}
+
+// ssOrderID is the ShipStation orderId of o.
+func ssOrderID(t testing.TB, w *jobstest.World, o quipttest.Order) int64 {
+	t.Helper()
+	ss, ok := w.SS.OrderByKey(key(o))
+	if !ok {
+		t.Fatalf("ShipStation does not hold order %s", o.OrderNumber)
+	}
+	return ss.OrderID
+}
