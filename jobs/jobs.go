@@ -58,6 +58,12 @@ const (
 	NSCancelled = "cancelled"
 	// NSListings maps a normalised SKU to the link link-listings found.
 	NSListings = "listings"
+	// NSPushUncertain maps a Quipt order Id to the time (Unix ms) from which
+	// push-orders reads the order back at every run, until WRITE_SETTLE has
+	// passed, and sends it again when ShipStation holds another version than
+	// the latest sent: the time of a createorders whose outcome was
+	// uncertain, or of reconcile's repair of a stale_push.
+	NSPushUncertain = "push-uncertain"
 )
 
 // PushedKeyPrefix starts the orderKey of every order push-orders sends to

@@ -11,13 +11,14 @@ import (
 	"github.com/shipsync/shipsync/jobs"
 )
 
-// nsUncertain maps a Quipt order Id to the time (Unix ms) of the last
-// createorders carrying it whose outcome was uncertain: an attempt failed
-// after it may have reached ShipStation, so it may still be applied, late,
-// over a newer version. Until WRITE_SETTLE has passed since then every run
-// reads the order back and sends it again when ShipStation holds another
-// version than the latest sent (the version guard, DESIGN.md §2.2).
-const nsUncertain = "push-uncertain"
+// nsUncertain (jobs.NSPushUncertain) maps a Quipt order Id to the time (Unix
+// ms) of the last createorders carrying it whose outcome was uncertain: an
+// attempt failed after it may have reached ShipStation, so it may still be
+// applied, late, over a newer version. Until WRITE_SETTLE has passed since
+// then every run reads the order back and sends it again when ShipStation
+// holds another version than the latest sent (the version guard, DESIGN.md
+// §2.2). reconcile sets it to repair a stale_push the same way.
+const nsUncertain = jobs.NSPushUncertain
 
 // recordTimeout bounds the write of an uncertain request's record after the
 // run's context ended: the record must outlive the run that sent it.

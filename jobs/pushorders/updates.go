@@ -115,6 +115,19 @@ func (p *pass) listConflicts() {
 	}
 }
 
+// HoldsLatest reports whether the ShipStation order ss holds, in every field
+// group Quipt owns that an update can change, what push-orders last sent
+// according to its record raw (a jobs.NSPushed value). known is false when
+// the record cannot tell: unreadable, or written before field groups were
+// kept.
+func HoldsLatest(raw string, ss shipstation.Order) (holds, known bool) {
+	rec, err := decodeRecord(raw)
+	if err != nil || len(rec.Groups) == 0 {
+		return false, false
+	}
+	return sameVersion(rec, ss), true
+}
+
 // sameVersion reports whether ss holds, in every versioned field group, what
 // rec says was last sent. A record without field groups cannot tell: it
 // counts as the same.
