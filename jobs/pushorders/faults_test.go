@@ -342,7 +342,7 @@ func TestReadBackCallBudget(t *testing.T) {
 	job := newJob(w)
 	run(t, w, job)
 	for i := range 40 {
-		w.SS.AddOrder(sstOrder(fmt.Sprintf("OTHER-%d", i)))
+		w.SS.AddOrder(sstOrder(fmt.Sprintf("OTHER-%d", i), now))
 	}
 	for _, o := range orders {
 		if err := w.Q.UpdateFulfillmentOrder(o.ID, func(q *quipttest.Order) { q.ShipTo.City = "Georgetown" }); err != nil {
@@ -365,10 +365,36 @@ func TestReadBackCallBudget(t *testing.T) {
 	}
 }
 
-// sstOrder is an order of ShipStation's own, modified at the world's start.
-func sstOrder(number string) sst.Order {
+// sstOrder is an order of ShipStation's own in the default store, modified
+// at modified.
+func sstOrder(number string, modified time.Time) sst.Order {
 	return sst.Order{OrderNumber: number, OrderKey: "other-" + number, OrderStatus: sst.StatusAwaitingShipment,
-		OrderDate: now, CreateDate: now, ModifyDate: now}
+		OrderDate: modified, CreateDate: modified, ModifyDate: modified,
+		AdvancedOptions: sst.AdvancedOptions{StoreID: new(sst.DefaultStoreID)}}
+}
+
+// TestReadBackOfAnOrderPushedLongAgo: the only order to update was pushed
+// long before a crowd of other orders was modified; the listing stops at its
+// budget and the order is read on its own, then updated, keeping what a
+// person set.
+func TestReadBackOfAnOrderPushedLongAgo(t *testing.T) {
+	w, o, job := pushedOne(t, seed{number: "L-1"})
+	w.SS.UpdateOrder(ssOrderID(t, w, o), func(s *sst.Order) { s.Weight = &sst.Weight{Value: 9, Units: "ounces"} })
+	for i := range 1200 {
+		w.SS.AddOrder(sstOrder(fmt.Sprintf("CROWD-%d", i), now.Add(-10*time.Minute)))
+	}
+	if err := w.Q.UpdateFulfillmentOrder(o.ID, func(q *quipttest.Order) { q.ShipTo.Address1 = "8 Late Ln" }); err != nil {
+		t.Fatal(err)
+	}
+	run(t, w, job)
+	lists, singles := w.SS.Count(http.MethodGet, "/orders"), w.SS.Count(http.MethodGet, fmt.Sprintf("/orders/%d", ssOrderID(t, w, o)))
+	if lists != 2 || singles != 1 {
+		t.Errorf("%d list calls and %d single reads, want the budget of 2 and 1", lists, singles)
+	}
+	got, _ := w.SS.OrderByKey(key(o))
+	if jobs.Value(got.ShipTo.Street1) != "8 Late Ln" || got.Weight == nil || got.Weight.Value != 9 {
+		t.Errorf("street %q weight %+v, want the new street and the person's 9 oz", jobs.Value(got.ShipTo.Street1), got.Weight)
+	}
 }
 
 // street is the ship-to street ShipStation holds for o.

@@ -12,9 +12,11 @@ import (
 // batched: one listing of the orders modified since the earliest last push
 // among them (less the cursor overlap; a push modifies the order, so each is
 // in it), oldest modification first, 500 a call, filtered by store when all
-// of them are in one. It stops as soon as every order is found, and after
-// ceil(U/500)+1 calls for U orders at most; an order not found by then is
-// left out of the result.
+// of them are in one, until every order is found. That is at most
+// ceil(U/500)+1 calls for U orders unless the window also holds many other
+// orders (an order last pushed weeks ago): past that budget the listing goes
+// on only while its remaining pages are fewer than the orders still missing,
+// and those are then read one by one (readOne).
 func (p *pass) readBack(ctx context.Context, ups []push) (map[string]shipstation.Order, error) {
 	since := p.job.Env.Clock()
 	keys := map[string]bool{}
@@ -45,14 +47,44 @@ func (p *pass) readBack(ctx context.Context, ups []push) (map[string]shipstation
 				found[o.OrderKey] = o
 			}
 		}
-		if len(found) == len(keys) || calls >= budget {
+		missing := len(keys) - len(found)
+		if missing == 0 || (calls >= budget && page.Pages-page.Page >= missing) {
 			break
 		}
 	}
-	p.run.Log.Info().Str("event", "read_back").Int("orders", len(keys)).Int("found", len(found)).Int("calls", calls).
+	singles, err := p.readMissing(ctx, ups, found)
+	if err != nil {
+		return nil, err
+	}
+	p.run.Log.Info().Str("event", "read_back").Int("orders", len(keys)).Int("found", len(found)).
+		Int("list_calls", calls).Int("single_reads", singles).
 		Time("modified_since", opts.ModifyDateStart).Int64("store_id", opts.StoreID).
 		Msg("read what ShipStation holds for the orders to update")
 	return found, nil
+}
+
+// readMissing reads one by one the orders of ups the listing did not find,
+// by the orderId of their record, into found, and returns how many reads it
+// sent. An order ShipStation no longer has, or holds under another key, is
+// left out.
+func (p *pass) readMissing(ctx context.Context, ups []push, found map[string]shipstation.Order) (int, error) {
+	n := 0
+	for _, b := range ups {
+		if _, ok := found[b.ss.OrderKey]; ok || b.prior.SSOrderID == 0 {
+			continue
+		}
+		n++
+		o, err := p.job.Env.ShipStation.Orders.Get(ctx, b.prior.SSOrderID)
+		switch {
+		case shipstation.IsPermanent(err):
+			continue
+		case err != nil:
+			return n, fmt.Errorf("read back ShipStation order %d to update: %w", b.prior.SSOrderID, err)
+		case o.OrderKey == b.ss.OrderKey:
+			found[o.OrderKey] = *o
+		}
+	}
+	return n, nil
 }
 
 // oneStore returns the store of every order of ups when they share one and
