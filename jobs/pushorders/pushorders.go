@@ -13,6 +13,13 @@
 // run: createorders (an upsert by orderKey), then the records
 // (acked=false), then the acknowledgements (idempotent in Quipt), then the
 // records again (acked=true).
+//
+// An update of an order ShipStation holds already keeps what people set
+// there: the pass's updates are sent at its end, after one batched read of
+// what ShipStation holds (readback.go), each merged three ways per field
+// group (groups.go, merge.go; DESIGN.md §2.1). A createorders whose outcome
+// was uncertain is recorded, and its orders are read back and repaired at
+// every run until it has settled (uncertain.go, updates.go; §2.2).
 package pushorders
 
 import (
