@@ -1,8 +1,10 @@
 package shipstation
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -341,5 +343,26 @@ func TestCreateOrdersSendsTheHoldEnd(t *testing.T) {
 	}
 	if _, err := c.Orders.CreateOrders(t.Context(), []Order{o}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A createorders on the wire when the run's context ends may be applied:
+// its error wraps ErrUncertain as well as the context's.
+func TestWriteCancelledOnTheWireIsUncertain(t *testing.T) {
+	c, mux, _ := setup(t)
+	arrived := make(chan struct{})
+	mux.HandleFunc("POST /orders/createorders", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // the server notices a closed connection only once the body is read
+		close(arrived)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	_, err := c.Orders.CreateOrders(ctx, []Order{{OrderNumber: "U-5", OrderKey: "k5"}})
+	if !errors.Is(err, ErrUncertain) || !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want ErrUncertain and context.Canceled", err)
 	}
 }
