@@ -83,6 +83,16 @@ type Env struct {
 	USPSCode string
 }
 
+// QuiptConcurrency is how many items a job applies at once when each makes
+// Quipt writes: the Quipt client's bound on requests in flight
+// (QUIPT_CONCURRENCY), which holds whatever the jobs do.
+func (e *Env) QuiptConcurrency() int {
+	if e.Quipt == nil {
+		return 1
+	}
+	return e.Quipt.Concurrency()
+}
+
 // Clock returns the current time.
 func (e *Env) Clock() time.Time {
 	if e.Now != nil {
