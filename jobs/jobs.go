@@ -78,6 +78,9 @@ type Env struct {
 	DryRun bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// ProgressAfter is how long a run goes before it logs a progress line
+	// per page; 0 means DefaultProgressAfter.
+	ProgressAfter time.Duration
 	// USPSCode is the ShipStation carrier code of the account's USPS
 	// connection (stamps_com or usps), found by the preflight.
 	USPSCode string
