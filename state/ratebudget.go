@@ -20,6 +20,10 @@ const (
 	// is drawn from ([0, max(reset/5, minLimitedJitter))), so replicas paused
 	// together do not all send at the same instant.
 	minLimitedJitter = 250 * time.Millisecond
+	// paceBurst is how many requests may go out back to back: the budget
+	// spreads its limit evenly over the window, in bursts of at most
+	// paceBurst (see NewRateBudget).
+	paceBurst = 3
 	// observeTimeout bounds the Redis call of Observe, which outlives its
 	// caller's context so a pause is recorded even while the caller gives up.
 	observeTimeout = 2 * time.Second
@@ -27,10 +31,12 @@ const (
 
 // claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key;
 // ARGV[1] limit, ARGV[2] claim window in ms (the budget's window plus its
-// safety margin), ARGV[3] a unique member. It returns 0 when the slot was
-// claimed, else the ms to wait before trying again. Times are the Redis
-// server's (TIME), in whole ms, so replicas with skewed clocks agree; whole ms
-// keep every number exact in Lua.
+// safety margin), ARGV[3] a unique member, ARGV[4] the burst and ARGV[5] the
+// burst span in ms (0: no spreading). It returns 0 when the slot was
+// claimed, else the ms to wait before trying again. No claim window holds
+// more than limit claims, and no burst span more than burst. Times are the
+// Redis server's (TIME), in whole ms, so replicas with skewed clocks agree;
+// whole ms keep every number exact in Lua.
 var claimScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -43,6 +49,14 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return tonumber(oldest[2]) + window + 1 - now
+end
+local burst, span = tonumber(ARGV[4]), tonumber(ARGV[5])
+if span > 0 then
+  local recent = redis.call('ZCOUNT', KEYS[1], now - span + 1, '+inf')
+  if recent >= burst then
+    local r = redis.call('ZRANGEBYSCORE', KEYS[1], now - span + 1, '+inf', 'WITHSCORES', 'LIMIT', recent - burst, 1)
+    return tonumber(r[2]) + span - now
+  end
 end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], window + 1000)
@@ -66,7 +80,11 @@ return 1
 // replica that uses the same key pair. No interval of its window plus a small
 // safety margin (see claimMargin) ever holds more than limit claims across all
 // replicas, and the pauses the server asks for (nothing remaining, or a 429)
-// apply to all of them.
+// apply to all of them. The claims are spread evenly across the window: no
+// interval of paceBurst/limit of the claim window holds more than paceBurst
+// of them, so a saturated budget sends a small burst every few seconds
+// rather than the whole minute's budget in its first seconds, and another
+// application on the same key finds the rest of the server's window free.
 //
 // It implements transport.Pacer (package connector/transport).
 type RateBudget struct {
@@ -77,6 +95,9 @@ type RateBudget struct {
 	// claimWindow is window plus claimMargin(window): how long a claim
 	// keeps its slot.
 	claimWindow time.Duration
+	// burstSpan is the interval that holds at most paceBurst claims
+	// (paceBurst × claimWindow / limit); 0 when limit ≤ paceBurst.
+	burstSpan time.Duration
 }
 
 // claimMargin is the safety margin added to the window in which claims are
@@ -106,6 +127,9 @@ func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, w
 		window: max(window, time.Millisecond),
 	}
 	b.claimWindow = b.window + claimMargin(b.window)
+	if b.limit > paceBurst {
+		b.burstSpan = b.claimWindow * paceBurst / time.Duration(b.limit)
+	}
 	return b
 }
 
@@ -134,7 +158,8 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 // else how long to wait before trying again.
 func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
 	member := strconv.FormatUint(rand.Uint64(), 36)
-	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member).Int64()
+	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member,
+		paceBurst, b.burstSpan.Milliseconds()).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("state: claim rate budget: %w", err)
 	}
