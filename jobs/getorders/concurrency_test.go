@@ -2,11 +2,7 @@ package getorders
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,19 +67,7 @@ func TestImportsUseQuiptConcurrencyAndNeverMore(t *testing.T) {
 
 func TestConcurrentImportsLoseAndDuplicateNothingUnderFaults(t *testing.T) {
 	// Every 40th create reaches Quipt, but its answer is lost.
-	var creates atomic.Int32
-	w := concurrentWorld(t, 5*time.Millisecond, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/v2/orders/purchase") || creates.Add(1)%40 != 0 {
-				return next.RoundTrip(r)
-			}
-			resp, err := next.RoundTrip(r)
-			if err == nil {
-				resp.Body.Close()
-			}
-			return nil, errors.New("connection reset by peer (test: answer lost after apply)")
-		})
-	}})
+	w := concurrentWorld(t, 5*time.Millisecond, jobstest.Options{QuiptTransport: loseEveryNthCreateAnswer(40)})
 	var want []sst.Order
 	for i := range 600 { // two pages of 500
 		want = append(want, addOrder(w, seed{number: fmt.Sprintf("F-%04d", i), created: now.Add(-time.Duration(i) * time.Minute), method: "Ground"}))
