@@ -20,10 +20,17 @@ const (
 	// is drawn from ([0, max(reset/5, minLimitedJitter))), so replicas paused
 	// together do not all send at the same instant.
 	minLimitedJitter = 250 * time.Millisecond
-	// paceBurst is how many requests may go out back to back: the budget
-	// spreads its limit evenly over the window, in bursts of at most
-	// paceBurst (see NewRateBudget).
-	paceBurst = 3
+	// burstDivisor sets how many requests may go out back to back: the
+	// budget spreads its limit evenly over the window, in bursts of at most
+	// limit/burstDivisor (at least minBurst): 10 of ShipStation's 40 a
+	// minute, enough for the start-up checks and a small run to go out at
+	// once (see NewRateBudget).
+	burstDivisor = 4
+	// minBurst is the least burst.
+	minBurst = 3
+	// waitJitterDivisor sets the jitter added to a wait for a slot: up to
+	// wait/waitJitterDivisor (plus 1 ms).
+	waitJitterDivisor = 50
 	// observeTimeout bounds the Redis call of Observe, which outlives its
 	// caller's context so a pause is recorded even while the caller gives up.
 	observeTimeout = 2 * time.Second
@@ -81,10 +88,11 @@ return 1
 // safety margin (see claimMargin) ever holds more than limit claims across all
 // replicas, and the pauses the server asks for (nothing remaining, or a 429)
 // apply to all of them. The claims are spread evenly across the window: no
-// interval of paceBurst/limit of the claim window holds more than paceBurst
-// of them, so a saturated budget sends a small burst every few seconds
-// rather than the whole minute's budget in its first seconds, and another
-// application on the same key finds the rest of the server's window free.
+// interval of burst/limit of the claim window holds more than burst of them
+// (a quarter of the limit, at least 3), so a saturated budget sends a small
+// burst every quarter of a window rather than the whole window's budget in
+// its first seconds, and another application on the same key finds the rest
+// of the server's window free.
 //
 // It implements transport.Pacer (package connector/transport).
 type RateBudget struct {
@@ -95,8 +103,9 @@ type RateBudget struct {
 	// claimWindow is window plus claimMargin(window): how long a claim
 	// keeps its slot.
 	claimWindow time.Duration
-	// burstSpan is the interval that holds at most paceBurst claims
-	// (paceBurst × claimWindow / limit); 0 when limit ≤ paceBurst.
+	// burst is the most claims in any burstSpan (burst × claimWindow /
+	// limit); burstSpan is 0 (no spreading) when burst ≥ limit.
+	burst     int
 	burstSpan time.Duration
 }
 
@@ -127,8 +136,9 @@ func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, w
 		window: max(window, time.Millisecond),
 	}
 	b.claimWindow = b.window + claimMargin(b.window)
-	if b.limit > paceBurst {
-		b.burstSpan = b.claimWindow * paceBurst / time.Duration(b.limit)
+	b.burst = max(b.limit/burstDivisor, minBurst)
+	if b.limit > b.burst {
+		b.burstSpan = b.claimWindow * time.Duration(b.burst) / time.Duration(b.limit)
 	}
 	return b
 }
@@ -147,8 +157,10 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 		if wait <= 0 {
 			return nil
 		}
-		// A little jitter so replicas waiting for the same slot do not all ask at once.
-		if err := sleep(ctx, wait+rand.N(wait/10+time.Millisecond)); err != nil {
+		// A little jitter so replicas waiting for the same slot do not all
+		// ask at once; small, since a spread budget waits before most
+		// claims and every jitter is time the budget goes unused.
+		if err := sleep(ctx, wait+rand.N(wait/waitJitterDivisor+time.Millisecond)); err != nil {
 			return fmt.Errorf("state: wait for rate budget: %w", err)
 		}
 	}
@@ -159,7 +171,7 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
 	member := strconv.FormatUint(rand.Uint64(), 36)
 	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member,
-		paceBurst, b.burstSpan.Milliseconds()).Int64()
+		b.burst, b.burstSpan.Milliseconds()).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("state: claim rate budget: %w", err)
 	}
