@@ -2,6 +2,7 @@ package synctracking
 
 import (
 	"fmt"
+	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"testing"
 	"time"
 
@@ -58,5 +59,41 @@ func TestConcurrentPackagesKeepEachOrdersOrder(t *testing.T) {
 	}
 	if got := w.Q.MaxInFlight(); got > concurrency {
 		t.Errorf("%d Quipt requests in flight at once, want at most %d", got, concurrency)
+	}
+}
+
+// TestConcurrentSplitShipmentsSeeEachOthersShips splits many orders into two
+// labels of one unit each, of a SKU on two lines of the order, at
+// QUIPT_CONCURRENCY 8: the second label of an order is allocated from what
+// the first one's ship left (the page's copy of the Quipt order), so the
+// packages of one order must be applied one after the other: the first
+// ships l1, the second l2, and nothing is over-shipped or dead-lettered.
+func TestConcurrentSplitShipmentsSeeEachOthersShips(t *testing.T) {
+	const n = 24
+	w := newWorld(t, jobstest.Options{
+		QuiptOptions: []quipt.Option{quipt.WithConcurrency(8)},
+		QuiptSandbox: []quipttest.Option{quipttest.WithLatency(5 * time.Millisecond)},
+	})
+	type split struct {
+		qid          string
+		first, other sst.Shipment
+	}
+	var splits []split
+	for i := range n {
+		q, o := pushed(t, w, fmt.Sprintf("S-%03d", i), line{"CASE", 1}, line{"CASE", 1})
+		label := func(tracking string) sst.Shipment {
+			return w.SS.AddShipment(sst.Shipment{OrderID: o.OrderID, OrderKey: o.OrderKey, CarrierCode: "ups",
+				ServiceCode: "ups_ground", TrackingNumber: tracking, ShipDate: now,
+				ShipmentItems: []sst.ShipmentItem{{SKU: "CASE", Quantity: 1}}})
+		}
+		splits = append(splits, split{qid: q.ID, first: label(o.OrderNumber + "-1"), other: label(o.OrderNumber + "-2")})
+	}
+	run(t, w, newJob(w))
+	for _, s := range splits {
+		wantLines(t, w, s.qid, labelKey(s.first), lq("l1", 1))
+		wantLines(t, w, s.qid, labelKey(s.other), lq("l2", 1))
+	}
+	if dls := deadLetters(t, w); len(dls) != 0 {
+		t.Errorf("dead letters = %v, want none", dls)
 	}
 }
