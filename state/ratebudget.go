@@ -47,7 +47,7 @@ const (
 // Times are the Redis server's (TIME), in whole ms, so replicas with skewed
 // clocks agree; whole ms keep every number exact in Lua.
 //
-// The marker is set by the first claim and never expires, so its absence to
+// The marker is set by the first claim (to the server time) and never expires, so its absence to
 // a process that claimed before means Redis lost its data (a restart without
 // persistence, a flush): the requests of the last window are unknown, so the
 // log is filled up (limit claims, stamped now) and every replica waits one
@@ -57,7 +57,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 if redis.call('EXISTS', KEYS[3]) == 0 then
-  redis.call('SET', KEYS[3], '1')
+  redis.call('SET', KEYS[3], now)
   if ARGV[6] == '1' then
     for i = 1, limit do
       redis.call('ZADD', KEYS[1], now, ARGV[3] .. '-lost-' .. i)
@@ -102,11 +102,16 @@ return 1
 `)
 
 // learnScript takes in the server's count: KEYS[1] claim log, KEYS[2]
-// pause key; ARGV[1] limit, ARGV[2] claim window in ms, ARGV[3] the requests
-// the server counts in its current window, ARGV[4] ms until that window
-// resets, ARGV[5] a unique member prefix. When the log holds fewer live
-// claims than the server counts (at most limit), the log has lost its
-// history (Redis lost its data) or another client spends the key's budget:
+// pause key, KEYS[3] the budget's marker (the server time of the first claim
+// since Redis last lost its data); ARGV[1] limit, ARGV[2] claim window in ms,
+// ARGV[3] the requests the server counts in its current window, ARGV[4] ms
+// until that window resets, ARGV[5] a unique member prefix. It learns only
+// while the marker is missing or within one window of its birth: later, the log holds every claim of
+// the last window, and a server count above it is another application's
+// share of the key, which SHIPSTATION_RATE_LIMIT already leaves room for and
+// which must not shrink shipsync's own. When, in that first window, the log
+// holds fewer live claims than the server counts (at most limit), the log has
+// lost its history (Redis lost its data):
 // the missing claims are added, stamped now, and every replica pauses until
 // the server's window resets, by when the requests sent before that window,
 // which the server no longer reports, have left every interval of a window's
@@ -115,6 +120,10 @@ var learnScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local born = tonumber(redis.call('GET', KEYS[3]) or now)
+if now - born > window then
+  return 0
+end
 local used = math.min(limit, tonumber(ARGV[3]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 local have = redis.call('ZCARD', KEYS[1])
