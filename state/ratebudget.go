@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/shipsync/shipsync/connector/retry"
 )
 
 const (
@@ -221,7 +223,7 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 		// A little jitter so replicas waiting for the same slot do not all
 		// ask at once; small, since a spread budget waits before most
 		// claims and every jitter is time the budget goes unused.
-		if err := sleep(ctx, wait+rand.N(wait/waitJitterDivisor+time.Millisecond)); err != nil {
+		if err := retry.Sleep(ctx, wait+rand.N(wait/waitJitterDivisor+time.Millisecond)); err != nil {
 			return fmt.Errorf("state: wait for rate budget: %w", err)
 		}
 	}
@@ -298,16 +300,4 @@ func (b *RateBudget) Learn(ctx context.Context, used int, reset time.Duration) e
 		return fmt.Errorf("state: learn rate budget: %w", err)
 	}
 	return nil
-}
-
-// sleep waits for d or until ctx is done, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
