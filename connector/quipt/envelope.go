@@ -90,6 +90,13 @@ type Page[T any] struct {
 	HasMore bool
 }
 
+// Size is the number of items of the page, the malformed ones included.
+func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
+
+// ListTotal is the number of records across all pages, as the server
+// reported it.
+func (p *Page[T]) ListTotal() int { return p.Total }
+
 // decodePage splits env's Result into items and decodes each one on its own,
 // so that one malformed item lands in Invalid and never fails the page.
 func decodePage[T any](env *envelope, pageNumber int, validate func(*T) error) (*Page[T], error) {
