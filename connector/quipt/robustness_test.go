@@ -113,3 +113,18 @@ func TestCreateWithUnreadableAnswerIsReportedAsApplied(t *testing.T) {
 		t.Fatalf("err = %v, want ErrAppliedUnreadable", err)
 	}
 }
+
+func TestListPageCutMidResultFailsThePage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Success":true,"Paging":{"PageNumber":1,"Total":2},"Result":[{"Id":"a"},{"Id":"b","Stat`))
+	}))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL), WithCredentials("ck", "cs", "t", "ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := collect(t, c.FulfillmentOrders.List(t.Context(), FulfillmentListOptions{}))
+	if err == nil || len(pages) != 0 {
+		t.Fatalf("pages %v, err %v; want no page and a decode error", pages, err)
+	}
+}
