@@ -52,7 +52,8 @@ type PushOrders struct {
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
 		p := &pass{job: j, run: r, seen: map[string]bool{}}
-		return p.do(ctx)
+		err := p.do(ctx)
+		return p.run.Record(ctx, p.withDeferred(nil), err)
 	})
 }
 
@@ -65,6 +66,8 @@ type pass struct {
 	run   *jobs.Run
 	batch []push
 	seen  map[string]bool
+	// deferred are Acked records waiting for the next write (deferAcked).
+	deferred jobs.Records
 }
 
 // push is one order to send.
