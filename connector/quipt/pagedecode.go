@@ -15,16 +15,13 @@ import (
 // in Invalid and never fails the page. A body that is not an envelope is a
 // *decodeError, an envelope reporting failure an *APIError, as for readEnvelope.
 func readPage[T any](req request, a transport.Answer, number int, validate func(*T) error) (*Page[T], error) {
-	var env envelope
 	page := &Page[T]{PageNumber: number}
-	if err := streamEnvelope(a.Body, &env, func(dec *json.Decoder) error { return decodeResult(dec, a.Body, page, validate) }); err != nil {
-		if errors.As(err, new(notAListError)) {
-			return nil, fmt.Errorf("quipt: decode page %d: Result is not a list: %w", number, err)
-		}
-		return nil, &decodeError{req.method, req.template, err}
+	env, err := readAnswer(req, a, func(dec *json.Decoder) error { return decodeResult(dec, a.Body, page, validate) })
+	if errors.As(err, new(notAListError)) {
+		return nil, fmt.Errorf("quipt: decode page %d: Result is not a list: %w", number, err)
 	}
-	if env.failed() {
-		return nil, newAPIError(req.method, req.template, a, &env)
+	if err != nil {
+		return nil, err
 	}
 	if env.Paging != nil {
 		page.Total = env.Paging.Total
@@ -38,6 +35,23 @@ func readPage[T any](req request, a transport.Answer, number int, validate func(
 		page.HasMore = len(page.Items)+len(page.Invalid) >= MaxPageSize
 	}
 	return page, nil
+}
+
+// readAnswer decodes a 2xx answer in one pass, handing the decoder to result
+// at the envelope's Result (nil skips it). A body that is not an envelope is
+// a *decodeError, an envelope reporting failure an *APIError.
+func readAnswer(req request, a transport.Answer, result func(*json.Decoder) error) (*envelope, error) {
+	if result == nil {
+		result = func(dec *json.Decoder) error { return dec.Decode(&skipValue{}) }
+	}
+	var env envelope
+	if err := streamEnvelope(a.Body, &env, result); err != nil {
+		return nil, &decodeError{req.method, req.template, err}
+	}
+	if env.failed() {
+		return nil, newAPIError(req.method, req.template, a, &env)
+	}
+	return &env, nil
 }
 
 // streamEnvelope decodes the envelope object in body into env, handing the
@@ -89,8 +103,7 @@ func (e notAListError) Error() string { return fmt.Sprintf("got %v", e.tok) }
 // decodeResult decodes the Result array (or null) at dec's position into
 // page, each item on its own: an item that does not decode or validate is
 // recorded as invalid with its raw bytes, cut from body by the decoder's
-// offsets. The decoder goes on with the next item, since it read the whole
-// value before decoding it.
+// offsets.
 func decodeResult[T any](dec *json.Decoder, body []byte, page *Page[T], validate func(*T) error) error {
 	tok, err := dec.Token()
 	if err != nil || tok == nil {
@@ -102,14 +115,12 @@ func decodeResult[T any](dec *json.Decoder, body []byte, page *Page[T], validate
 	for i := 0; dec.More(); i++ {
 		start := dec.InputOffset()
 		var item T
-		err := dec.Decode(&item)
-		if err != nil && dec.InputOffset() == start {
-			return err // not a JSON value: the page is unreadable from here
+		err, broken := decodeValue(dec, &item)
+		if broken != nil {
+			return broken
 		}
 		if err == nil {
 			err = validate(&item)
-		} else {
-			err = fmt.Errorf("decode: %w", err)
 		}
 		if err != nil {
 			raw := append(json.RawMessage(nil), bytes.TrimLeft(body[start:dec.InputOffset()], " \t\r\n,")...)
@@ -120,6 +131,21 @@ func decodeResult[T any](dec *json.Decoder, body []byte, page *Page[T], validate
 	}
 	_, err = dec.Token() // ']'
 	return err
+}
+
+// decodeValue decodes the next value of dec into v. A value that does not fit
+// v is err, and the decoder goes on with what follows it, since it read the
+// whole value before decoding it; input that is not JSON is broken, and the
+// decoder cannot go on.
+func decodeValue(dec *json.Decoder, v any) (err, broken error) {
+	start := dec.InputOffset()
+	if err := dec.Decode(v); err != nil {
+		if dec.InputOffset() == start {
+			return nil, err
+		}
+		return fmt.Errorf("decode: %w", err), nil
+	}
+	return nil, nil
 }
 
 // skipValue consumes one JSON value without keeping it.
