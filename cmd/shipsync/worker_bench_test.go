@@ -94,7 +94,8 @@ func workerCommand(w *jobstest.World, job string) *exec.Cmd {
 }
 
 // runChild runs the command as main would, writing a CPU profile to
-// SHIPSYNC_TEST_CPUPROFILE when that is set (to profile the worker alone).
+// SHIPSYNC_TEST_CPUPROFILE and the allocations profile to
+// SHIPSYNC_TEST_MEMPROFILE when they are set (to profile the worker alone).
 func runChild() int {
 	if path := os.Getenv("SHIPSYNC_TEST_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
@@ -109,5 +110,22 @@ func runChild() int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	return run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, config.Environ())
+	code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, config.Environ())
+	if path := os.Getenv("SHIPSYNC_TEST_MEMPROFILE"); path != "" {
+		if err := writeHeapProfile(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return code
+}
+
+// writeHeapProfile writes the allocations profile of the process to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
