@@ -106,6 +106,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 		quipt.WithCredentials(cfg.QuiptConsumerKey, cfg.QuiptConsumerSecret.Reveal(), cfg.QuiptToken, cfg.QuiptTokenSecret.Reveal()),
 		quipt.WithLogger(log),
 		quipt.WithObserver(m.Upstream("quipt")),
+		quipt.WithConcurrency(cfg.QuiptConcurrency),
 	}
 	if opts.HTTPClient != nil {
 		ssOpts = append(ssOpts, shipstation.WithHTTPClient(opts.HTTPClient))

@@ -81,6 +81,9 @@ type Env struct {
 	DryRun bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// ProgressAfter is how long a run goes before it logs a progress line
+	// per page; 0 means DefaultProgressAfter.
+	ProgressAfter time.Duration
 	// USPSCode is the ShipStation carrier code of the account's USPS
 	// connection (stamps_com or usps), found by the preflight.
 	USPSCode string
@@ -99,6 +102,16 @@ func (e *Env) Settle() time.Duration {
 		return e.WriteSettle
 	}
 	return DefaultWriteSettle
+}
+
+// QuiptConcurrency is how many items a job applies at once when each makes
+// Quipt writes: the Quipt client's bound on requests in flight
+// (QUIPT_CONCURRENCY), which holds whatever the jobs do.
+func (e *Env) QuiptConcurrency() int {
+	if e.Quipt == nil {
+		return 1
+	}
+	return e.Quipt.Concurrency()
 }
 
 // Clock returns the current time.

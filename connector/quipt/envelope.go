@@ -90,6 +90,13 @@ type Page[T any] struct {
 	HasMore bool
 }
 
+// Size is the number of items of the page, the malformed ones included.
+func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
+
+// ListTotal is the number of records across all pages, as the server
+// reported it.
+func (p *Page[T]) ListTotal() int { return p.Total }
+
 // decodeItem decodes and validates one item.
 func decodeItem[T any](raw json.RawMessage, validate func(*T) error) (T, error) {
 	var item T

@@ -23,6 +23,13 @@ type Page[T any] struct {
 	Total, Page, Pages int
 }
 
+// Size is the number of entries of the page, the malformed ones included.
+func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
+
+// ListTotal is the number of entries of the whole list, as the server
+// reported it.
+func (p *Page[T]) ListTotal() int { return p.Total }
+
 // InvalidItem is a list entry that could not be decoded.
 type InvalidItem struct {
 	// Index is the entry's position in its page, from 0.

@@ -52,10 +52,31 @@ func (t *Transport) attempt(ctx context.Context, r Request) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	a, err := t.breaker.Execute(func() (Answer, error) { return t.send(ctx, r, req) })
+	a, err := t.limited(ctx, r, func() (Answer, error) {
+		return t.breaker.Execute(func() (Answer, error) { return t.send(ctx, r, req) })
+	})
 	if breakerRefused(err) {
 		return Answer{}, fmt.Errorf("%w: %s %s not sent", t.cfg.ErrBreakerOpen, r.Method, r.Path)
 	}
+	return a, err
+}
+
+// limited runs one attempt, send, inside a slot of the Limiter, if any, and
+// tells the Limiter how it ended.
+func (t *Transport) limited(ctx context.Context, r Request, send func() (Answer, error)) (Answer, error) {
+	l := t.cfg.Limiter
+	if l == nil {
+		return send()
+	}
+	if err := l.Acquire(ctx); err != nil {
+		return Answer{}, &pacerError{t.wrap(r, fmt.Errorf("wait for a request slot: %w", err))}
+	}
+	a, err := send()
+	k := t.classify(err)
+	if breakerRefused(err) {
+		k = kindFinal
+	}
+	l.release(k)
 	return a, err
 }
 

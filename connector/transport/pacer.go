@@ -49,7 +49,7 @@ func (t *Transport) Observe(ctx context.Context, remaining int, reset time.Durat
 }
 
 // pacerError is an attempt that was never sent because waiting for a rate
-// slot failed (the context ended, or the shared budget's Redis failed): it
+// slot (or a Limiter's request slot) failed (the context ended, or the shared budget's Redis failed): it
 // says nothing about the upstream, so the breaker ignores it and it is not
 // retried.
 type pacerError struct{ err error }

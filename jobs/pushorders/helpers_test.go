@@ -21,8 +21,12 @@ var now = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 
 const ackEndpoint = "/v2/orders/fulfillment/acknowledge"
 
+// newWorld is a world whose Quipt client allows QUIPT_CONCURRENCY's
+// default, 8 requests in flight, so the acknowledgements are applied 8 at a
+// time (options o.QuiptOptions come after, and may set another).
 func newWorld(t testing.TB, o jobstest.Options) *jobstest.World {
 	o.Start = now
+	o.QuiptOptions = append([]quipt.Option{quipt.WithConcurrency(8)}, o.QuiptOptions...)
 	return jobstest.New(t, o)
 }
 
