@@ -12,7 +12,8 @@
 // ShipStation order per Quipt order and one acknowledgement after the next
 // run: createorders (an upsert by orderKey), then the records
 // (acked=false), then the acknowledgements (idempotent in Quipt), then the
-// records again (acked=true).
+// records again (acked=true), written together with the next batch's records
+// or at the end of the pass, so that a batch costs one fenced write.
 package pushorders
 
 import (
