@@ -128,3 +128,19 @@ func TestListPageCutMidResultFailsThePage(t *testing.T) {
 		t.Fatalf("pages %v, err %v; want no page and a decode error", pages, err)
 	}
 }
+
+func TestTimestampWithEscapesDecodesLikePlain(t *testing.T) {
+	var plain, escaped Order
+	if err := json.Unmarshal([]byte(`{"Id":"o1","CreatedAt":"2025-03-08T19:43:11Z"}`), &plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(`{"Id":"o1","CreatedAt":"\u0032025-03-08T19:43:11Z"}`), &escaped); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2025, 3, 8, 19, 43, 11, 0, time.UTC); !plain.CreatedAt.Equal(want) || !escaped.CreatedAt.Equal(want) {
+		t.Errorf("plain %v, escaped %v, want %v", plain.CreatedAt, escaped.CreatedAt, want)
+	}
+	if _, ok := plainText([]byte("\"2025-03-08\x01\"")); ok {
+		t.Error("a control character passed as plain text")
+	}
+}
