@@ -58,7 +58,7 @@ func (p *progress) page(page any) {
 			ev = ev.Int64("eta_s", int64(float64(p.total-p.done)/rate+0.5))
 		}
 	}
-	ev.Dur("elapsed", elapsed).Msg("progress")
+	ev.Int64("elapsed_ms", elapsed.Milliseconds()).Msg("progress")
 }
 
 // began returns when the run began; fallback for a Run not made by Execute.
