@@ -84,7 +84,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errors.New("quipt: credentials are required (WithCredentials)")
 	}
 	c.baseURL = strings.TrimSuffix(c.baseURL, "/")
-	c.signer = signer{creds: *c.creds, now: c.now, nonce: c.nonce}
+	c.signer = newSigner(*c.creds, c.now, c.nonce)
 	var err error
 	c.transport, err = transport.New(transport.Config{
 		Name: "quipt", Upstream: calls.Quipt, API: wire{c}, Settings: c.settings,

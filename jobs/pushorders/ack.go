@@ -16,10 +16,10 @@ type ack struct {
 }
 
 // acknowledge accepts every order of acks in Quipt, QUIPT_CONCURRENCY at a
-// time (Env.QuiptConcurrency), and records each one accepted with one fenced
-// write. Quipt is
-// idempotent on OrderId + Status, so an acknowledgement repeated after a
-// lost answer or a crash is answered as a duplicate and counts as done. A
+// time (Env.QuiptConcurrency), and records each one accepted with the run's
+// next fenced write (deferAcked). Quipt is idempotent on OrderId + Status, so
+// an acknowledgement repeated after a lost answer or a crash is answered as a
+// duplicate and counts as done. A
 // refusal dead-letters the order; any other failure stops further calls
 // and, once the accepted ones are recorded, the run: the next run
 // acknowledges the rest.
@@ -37,7 +37,7 @@ func (p *pass) acknowledge(ctx context.Context, acks []ack) error {
 		return nil
 	}
 	recs, err := jobs.Apply(ctx, p.run, acks, func(a ack) string { return a.order.ID }, p.job.Env.QuiptConcurrency(), p.acknowledgeOne)
-	return p.run.Record(ctx, recs, err)
+	return p.deferAcked(ctx, recs, err)
 }
 
 // acknowledgeOne accepts one order in Quipt and notes its record, now

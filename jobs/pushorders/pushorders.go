@@ -12,7 +12,8 @@
 // ShipStation order per Quipt order and one acknowledgement after the next
 // run: createorders (an upsert by orderKey), then the records
 // (acked=false), then the acknowledgements (idempotent in Quipt), then the
-// records again (acked=true).
+// records again (acked=true), written together with the next batch's records
+// or at the end of the pass, so that a batch costs one fenced write.
 //
 // An update of an order ShipStation holds already keeps what people set
 // there: the pass's updates are sent at its end, after one batched read of
@@ -62,7 +63,8 @@ func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 		if err := p.loadUncertain(ctx); err != nil {
 			return err
 		}
-		return p.do(ctx)
+		err := p.do(ctx)
+		return p.run.Record(ctx, p.withDeferred(nil), err)
 	})
 }
 
@@ -82,6 +84,8 @@ type pass struct {
 	guarded map[string]bool
 	// conflicts lists the merge conflicts, as quipt order id:field group.
 	conflicts []string
+	// deferred are Acked records waiting for the next write (deferAcked).
+	deferred jobs.Records
 }
 
 // push is one order to send.

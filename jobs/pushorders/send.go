@@ -82,7 +82,7 @@ func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkRe
 				Msg("createorders returned no result for the order")
 		}
 	}
-	if err := p.run.Record(ctx, recs, nil); err != nil {
+	if err := p.run.Record(ctx, p.withDeferred(recs), nil); err != nil {
 		return err
 	}
 	rejected, held, err := p.resolveClosed(ctx, rejected)
