@@ -93,6 +93,9 @@ type Env struct {
 	// USPSCode is the ShipStation carrier code of the account's USPS
 	// connection (stamps_com or usps), found by the preflight.
 	USPSCode string
+	// RateWindow is the ShipStation rate budget's window; zero means a
+	// minute (the demo and tests shorten it).
+	RateWindow time.Duration
 	// WriteSettle (WRITE_SETTLE, DESIGN.md §2.2) is how long a write without
 	// an idempotency key whose outcome is unknown is left alone after its
 	// last attempt; zero means DefaultWriteSettle.
