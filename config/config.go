@@ -47,6 +47,8 @@ type Config struct {
 	QuiptConsumerSecret Secret `env:"QUIPT_CONSUMER_SECRET,required" envFile:"" help:"OAuth 1.0a consumer secret"`
 	QuiptToken          string `env:"QUIPT_TOKEN,required" envFile:"" help:"OAuth 1.0a token"`
 	QuiptTokenSecret    Secret `env:"QUIPT_TOKEN_SECRET,required" envFile:"" help:"OAuth 1.0a token secret"`
+	// QuiptConcurrency bounds the Quipt requests in flight at once, 1..64.
+	QuiptConcurrency int `env:"QUIPT_CONCURRENCY" envDefault:"8" check:"1..64" help:"most Quipt requests in flight at once (lowered on 429 and 5xx, raised again on success)"`
 
 	// GetOrdersSchedule and the other ...Schedule fields say when each job
 	// runs; Schedule.Cron is the parsed form, nil when off.

@@ -89,6 +89,7 @@ func TestLogSummary(t *testing.T) {
 		"quipt_consumer_secret":   "[redacted]",
 		"quipt_token":             "quipt-token",
 		"quipt_token_secret":      "[redacted]",
+		"quipt_concurrency":       8.0,
 		"get_orders_schedule":     "@every 1m",
 		"get_orders_status":       "awaiting_shipment",
 		"get_orders_tag_id":       0.0,

@@ -88,6 +88,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	window := time.Minute
 	if opts.RateWindow > 0 {
 		window = opts.RateWindow
+		log.Info().Int64("rate_window_ms", window.Milliseconds()).Msg("the ShipStation rate budget is renewed every rate window instead of every minute")
 	}
 	budget := state.NewRateBudget(rdb, cfg.StatePrefix, keyID(cfg.ShipStationAPIKey.Reveal()), cfg.ShipStationRateLimit, window)
 
@@ -106,6 +107,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 		quipt.WithCredentials(cfg.QuiptConsumerKey, cfg.QuiptConsumerSecret.Reveal(), cfg.QuiptToken, cfg.QuiptTokenSecret.Reveal()),
 		quipt.WithLogger(log),
 		quipt.WithObserver(m.Upstream("quipt")),
+		quipt.WithConcurrency(cfg.QuiptConcurrency),
 	}
 	if opts.HTTPClient != nil {
 		ssOpts = append(ssOpts, shipstation.WithHTTPClient(opts.HTTPClient))
@@ -165,6 +167,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 			DryRun:      cfg.DryRun,
 			Now:         opts.Now,
 			WriteSettle: cfg.WriteSettle,
+			RateWindow:  window,
 		},
 	}
 	a.Jobs = jobList(cfg, a.env, a.Scheduler)

@@ -100,6 +100,7 @@ func newReconcile(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) *r
 		Runner:          runner,
 		Days:            cfg.ReconcileDays,
 		RateLimit:       cfg.ShipStationRateLimit,
+		RateWindow:      env.RateWindow,
 		Share:           cfg.ReconcileBudgetShare,
 		GetOrdersStatus: cfg.GetOrdersStatus,
 		GetOrdersTagID:  cfg.GetOrdersTagID,

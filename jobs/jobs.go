@@ -58,6 +58,12 @@ const (
 	NSCancelled = "cancelled"
 	// NSListings maps a normalised SKU to the link link-listings found.
 	NSListings = "listings"
+	// NSPushUncertain maps a Quipt order Id to the time (Unix ms) from which
+	// push-orders reads the order back at every run, until WRITE_SETTLE has
+	// passed, and sends it again when ShipStation holds another version than
+	// the latest sent: the time of a createorders whose outcome was
+	// uncertain, or of reconcile's repair of a stale_push.
+	NSPushUncertain = "push-uncertain"
 )
 
 // PushedKeyPrefix starts the orderKey of every order push-orders sends to
@@ -81,9 +87,15 @@ type Env struct {
 	DryRun bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// ProgressAfter is how long a run goes before it logs a progress line
+	// per page; 0 means DefaultProgressAfter.
+	ProgressAfter time.Duration
 	// USPSCode is the ShipStation carrier code of the account's USPS
 	// connection (stamps_com or usps), found by the preflight.
 	USPSCode string
+	// RateWindow is the ShipStation rate budget's window; zero means a
+	// minute (the demo and tests shorten it).
+	RateWindow time.Duration
 	// WriteSettle (WRITE_SETTLE, DESIGN.md §2.2) is how long a write without
 	// an idempotency key whose outcome is unknown is left alone after its
 	// last attempt; zero means DefaultWriteSettle.
@@ -99,6 +111,16 @@ func (e *Env) Settle() time.Duration {
 		return e.WriteSettle
 	}
 	return DefaultWriteSettle
+}
+
+// QuiptConcurrency is how many items a job applies at once when each makes
+// Quipt writes: the Quipt client's bound on requests in flight
+// (QUIPT_CONCURRENCY), which holds whatever the jobs do.
+func (e *Env) QuiptConcurrency() int {
+	if e.Quipt == nil {
+		return 1
+	}
+	return e.Quipt.Concurrency()
 }
 
 // Clock returns the current time.

@@ -21,8 +21,11 @@ func (e *ListError) Unwrap() error { return e.Err }
 // ends (complete is true), the list or a page fails, or shutdown is
 // requested: then, after the page in hand, it logs a checkpoint and reports
 // complete false. A list that breaks off gives a *ListError named list;
-// handle's error is returned as it is.
+// handle's error is returned as it is. Once the run is older than
+// Env.ProgressAfter, each page handled logs one progress line (items done,
+// total, rate, time left).
 func EachPage[P any](ctx context.Context, run *Run, pages iter.Seq2[P, error], list string, handle func(context.Context, P) error) (complete bool, _ error) {
+	prog := newProgress(run, list)
 	for page, err := range pages {
 		if err != nil {
 			return false, &ListError{List: list, Err: err}
@@ -30,6 +33,7 @@ func EachPage[P any](ctx context.Context, run *Run, pages iter.Seq2[P, error], l
 		if err := handle(ctx, page); err != nil {
 			return false, err
 		}
+		prog.page(page)
 		if run.Stopping() {
 			run.Checkpoint()
 			return false, nil

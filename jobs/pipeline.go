@@ -39,6 +39,11 @@ type Pipeline[T, C any] struct {
 	// Concurrency bounds the candidates applied at once; below 1 means 1
 	// (one after the other, in page order).
 	Concurrency int
+	// Serial, when not nil, returns the key of the object whose effects
+	// must stay in order (a Quipt order, for its packages): candidates with
+	// the same Serial key are applied one after the other, in page order.
+	// Nil means the candidate's record Key.ID.
+	Serial func(C) string
 }
 
 // Process runs the pipeline over one page: items that decoded and invalid,
@@ -72,7 +77,11 @@ func (p Pipeline[T, C]) Process(ctx context.Context, run *Run, items []T, invali
 	for i := range index {
 		index[i] = i
 	}
-	recs, err := Apply(ctx, run, index, func(i int) string { return keys[i].ID }, p.Concurrency,
+	serial := func(i int) string { return keys[i].ID }
+	if p.Serial != nil {
+		serial = func(i int) string { return p.Serial(cands[i]) }
+	}
+	recs, err := Apply(ctx, run, index, serial, p.Concurrency,
 		func(ctx context.Context, i int, eff *Effects) error {
 			ok, err := p.one(ctx, cands[i], keys[i], known, eff)
 			known.note(eff.records)

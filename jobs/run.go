@@ -24,6 +24,8 @@ type Run struct {
 	// by namespace and id; Lookup lays them over what Redis holds, so a dry
 	// run reports each effect once, as the real run would make it.
 	decided Records
+	// start is when Execute began the run.
+	start time.Time
 }
 
 // Checkpoint logs that the run stops after the page in hand because
@@ -56,7 +58,7 @@ func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx con
 	var counter calls.Counter
 	ctx = calls.WithCounter(ctx, &counter)
 	start := time.Now()
-	r := &Run{Run: run, Env: e, Sum: &Summary{}}
+	r := &Run{Run: run, Env: e, Sum: &Summary{}, start: start}
 	err := body(ctx, r)
 	sum := r.Sum
 

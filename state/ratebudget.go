@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/shipsync/shipsync/connector/retry"
 )
 
 const (
@@ -21,6 +23,17 @@ const (
 	// is drawn from ([0, max(reset/5, minLimitedJitter))), so replicas paused
 	// together do not all send at the same instant.
 	minLimitedJitter = 250 * time.Millisecond
+	// burstDivisor sets how many requests may go out back to back: the
+	// budget spreads its limit evenly over the window, in bursts of at most
+	// limit/burstDivisor (at least minBurst): 10 of ShipStation's 40 a
+	// minute, enough for the start-up checks and a small run to go out at
+	// once (see NewRateBudget).
+	burstDivisor = 4
+	// minBurst is the least burst.
+	minBurst = 3
+	// waitJitterDivisor sets the jitter added to a wait for a slot: up to
+	// wait/waitJitterDivisor (plus 1 ms).
+	waitJitterDivisor = 50
 	// observeTimeout bounds the Redis call of Observe, which outlives its
 	// caller's context so a pause is recorded even while the caller gives up.
 	observeTimeout = 2 * time.Second
@@ -29,12 +42,14 @@ const (
 // claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key,
 // KEYS[3] the budget's marker; ARGV[1] limit, ARGV[2] claim window in ms (the
 // budget's window plus its safety margin), ARGV[3] a unique member, ARGV[4]
-// "1" when this process has claimed from the budget before. It returns 0
-// when the slot was claimed, else the ms to wait before trying again. Times
-// are the Redis server's (TIME), in whole ms, so replicas with skewed clocks
-// agree; whole ms keep every number exact in Lua.
+// the burst and ARGV[5] the burst span in ms (0: no spreading), ARGV[6] "1"
+// when this process has claimed from the budget before. It returns 0 when
+// the slot was claimed, else the ms to wait before trying again. No claim
+// window holds more than limit claims, and no burst span more than burst.
+// Times are the Redis server's (TIME), in whole ms, so replicas with skewed
+// clocks agree; whole ms keep every number exact in Lua.
 //
-// The marker is set by the first claim and never expires, so its absence to
+// The marker is set by the first claim (to the server time) and never expires, so its absence to
 // a process that claimed before means Redis lost its data (a restart without
 // persistence, a flush): the requests of the last window are unknown, so the
 // log is filled up (limit claims, stamped now) and every replica waits one
@@ -44,8 +59,8 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 if redis.call('EXISTS', KEYS[3]) == 0 then
-  redis.call('SET', KEYS[3], '1')
-  if ARGV[4] == '1' then
+  redis.call('SET', KEYS[3], now)
+  if ARGV[6] == '1' then
     for i = 1, limit do
       redis.call('ZADD', KEYS[1], now, ARGV[3] .. '-lost-' .. i)
     end
@@ -61,6 +76,14 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return tonumber(oldest[2]) + window + 1 - now
+end
+local burst, span = tonumber(ARGV[4]), tonumber(ARGV[5])
+if span > 0 then
+  local recent = redis.call('ZCOUNT', KEYS[1], now - span + 1, '+inf')
+  if recent >= burst then
+    local r = redis.call('ZRANGEBYSCORE', KEYS[1], now - span + 1, '+inf', 'WITHSCORES', 'LIMIT', recent - burst, 1)
+    return tonumber(r[2]) + span - now
+  end
 end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], window + 1000)
@@ -81,11 +104,16 @@ return 1
 `)
 
 // learnScript takes in the server's count: KEYS[1] claim log, KEYS[2]
-// pause key; ARGV[1] limit, ARGV[2] claim window in ms, ARGV[3] the requests
-// the server counts in its current window, ARGV[4] ms until that window
-// resets, ARGV[5] a unique member prefix. When the log holds fewer live
-// claims than the server counts (at most limit), the log has lost its
-// history (Redis lost its data) or another client spends the key's budget:
+// pause key, KEYS[3] the budget's marker (the server time of the first claim
+// since Redis last lost its data); ARGV[1] limit, ARGV[2] claim window in ms,
+// ARGV[3] the requests the server counts in its current window, ARGV[4] ms
+// until that window resets, ARGV[5] a unique member prefix. It learns only
+// while the marker is missing or within one window of its birth: later, the log holds every claim of
+// the last window, and a server count above it is another application's
+// share of the key, which SHIPSTATION_RATE_LIMIT already leaves room for and
+// which must not shrink shipsync's own. When, in that first window, the log
+// holds fewer live claims than the server counts (at most limit), the log has
+// lost its history (Redis lost its data):
 // the missing claims are added, stamped now, and every replica pauses until
 // the server's window resets, by when the requests sent before that window,
 // which the server no longer reports, have left every interval of a window's
@@ -94,6 +122,10 @@ var learnScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local born = tonumber(redis.call('GET', KEYS[3]) or now)
+if now - born > window then
+  return 0
+end
 local used = math.min(limit, tonumber(ARGV[3]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 local have = redis.call('ZCARD', KEYS[1])
@@ -116,7 +148,12 @@ return used - have
 // replica that uses the same key pair. No interval of its window plus a small
 // safety margin (see claimMargin) ever holds more than limit claims across all
 // replicas, and the pauses the server asks for (nothing remaining, or a 429)
-// apply to all of them.
+// apply to all of them. The claims are spread evenly across the window: no
+// interval of burst/limit of the claim window holds more than burst of them
+// (a quarter of the limit, at least 3), so a saturated budget sends a small
+// burst every quarter of a window rather than the whole window's budget in
+// its first seconds, and another application on the same key finds the rest
+// of the server's window free.
 //
 // It implements transport.Pacer (package connector/transport).
 type RateBudget struct {
@@ -129,6 +166,10 @@ type RateBudget struct {
 	// claimWindow is window plus claimMargin(window): how long a claim
 	// keeps its slot.
 	claimWindow time.Duration
+	// burst is the most claims in any burstSpan (burst × claimWindow /
+	// limit); burstSpan is 0 (no spreading) when burst ≥ limit.
+	burst     int
+	burstSpan time.Duration
 }
 
 // claimMargin is the safety margin added to the window in which claims are
@@ -158,6 +199,10 @@ func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, w
 		window: max(window, time.Millisecond),
 	}
 	b.claimWindow = b.window + claimMargin(b.window)
+	b.burst = max(b.limit/burstDivisor, minBurst)
+	if b.limit > b.burst {
+		b.burstSpan = b.claimWindow * time.Duration(b.burst) / time.Duration(b.limit)
+	}
 	return b
 }
 
@@ -175,8 +220,10 @@ func (b *RateBudget) Wait(ctx context.Context) error {
 		if wait <= 0 {
 			return nil
 		}
-		// A little jitter so replicas waiting for the same slot do not all ask at once.
-		if err := sleep(ctx, wait+rand.N(wait/10+time.Millisecond)); err != nil {
+		// A little jitter so replicas waiting for the same slot do not all
+		// ask at once; small, since a spread budget waits before most
+		// claims and every jitter is time the budget goes unused.
+		if err := retry.Sleep(ctx, wait+rand.N(wait/waitJitterDivisor+time.Millisecond)); err != nil {
 			return fmt.Errorf("state: wait for rate budget: %w", err)
 		}
 	}
@@ -190,7 +237,8 @@ func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
 	if b.claimed.Load() {
 		before = "1"
 	}
-	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member, before).Int64()
+	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member,
+		b.burst, b.burstSpan.Milliseconds(), before).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("state: claim rate budget: %w", err)
 	}
@@ -252,16 +300,4 @@ func (b *RateBudget) Learn(ctx context.Context, used int, reset time.Duration) e
 		return fmt.Errorf("state: learn rate budget: %w", err)
 	}
 	return nil
-}
-
-// sleep waits for d or until ctx is done, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

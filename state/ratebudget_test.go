@@ -229,9 +229,9 @@ func TestRateBudgetWipeWaitsOneWindow(t *testing.T) {
 	}
 }
 
-// TestRateBudgetLearnsTheServersCount: a server count above what the log
-// holds (another client on the key, or a log Redis lost) is added to the
-// log, so the next claim waits until those requests leave the window.
+// TestRateBudgetLearnsTheServersCount: after Redis lost the log (no
+// marker), a server count above what the log holds is added to the log, so
+// the next claim waits until those requests leave the window.
 func TestRateBudgetLearnsTheServersCount(t *testing.T) {
 	const window, reset = 600 * time.Millisecond, 300 * time.Millisecond
 	r := redistest.New(t)

@@ -28,11 +28,10 @@ func (v *chaosVerdict) settled() bool {
 }
 
 // staleVersionsAsserted says whether an order ShipStation holds in an older
-// version than Quipt's latest fails the test. An upsert held past the
-// client's timeout and applied after a newer version can overwrite it until
-// push-orders reads back what ShipStation holds (issue 7, item 3, another
-// branch); until that lands the chaos test reports such orders instead.
-const staleVersionsAsserted = false
+// version than Quipt's latest fails the test: it does, since push-orders
+// reads back what ShipStation holds after an uncertain upsert and repairs an
+// older version applied late.
+const staleVersionsAsserted = true
 
 // compare checks both sandboxes against what the staff did.
 func (s *chaosStaff) compare() *chaosVerdict {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,7 +13,6 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/shipsync/shipsync/config"
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
@@ -28,7 +26,7 @@ const childEnv = "SHIPSYNC_TEST_AS_MAIN"
 // Otherwise it runs the tests and checks that no goroutine outlives them.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, config.Environ()))
+		os.Exit(runChild())
 	}
 	if os.Getenv(chaosChildEnv) == "1" {
 		os.Exit(chaosReplica(os.Stdout, os.Stderr))

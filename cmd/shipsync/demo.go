@@ -21,6 +21,11 @@ const demoTimeout = 2 * time.Minute
 // demoSchedule is every job's schedule in the demo.
 const demoSchedule = "@every 2s"
 
+// demoRateWindow is the ShipStation rate window of the demo: the budget of
+// SHIPSTATION_RATE_LIMIT requests, spread across it as in production, is
+// renewed every few seconds instead of every minute, as the schedules are.
+const demoRateWindow = 5 * time.Second
+
 // cmdDemo runs the real daemon (preflight, scheduler, HTTP endpoints, every
 // job) against built-in ShipStation and Quipt sandboxes and an embedded Redis,
 // waits until every job has completed a run, shuts down as on SIGTERM, and
@@ -40,7 +45,7 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 	defer world.Close()
 	environ := world.Environ(orDefault(env["LOG_FORMAT"], "console"), orDefault(env["LOG_LEVEL"], "info"))
 	environ["NO_COLOR"] = env["NO_COLOR"]
-	app, log, ok := setup(stdout, stderr, environ, daemon.Options{Schedule: &schedule})
+	app, log, ok := setup(stdout, stderr, environ, daemon.Options{Schedule: &schedule, RateWindow: demoRateWindow})
 	if !ok {
 		return exitFailed
 	}

@@ -54,7 +54,7 @@ func demoReconcile(ctx context.Context, world *demo.World, environ map[string]st
 // demoReconcileOnce runs one reconcile, as `shipsync reconcile` would, and
 // reports it in demo_report lines.
 func demoReconcileOnce(ctx context.Context, environ map[string]string, stdout, stderr io.Writer, log zerolog.Logger) (*reconcile.Report, error) {
-	app, _, ok := setup(stdout, stderr, environ, daemon.Options{})
+	app, _, ok := setup(stdout, stderr, environ, daemon.Options{RateWindow: demoRateWindow})
 	if !ok {
 		return nil, errors.New("reconcile: cannot set up")
 	}

@@ -20,9 +20,13 @@ import (
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
-// testEnv is a valid configuration pointing at w's sandboxes and Redis.
+// testEnv is a valid configuration pointing at w's sandboxes and Redis. Its ShipStation
+// budget is high: a test runs several commands on one key, whose preflights
+// and runs would otherwise wait for the spread budget's next burst (the
+// pacing has its own tests, in state and connector/shipstation).
 func testEnv(w *jobstest.World) map[string]string {
 	return with(w.Environ(),
+		"SHIPSTATION_RATE_LIMIT", "1000",
 		"ASSIGN_USER_ID", sst.DefaultUserID,
 		"SHIPPING_MAPPINGS", "Ground=fedex:fedex_ground",
 		"PREFERRED_CARRIER", "ups",

@@ -42,6 +42,7 @@ type Client struct {
 	now       func() time.Time
 	nonce     func() string
 	signer    signer
+	limiter   *transport.Limiter // nil: requests in flight unbounded
 	transport *transport.Transport
 
 	// FulfillmentOrders lists, reads, acknowledges, ships and cancels the
@@ -83,11 +84,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errors.New("quipt: credentials are required (WithCredentials)")
 	}
 	c.baseURL = strings.TrimSuffix(c.baseURL, "/")
-	c.signer = signer{creds: *c.creds, now: c.now, nonce: c.nonce}
+	c.signer = newSigner(*c.creds, c.now, c.nonce)
 	var err error
 	c.transport, err = transport.New(transport.Config{
 		Name: "quipt", Upstream: calls.Quipt, API: wire{c}, Settings: c.settings,
-		MaxRateLimitWait: maxRetryAfterWait, ErrBreakerOpen: ErrBreakerOpen,
+		MaxRateLimitWait: maxRetryAfterWait, Limiter: c.limiter, ErrBreakerOpen: ErrBreakerOpen,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("quipt: %w", err)
@@ -101,3 +102,22 @@ func NewClient(opts ...Option) (*Client, error) {
 
 // BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
 func (c *Client) BreakerState() string { return c.transport.BreakerState() }
+
+// Concurrency returns the most requests the client lets be in flight at once
+// (WithConcurrency), 1 when it was not set: how many items a job may apply
+// at once.
+func (c *Client) Concurrency() int {
+	if c.limiter == nil {
+		return 1
+	}
+	return c.limiter.Max()
+}
+
+// ConcurrencyLimit returns the current adaptive bound on the requests in
+// flight (at most Concurrency), 0 when the client does not bound them.
+func (c *Client) ConcurrencyLimit() int {
+	if c.limiter == nil {
+		return 0
+	}
+	return c.limiter.Limit()
+}

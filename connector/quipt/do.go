@@ -33,17 +33,23 @@ type request struct {
 // (plus a jitter) and uses an attempt; a Retry-After longer than
 // maxRetryAfterWait is not waited out and the *RateLimitError is returned.
 func (c *Client) do(ctx context.Context, req request) (*envelope, error) {
-	target := c.baseURL + req.path
-	if q := req.query.Encode(); q != "" {
-		target += "?" + q
-	}
-	a, err := c.transport.Do(ctx, transport.Request{
-		Method: req.method, Endpoint: req.template, Path: req.template, URL: target, Body: req.body,
-	})
+	a, err := c.send(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return readEnvelope(req, a)
+}
+
+// send sends req through the transport and returns the 2xx answer, its body
+// not yet read; see do.
+func (c *Client) send(ctx context.Context, req request) (transport.Answer, error) {
+	target := c.baseURL + req.path
+	if q := req.query.Encode(); q != "" {
+		target += "?" + q
+	}
+	return c.transport.Do(ctx, transport.Request{
+		Method: req.method, Endpoint: req.template, Path: req.template, URL: target, Body: req.body,
+	})
 }
 
 // readEnvelope decodes a 2xx answer. A body that is not an envelope is a

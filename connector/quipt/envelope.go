@@ -90,37 +90,12 @@ type Page[T any] struct {
 	HasMore bool
 }
 
-// decodePage splits env's Result into items and decodes each one on its own,
-// so that one malformed item lands in Invalid and never fails the page.
-func decodePage[T any](env *envelope, pageNumber int, validate func(*T) error) (*Page[T], error) {
-	var raws []json.RawMessage
-	if len(env.Result) > 0 {
-		if err := json.Unmarshal(env.Result, &raws); err != nil {
-			return nil, fmt.Errorf("quipt: decode page %d: Result is not a list: %w", pageNumber, err)
-		}
-	}
-	page := &Page[T]{PageNumber: pageNumber}
-	if env.Paging != nil {
-		page.Total = env.Paging.Total
-		page.HasMore = env.Paging.HasMoreRecords
-		if env.Paging.PageNumber > 0 {
-			page.PageNumber = env.Paging.PageNumber
-		}
-	} else {
-		// Without a Paging block, a full page may have more behind it; an
-		// empty next page ends the walk.
-		page.HasMore = len(raws) >= MaxPageSize
-	}
-	for i, raw := range raws {
-		item, err := decodeItem(raw, validate)
-		if err != nil {
-			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(raw), Err: err, Raw: raw})
-			continue
-		}
-		page.Items = append(page.Items, item)
-	}
-	return page, nil
-}
+// Size is the number of items of the page, the malformed ones included.
+func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
+
+// ListTotal is the number of records across all pages, as the server
+// reported it.
+func (p *Page[T]) ListTotal() int { return p.Total }
 
 // decodeItem decodes and validates one item.
 func decodeItem[T any](raw json.RawMessage, validate func(*T) error) (T, error) {

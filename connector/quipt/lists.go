@@ -120,17 +120,18 @@ func listQuery(statuses []int, include []string) url.Values {
 func listPages[T any](ctx context.Context, c *Client, prefix, template string, query url.Values, validate func(*T) error) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		for number := 1; ; number++ {
-			env, err := c.do(ctx, request{
+			req := request{
 				method:   http.MethodGet,
 				template: template,
 				path:     fmt.Sprintf("%s/%d/%d", prefix, MaxPageSize, number),
 				query:    query,
-			})
+			}
+			a, err := c.send(ctx, req)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			page, err := decodePage(env, number, validate)
+			page, err := readPage(req, a, number, validate)
 			if err != nil {
 				yield(nil, err)
 				return

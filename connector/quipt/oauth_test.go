@@ -30,14 +30,14 @@ func parseAuthHeader(t *testing.T, h string) map[string]string {
 // OAuth Core 1.0 Appendix A.5 (the photos.example.net request, also used by
 // RFC 5849's examples): signer output must match the published signature.
 func TestSignMatchesPublishedExample(t *testing.T) {
-	s := signer{
-		creds: credentials{
+	s := newSigner(
+		credentials{
 			consumerKey: "dpf43f3p2l4k3l03", consumerSecret: "kd94hf93k423kf44",
 			token: "nnch734d00sl2jdk", tokenSecret: "pfkkdhi9sl3r4s00",
 		},
-		now:   func() time.Time { return time.Unix(1191242096, 0) },
-		nonce: func() string { return "kllo9940pd9333jh" },
-	}
+		func() time.Time { return time.Unix(1191242096, 0) },
+		func() string { return "kllo9940pd9333jh" },
+	)
 	req, err := http.NewRequest(http.MethodGet, "http://photos.example.net/photos?file=vacation.jpg&size=original", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -67,10 +67,10 @@ func TestSignMatchesPublishedExample(t *testing.T) {
 		t.Errorf("OAuth parameters leaked into the query: %s", req.URL.RawQuery)
 	}
 
-	base, err := signatureBase(http.MethodGet, req.URL, map[string]string{
-		"oauth_consumer_key": "dpf43f3p2l4k3l03", "oauth_token": "nnch734d00sl2jdk",
-		"oauth_signature_method": "HMAC-SHA1", "oauth_timestamp": "1191242096",
-		"oauth_nonce": "kllo9940pd9333jh", "oauth_version": "1.0",
+	base, err := signatureBase(http.MethodGet, req.URL, []param{
+		{"oauth_consumer_key", "dpf43f3p2l4k3l03"}, {"oauth_token", "nnch734d00sl2jdk"},
+		{"oauth_signature_method", "HMAC-SHA1"}, {"oauth_timestamp", "1191242096"},
+		{"oauth_nonce", "kllo9940pd9333jh"}, {"oauth_version", "1.0"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -89,12 +89,12 @@ func TestSignatureBaseRFC5849Example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := signatureBase("post", u, map[string]string{
-		"oauth_consumer_key":     "9djdj82h48djs9d2",
-		"oauth_token":            "kkk9d7dh3k39sjv7",
-		"oauth_signature_method": "HMAC-SHA1",
-		"oauth_timestamp":        "137131201",
-		"oauth_nonce":            "7d8f3e4a",
+	got, err := signatureBase("post", u, []param{
+		{"oauth_consumer_key", "9djdj82h48djs9d2"},
+		{"oauth_token", "kkk9d7dh3k39sjv7"},
+		{"oauth_signature_method", "HMAC-SHA1"},
+		{"oauth_timestamp", "137131201"},
+		{"oauth_nonce", "7d8f3e4a"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -158,11 +158,11 @@ func TestBaseStringURI(t *testing.T) {
 
 func TestEverySignatureUsesAFreshNonceAndTimestamp(t *testing.T) {
 	clock := time.Unix(1_700_000_000, 0)
-	s := signer{
-		creds: credentials{consumerKey: "ck", consumerSecret: "cs", token: "t", tokenSecret: "ts"},
-		now:   func() time.Time { clock = clock.Add(time.Second); return clock },
-		nonce: newNonceCounter(),
-	}
+	s := newSigner(
+		credentials{consumerKey: "ck", consumerSecret: "cs", token: "t", tokenSecret: "ts"},
+		func() time.Time { clock = clock.Add(time.Second); return clock },
+		newNonceCounter(),
+	)
 	seen := map[string]bool{}
 	for range 3 {
 		req, _ := http.NewRequest(http.MethodGet, "https://api.getquipt.com/v2/orders/fulfillment/1/1", nil)
@@ -174,5 +174,17 @@ func TestEverySignatureUsesAFreshNonceAndTimestamp(t *testing.T) {
 			t.Fatalf("nonce, timestamp or signature repeated: %v", p)
 		}
 		seen[p["oauth_nonce"]], seen[p["oauth_timestamp"]], seen[p["oauth_signature"]] = true, true, true
+	}
+}
+
+// BenchmarkSign signs a list request: the cost of OAuth per Quipt call.
+func BenchmarkSign(b *testing.B) {
+	s := newSigner(credentials{consumerKey: "ck", consumerSecret: "cs&1", token: "t", tokenSecret: "ts"}, time.Now, func() string { return "n0nce" })
+	req, _ := http.NewRequest(http.MethodGet, "https://api.getquipt.com/v2/orders/fulfillment/200/1?orderStatus=4&include=Shipments", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.sign(req); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
 	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/connector/transport"
 )
 
 // Option configures a Client; NewClient reports the first bad one.
@@ -110,6 +112,20 @@ func WithNonceSource(nonce func() string) Option {
 			return errors.New("nonce source is nil")
 		}
 		c.nonce = nonce
+		return nil
+	}
+}
+
+// WithConcurrency bounds the requests in flight at once to n (at least 1),
+// adaptively: the bound halves on a 429 or a 5xx and grows back by one after
+// a run of successes, never above n (transport.Limiter). Without it the
+// client does not bound them.
+func WithConcurrency(n int) Option {
+	return func(c *Client) error {
+		if n < 1 {
+			return fmt.Errorf("concurrency must be at least 1, got %d", n)
+		}
+		c.limiter = transport.NewLimiter(n)
 		return nil
 	}
 }

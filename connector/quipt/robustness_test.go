@@ -113,3 +113,34 @@ func TestCreateWithUnreadableAnswerIsReportedAsApplied(t *testing.T) {
 		t.Fatalf("err = %v, want ErrAppliedUnreadable", err)
 	}
 }
+
+func TestListPageCutMidResultFailsThePage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Success":true,"Paging":{"PageNumber":1,"Total":2},"Result":[{"Id":"a"},{"Id":"b","Stat`))
+	}))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL), WithCredentials("ck", "cs", "t", "ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := collect(t, c.FulfillmentOrders.List(t.Context(), FulfillmentListOptions{}))
+	if err == nil || len(pages) != 0 {
+		t.Fatalf("pages %v, err %v; want no page and a decode error", pages, err)
+	}
+}
+
+func TestTimestampWithEscapesDecodesLikePlain(t *testing.T) {
+	var plain, escaped Order
+	if err := json.Unmarshal([]byte(`{"Id":"o1","CreatedAt":"2025-03-08T19:43:11Z"}`), &plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(`{"Id":"o1","CreatedAt":"\u0032025-03-08T19:43:11Z"}`), &escaped); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2025, 3, 8, 19, 43, 11, 0, time.UTC); !plain.CreatedAt.Equal(want) || !escaped.CreatedAt.Equal(want) {
+		t.Errorf("plain %v, escaped %v, want %v", plain.CreatedAt, escaped.CreatedAt, want)
+	}
+	if _, ok := plainText([]byte("\"2025-03-08\x01\"")); ok {
+		t.Error("a control character passed as plain text")
+	}
+}

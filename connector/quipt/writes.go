@@ -82,13 +82,20 @@ func (s *PurchaseOrdersService) Create(ctx context.Context, po NewPurchaseOrder)
 	if len(po.Lines) == 0 {
 		return nil, false, fmt.Errorf("%w: purchase order %s has no Lines", ErrInvalidRequest, po.PartnerReference)
 	}
-	env, err := s.client.write(ctx, "/v2/orders/purchase", po)
+	var o Order
+	var unreadable error
+	env, err := s.client.write(ctx, "/v2/orders/purchase", po, func(dec *json.Decoder) (broken error) {
+		unreadable, broken = decodeValue(dec, &o)
+		return broken
+	})
 	if err != nil {
 		return nil, false, err
 	}
-	o, err := decodeItem(env.Result, validateOrder)
-	if err != nil {
-		return nil, env.duplicate(), fmt.Errorf("quipt: purchase order %s: %w: %w", po.PartnerReference, ErrAppliedUnreadable, err)
+	if unreadable == nil {
+		unreadable = validateOrder(&o) // also a Result that is null or missing
+	}
+	if unreadable != nil {
+		return nil, env.duplicate(), fmt.Errorf("quipt: purchase order %s: %w: %w", po.PartnerReference, ErrAppliedUnreadable, unreadable)
 	}
 	return &o, env.duplicate(), nil
 }
@@ -160,19 +167,25 @@ func (c *Client) fulfillmentWrite(ctx context.Context, path string, body any, pr
 	if len(problems) > 0 {
 		return false, fmt.Errorf("%w: POST %s: %w", ErrInvalidRequest, path, errors.Join(problems...))
 	}
-	env, err := c.write(ctx, path, body)
+	env, err := c.write(ctx, path, body, nil)
 	if err != nil {
 		return false, err
 	}
 	return env.duplicate(), nil
 }
 
-// write POSTs body as JSON to path. Writes are idempotent on their keys, so
-// they are retried like reads.
-func (c *Client) write(ctx context.Context, path string, body any) (*envelope, error) {
+// write POSTs body as JSON to path and decodes the answer in one pass,
+// handing its Result to result (nil skips it; see readAnswer). Writes are
+// idempotent on their keys, so they are retried like reads.
+func (c *Client) write(ctx context.Context, path string, body any, result func(*json.Decoder) error) (*envelope, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("quipt: POST %s: encode body: %w", path, err)
 	}
-	return c.do(ctx, request{method: http.MethodPost, template: path, path: path, query: url.Values{}, body: data})
+	req := request{method: http.MethodPost, template: path, path: path, query: url.Values{}, body: data}
+	a, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return readAnswer(req, a, result)
 }

@@ -58,9 +58,12 @@ type Order struct {
 	ServiceCode              *string `json:"serviceCode,omitempty"`
 	PackageCode              *string `json:"packageCode,omitempty"`
 	// Confirmation is none, delivery, signature, adult_signature or direct_signature.
-	Confirmation         string               `json:"confirmation,omitempty"`
-	ShipDate             Date                 `json:"shipDate,omitzero"`
-	HoldUntilDate        Time                 `json:"holdUntilDate,omitzero"` // read-only here; see /orders/holduntil
+	Confirmation string `json:"confirmation,omitempty"`
+	ShipDate     Date   `json:"shipDate,omitzero"`
+	// HoldUntilDate is when an on_hold order returns to awaiting_shipment;
+	// createorders replaces it like any other field, so an update that keeps
+	// a hold sends it back.
+	HoldUntilDate        Time                 `json:"holdUntilDate,omitzero"`
 	Weight               Weight               `json:"weight,omitzero"`
 	Dimensions           *Dimensions          `json:"dimensions,omitempty"`
 	InsuranceOptions     InsuranceOptions     `json:"insuranceOptions,omitzero"`
@@ -237,7 +240,7 @@ type AdvancedOptions struct {
 // withoutReadOnly returns a copy of o without the fields ShipStation sets
 // itself, for sending back. OrderID is kept: split orders need it.
 func (o Order) withoutReadOnly() Order {
-	o.CreateDate, o.ModifyDate, o.HoldUntilDate = Time{}, Time{}, Time{}
+	o.CreateDate, o.ModifyDate = Time{}, Time{}
 	o.CustomerID, o.OrderTotal, o.UserID = 0, 0, nil
 	o.ExternallyFulfilled, o.ExternallyFulfilledBy = false, ""
 	o.ExternallyFulfilledByID, o.ExternallyFulfilledByName = 0, ""

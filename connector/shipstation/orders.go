@@ -118,6 +118,10 @@ type BulkResult struct {
 	// HasErrors is true when any order failed.
 	HasErrors bool             `json:"hasErrors"`
 	Results   []BulkResultItem `json:"results"`
+	// Uncertain is true when an earlier attempt of the call failed after it
+	// may have reached ShipStation: that attempt can still be applied later,
+	// over what this one wrote (a request held past the client's timeout).
+	Uncertain bool `json:"-"`
 }
 
 // BulkResultItem is the outcome for one order of a createorders call. Match
@@ -132,7 +136,10 @@ type BulkResultItem struct {
 
 // CreateOrders creates or updates (by OrderKey) up to MaxCreateOrders orders
 // in one call. Read-only fields are stripped before sending. Per-order
-// failures are reported in the result, not as an error.
+// failures are reported in the result, not as an error. The call is repeated
+// after a failed attempt; when an attempt may have been applied the result
+// says so (BulkResult.Uncertain), and a failed call's error wraps
+// ErrUncertain.
 func (s *OrdersService) CreateOrders(ctx context.Context, orders []Order) (*BulkResult, error) {
 	if len(orders) > MaxCreateOrders {
 		return nil, fmt.Errorf("shipstation createorders: %d orders, at most %d per call", len(orders), MaxCreateOrders)
@@ -145,10 +152,12 @@ func (s *OrdersService) CreateOrders(ctx context.Context, orders []Order) (*Bulk
 		body[i] = o.withoutReadOnly()
 	}
 	var res BulkResult
-	r := request{method: http.MethodPost, endpoint: "/orders/createorders", path: "/orders/createorders", body: body}
+	var uncertain bool
+	r := request{method: http.MethodPost, endpoint: "/orders/createorders", path: "/orders/createorders", body: body, uncertain: &uncertain}
 	if err := s.client.doJSON(ctx, r, &res); err != nil {
 		return nil, err
 	}
+	res.Uncertain = uncertain
 	return &res, nil
 }
 

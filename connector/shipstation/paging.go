@@ -23,6 +23,13 @@ type Page[T any] struct {
 	Total, Page, Pages int
 }
 
+// Size is the number of entries of the page, the malformed ones included.
+func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
+
+// ListTotal is the number of entries of the whole list, as the server
+// reported it.
+func (p *Page[T]) ListTotal() int { return p.Total }
+
 // InvalidItem is a list entry that could not be decoded.
 type InvalidItem struct {
 	// Index is the entry's position in its page, from 0.
@@ -96,38 +103,6 @@ func lastPage(n, pages, seen, total int, full bool) bool {
 		return !full
 	}
 	return n >= pages && seen >= total
-}
-
-// decodePage decodes a list envelope, each item on its own so that one bad
-// item lands in Invalid instead of failing the page.
-func decodePage[T any](body []byte, itemsKey, idKey string) (*Page[T], error) {
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("decode envelope: %w", err)
-	}
-	page := &Page[T]{}
-	for key, dst := range map[string]*int{"total": &page.Total, "page": &page.Page, "pages": &page.Pages} {
-		if raw, ok := env[key]; ok && string(raw) != "null" {
-			if err := json.Unmarshal(raw, dst); err != nil {
-				return nil, fmt.Errorf("decode envelope %q: %w", key, err)
-			}
-		}
-	}
-	var raws []json.RawMessage
-	if raw, ok := env[itemsKey]; ok {
-		if err := json.Unmarshal(raw, &raws); err != nil {
-			return nil, fmt.Errorf("decode envelope %q: %w", itemsKey, err)
-		}
-	}
-	for i, raw := range raws {
-		var item T
-		if err := json.Unmarshal(raw, &item); err != nil {
-			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(raw, idKey), Err: err, Raw: raw})
-			continue
-		}
-		page.Items = append(page.Items, item)
-	}
-	return page, nil
 }
 
 // itemID reads the numeric ID field of a raw item, or returns 0.

@@ -248,6 +248,17 @@ func TestPagesMalformedEnvelope(t *testing.T) {
 	}
 }
 
+func TestPagesTruncatedBodyFailsThePage(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("GET /orders", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"total":3,"page":1,"pages":1,"orders":[{"orderId":1,"orderNumber":"A"},{"orderId":2,"orde`)
+	})
+	ids, pages, err := collect(t, c, OrderListOptions{})
+	if err == nil || IsPermanent(err) || pages != 0 || len(ids) != 0 {
+		t.Errorf("%d pages (%v), err = %v; want no page and a decode error", pages, ids, err)
+	}
+}
+
 func TestPagesBreakStopsFetching(t *testing.T) {
 	c, mux, _ := setup(t)
 	var hits atomic.Int32

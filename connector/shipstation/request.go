@@ -27,6 +27,9 @@ type request struct {
 	// may have been applied; only failures that prove nothing was applied
 	// (429, a connection that was never made) are retried.
 	atMostOnce bool
+	// uncertain, when not nil, is set to whether an earlier attempt of a
+	// successful write may have been applied too (transport.Answer.Uncertain).
+	uncertain *bool
 }
 
 // wrap adds the call to an error that does not name it already.
@@ -67,6 +70,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		tr.Body = b
 	}
 	a, err := c.transport.Do(ctx, tr)
+	if r.uncertain != nil {
+		*r.uncertain = a.Uncertain
+	}
 	return a.Body, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // America/Los_Angeles must load in a bare image too
+	"unicode/utf8"
 )
 
 const (
@@ -106,15 +107,33 @@ func parseWire(data []byte) (string, time.Time, error) {
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return "", time.Time{}, nil
 	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return "", time.Time{}, fmt.Errorf("shipstation time: %w", err)
+	s, plain := plainString(data)
+	if !plain {
+		if err := json.Unmarshal(data, &s); err != nil {
+			return "", time.Time{}, fmt.Errorf("shipstation time: %w", err)
+		}
 	}
 	t, err := parseTimestamp(s)
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	return s, t, nil
+}
+
+// plainString returns the text of a JSON string that has no escapes, no
+// control characters and only valid UTF-8 (every timestamp ShipStation sends),
+// without a decoder; else false.
+func plainString(data []byte) (string, bool) {
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return "", false
+	}
+	inner := data[1 : len(data)-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(inner), utf8.Valid(inner)
 }
 
 // parseTimestamp parses the text of a ShipStation timestamp; see Time.

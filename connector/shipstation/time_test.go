@@ -171,3 +171,19 @@ func TestPacific(t *testing.T) {
 		t.Error("Pacific() loads the location more than once")
 	}
 }
+
+func TestTimeWithEscapesDecodesLikePlain(t *testing.T) {
+	var plain, escaped Time
+	if err := json.Unmarshal([]byte(`"2025-03-08T19:43:11.2870000"`), &plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(`"\u0032025-03-08T19:43:11.2870000"`), &escaped); err != nil {
+		t.Fatal(err)
+	}
+	if !plain.Equal(escaped.Time) || plain.Raw != escaped.Raw || plain.Raw != "2025-03-08T19:43:11.2870000" {
+		t.Errorf("plain %v (%q), escaped %v (%q)", plain.Time, plain.Raw, escaped.Time, escaped.Raw)
+	}
+	if _, ok := plainString([]byte("\"2025-03-08\x01\"")); ok {
+		t.Error("a control character passed as a plain string")
+	}
+}

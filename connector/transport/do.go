@@ -15,6 +15,9 @@ import (
 type tally struct {
 	failures int // attempts that failed (or, without RateLimitRetries, were rate limited)
 	limited  int // rate-limited attempts, when they have their own budget
+	// uncertain is set once an attempt of a write failed after it may have
+	// reached the server (see Answer.Uncertain).
+	uncertain bool
 }
 
 // Do sends r until it succeeds, fails for good, runs out of attempts or finds
@@ -30,16 +33,17 @@ func (t *Transport) Do(ctx context.Context, r Request) (Answer, error) {
 	}
 	var n tally
 	for {
-		a, err := t.attempt(ctx, r)
+		a, err := t.attempt(ctx, r, &n)
 		if err == nil {
+			a.Uncertain = n.uncertain
 			return a, nil
 		}
 		wait, err := t.next(ctx, r, &n, err)
 		if err != nil {
-			return Answer{}, bare(err)
+			return Answer{}, t.uncertainError(r, n, bare(err))
 		}
 		if err := retry.Sleep(ctx, wait); err != nil {
-			return Answer{}, t.wrap(r, err)
+			return Answer{}, t.uncertainError(r, n, t.wrap(r, err))
 		}
 	}
 }
@@ -47,15 +51,40 @@ func (t *Transport) Do(ctx context.Context, r Request) (Answer, error) {
 // attempt sends r once through the circuit breaker. The breaker decides
 // first, so an open breaker (or a half-open one whose probe is out) refuses
 // the attempt before it waits for, and spends, a rate slot.
-func (t *Transport) attempt(ctx context.Context, r Request) (Answer, error) {
+func (t *Transport) attempt(ctx context.Context, r Request, n *tally) (Answer, error) {
 	req, err := t.newRequest(ctx, r)
 	if err != nil {
 		return Answer{}, err
 	}
-	a, err := t.breaker.Execute(func() (Answer, error) { return t.send(ctx, r, req) })
+	a, err := t.limited(ctx, r, func() (Answer, error) {
+		return t.breaker.Execute(func() (Answer, error) {
+			a, err := t.send(ctx, r, req)
+			n.uncertain = n.uncertain || mayBeApplied(r, err)
+			return a, err
+		})
+	})
 	if breakerRefused(err) {
 		return Answer{}, fmt.Errorf("%w: %s %s not sent", t.cfg.ErrBreakerOpen, r.Method, r.Path)
 	}
+	return a, err
+}
+
+// limited runs one attempt, send, inside a slot of the Limiter, if any, and
+// tells the Limiter how it ended.
+func (t *Transport) limited(ctx context.Context, r Request, send func() (Answer, error)) (Answer, error) {
+	l := t.cfg.Limiter
+	if l == nil {
+		return send()
+	}
+	if err := l.Acquire(ctx); err != nil {
+		return Answer{}, &pacerError{t.wrap(r, fmt.Errorf("wait for a request slot: %w", err))}
+	}
+	a, err := send()
+	k := t.classify(err)
+	if breakerRefused(err) {
+		k = kindFinal
+	}
+	l.release(k)
 	return a, err
 }
 

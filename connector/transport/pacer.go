@@ -49,9 +49,10 @@ func (t *Transport) Observe(ctx context.Context, remaining int, reset time.Durat
 }
 
 // pacerError is an attempt that was never sent because waiting for a rate
-// slot failed (the context ended, or the shared budget's Redis failed), or
-// the caller's BeforeSend did: it says nothing about the upstream, so the
-// breaker ignores it and it is not retried.
+// slot (or a Limiter's request slot) failed (the context ended, or the
+// shared budget's Redis failed), or the caller's BeforeSend did: it says
+// nothing about the upstream, so the breaker ignores it and it is not
+// retried.
 type pacerError struct{ err error }
 
 func (e *pacerError) Error() string { return e.err.Error() }

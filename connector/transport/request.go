@@ -41,6 +41,10 @@ type Answer struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Uncertain is true when an earlier attempt of this write failed after
+	// it may have reached the server: that attempt can still be applied
+	// later (a request held in a proxy), after this answer.
+	Uncertain bool
 }
 
 // wrap names r's call in err.

@@ -49,6 +49,10 @@ type Config struct {
 	// for that is waited out in-process; beyond it the rate-limit error is
 	// returned so the run can end and a later run resumes.
 	MaxRateLimitWait time.Duration
+	// Limiter, when not nil, bounds the attempts in flight at once and
+	// adapts that bound to rate limits and failures (see Limiter); it may be
+	// shared with other transports to the same upstream.
+	Limiter *Limiter
 	// ErrBreakerOpen is the connector's error wrapped when the breaker refuses
 	// an attempt or a call's own failure opened it.
 	ErrBreakerOpen error

@@ -65,6 +65,8 @@ func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 	pipe := jobs.Pipeline[shipstation.Order, *order]{
 		Handler:    &importer{job: j, run: run, since: since},
 		Namespaces: []string{jobs.NSImported, jobs.NSAssigned},
+		// Each order is its own purchase order: QUIPT_CONCURRENCY creates at once.
+		Concurrency: j.Env.QuiptConcurrency(),
 	}
 	var toAssign []int64
 	complete, err := jobs.CursorPass[shipstation.Order]{

@@ -237,16 +237,14 @@ func TestTagListsByTagAndAppliesTheWindowItself(t *testing.T) {
 	}
 }
 
-// TestFaultsLoseAndDuplicateNothing injects every failure the upstreams are
-// known for into one run: 500s and dropped connections on the order list,
-// writes that were applied but whose answer was lost, 5xx and 429s from Quipt.
-func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
-	// Every 50th purchase-order create reaches Quipt, but its answer is lost
-	// on the way back: the client must retry, and Quipt must see a duplicate.
+// loseEveryNthCreateAnswer is a jobstest.Options.QuiptTransport that lets
+// every nth purchase-order create reach Quipt but loses its answer on the
+// way back: the client must retry, and Quipt must see a duplicate.
+func loseEveryNthCreateAnswer(n int32) func(http.RoundTripper) http.RoundTripper {
 	var creates atomic.Int32
-	w := newWorld(t, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
+	return func(next http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/v2/orders/purchase") || creates.Add(1)%50 != 0 {
+			if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/v2/orders/purchase") || creates.Add(1)%n != 0 {
 				return next.RoundTrip(r)
 			}
 			resp, err := next.RoundTrip(r)
@@ -255,7 +253,16 @@ func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
 			}
 			return nil, errors.New("connection reset by peer (test: answer lost after apply)")
 		})
-	}})
+	}
+}
+
+// TestFaultsLoseAndDuplicateNothing injects every failure the upstreams are
+// known for into one run: 500s and dropped connections on the order list,
+// writes that were applied but whose answer was lost, 5xx and 429s from Quipt.
+func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
+	// Every 50th purchase-order create reaches Quipt, but its answer is lost
+	// on the way back: the client must retry, and Quipt must see a duplicate.
+	w := newWorld(t, jobstest.Options{QuiptTransport: loseEveryNthCreateAnswer(50)})
 	var want []sst.Order
 	for i := range 1100 { // three pages of 500
 		want = append(want, addOrder(w, seed{number: fmt.Sprintf("N-%04d", i), created: now.Add(-time.Duration(i) * time.Minute), method: "Ground"}))

@@ -80,6 +80,9 @@ type Options struct {
 	// client options (to set a breaker threshold, say).
 	ShipStationOptions []shipstation.Option
 	QuiptOptions       []quipt.Option
+	// QuiptSandbox are added after the Quipt sandbox's own options (to add
+	// latency, say).
+	QuiptSandbox []quipttest.Option
 }
 
 // clock is the world's clock: Clock, else one that starts at Start and
@@ -112,7 +115,7 @@ func New(t testing.TB, o Options) *World {
 	}
 	w := &World{
 		SS:  shipstationtest.New(ssOpts...),
-		Q:   quipttest.New(quipttest.WithCredentials(ConsumerKey, ConsumerSecret, Token, TokenSecret)),
+		Q:   quipttest.New(append([]quipttest.Option{quipttest.WithCredentials(ConsumerKey, ConsumerSecret, Token, TokenSecret)}, o.QuiptSandbox...)...),
 		Log: &LogBuffer{},
 	}
 	t.Cleanup(w.SS.Close)

@@ -8,10 +8,6 @@ import (
 	"github.com/shipsync/shipsync/jobs"
 )
 
-// ackConcurrency bounds the acknowledge calls in flight. Quipt has no bulk
-// acknowledge, so a few run side by side; the client paces them on 429s.
-const ackConcurrency = 4
-
 // ack is an order ShipStation holds that still has to be accepted in Quipt.
 type ack struct {
 	order quipt.Order
@@ -19,10 +15,11 @@ type ack struct {
 	rec pushRecord
 }
 
-// acknowledge accepts every order of acks in Quipt, ackConcurrency at a
-// time, and records each one accepted with one fenced write. Quipt is
-// idempotent on OrderId + Status, so an acknowledgement repeated after a
-// lost answer or a crash is answered as a duplicate and counts as done. A
+// acknowledge accepts every order of acks in Quipt, QUIPT_CONCURRENCY at a
+// time (Env.QuiptConcurrency), and records each one accepted with the run's
+// next fenced write (deferAcked). Quipt is idempotent on OrderId + Status, so
+// an acknowledgement repeated after a lost answer or a crash is answered as a
+// duplicate and counts as done. A
 // refusal dead-letters the order; any other failure stops further calls
 // and, once the accepted ones are recorded, the run: the next run
 // acknowledges the rest.
@@ -39,8 +36,8 @@ func (p *pass) acknowledge(ctx context.Context, acks []ack) error {
 		p.run.Sum.Add("acknowledged", len(acks))
 		return nil
 	}
-	recs, err := jobs.Apply(ctx, p.run, acks, func(a ack) string { return a.order.ID }, ackConcurrency, p.acknowledgeOne)
-	return p.run.Record(ctx, recs, err)
+	recs, err := jobs.Apply(ctx, p.run, acks, func(a ack) string { return a.order.ID }, p.job.Env.QuiptConcurrency(), p.acknowledgeOne)
+	return p.deferAcked(ctx, recs, err)
 }
 
 // acknowledgeOne accepts one order in Quipt and notes its record, now

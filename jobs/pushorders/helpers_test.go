@@ -21,8 +21,12 @@ var now = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 
 const ackEndpoint = "/v2/orders/fulfillment/acknowledge"
 
+// newWorld is a world whose Quipt client allows QUIPT_CONCURRENCY's
+// default, 8 requests in flight, so the acknowledgements are applied 8 at a
+// time (options o.QuiptOptions come after, and may set another).
 func newWorld(t testing.TB, o jobstest.Options) *jobstest.World {
 	o.Start = now
+	o.QuiptOptions = append([]quipt.Option{quipt.WithConcurrency(8)}, o.QuiptOptions...)
 	return jobstest.New(t, o)
 }
 
@@ -218,4 +222,25 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 func isAck(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, ackEndpoint)
+}
+
+// pushedOne pushes one order seeded by s in a new world and returns them and
+// the job.
+func pushedOne(t testing.TB, s seed) (*jobstest.World, quipttest.Order, *PushOrders) {
+	t.Helper()
+	w := newWorld(t, jobstest.Options{})
+	o := addOrder(w, s)
+	job := newJob(w)
+	run(t, w, job)
+	return w, o, job
+}
+
+// ssOrderID is the ShipStation orderId of o.
+func ssOrderID(t testing.TB, w *jobstest.World, o quipttest.Order) int64 {
+	t.Helper()
+	ss, ok := w.SS.OrderByKey(key(o))
+	if !ok {
+		t.Fatalf("ShipStation does not hold order %s", o.OrderNumber)
+	}
+	return ss.OrderID
 }

@@ -12,7 +12,15 @@
 // ShipStation order per Quipt order and one acknowledgement after the next
 // run: createorders (an upsert by orderKey), then the records
 // (acked=false), then the acknowledgements (idempotent in Quipt), then the
-// records again (acked=true).
+// records again (acked=true), written together with the next batch's records
+// or at the end of the pass, so that a batch costs one fenced write.
+//
+// An update of an order ShipStation holds already keeps what people set
+// there: the pass's updates are sent at its end, after one batched read of
+// what ShipStation holds (readback.go), each merged three ways per field
+// group (groups.go, merge.go; DESIGN.md §2.1). A createorders whose outcome
+// was uncertain is recorded, and its orders are read back and repaired at
+// every run until it has settled (uncertain.go, updates.go; §2.2).
 package pushorders
 
 import (
@@ -52,7 +60,11 @@ type PushOrders struct {
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
 		p := &pass{job: j, run: r, seen: map[string]bool{}}
-		return p.do(ctx)
+		if err := p.loadUncertain(ctx); err != nil {
+			return err
+		}
+		err := p.do(ctx)
+		return p.run.Record(ctx, p.withDeferred(nil), err)
 	})
 }
 
@@ -65,6 +77,15 @@ type pass struct {
 	run   *jobs.Run
 	batch []push
 	seen  map[string]bool
+	// updates are the orders ShipStation holds already, sent at the end of
+	// the pass after one batched read-back (updates.go).
+	updates []push
+	// guarded are the orders of uncertain requests still settling.
+	guarded map[string]bool
+	// conflicts lists the merge conflicts, as quipt order id:field group.
+	conflicts []string
+	// deferred are Acked records waiting for the next write (deferAcked).
+	deferred jobs.Records
 }
 
 // push is one order to send.
@@ -76,6 +97,11 @@ type push struct {
 	rec pushRecord
 	// update is true when the order was pushed before.
 	update bool
+	// prior is the record of an update: the merge base.
+	prior pushRecord
+	// verify is true for an unchanged order of an uncertain request: it is
+	// sent again only if ShipStation holds another version.
+	verify bool
 }
 
 // candidate is a listed order worth a look-up, with what Apply decided: a
@@ -102,12 +128,15 @@ func (p *pass) do(ctx context.Context) error {
 	})
 	if listErr := (*jobs.ListError)(nil); errors.As(err, &listErr) {
 		// Send what was decided before the list broke off.
-		return errors.Join(err, p.flush(ctx, 1))
+		return errors.Join(err, p.flush(ctx, 1), p.sendUpdates(ctx))
 	}
 	if err != nil {
 		return err
 	}
-	return p.flush(ctx, 1)
+	if err := p.flush(ctx, 1); err != nil {
+		return err
+	}
+	return p.sendUpdates(ctx)
 }
 
 // flush sends the waiting orders in calls of up to MaxCreateOrders while at
@@ -135,7 +164,10 @@ func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	}
 	var acks []ack
 	for _, c := range decided {
-		if c.push != nil {
+		switch {
+		case c.push != nil && c.push.update:
+			p.updates = append(p.updates, *c.push)
+		case c.push != nil:
 			p.batch = append(p.batch, *c.push)
 		}
 		if c.ack != nil {
@@ -191,7 +223,7 @@ func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *
 	}
 
 	switch {
-	case had && prior.Hash == hash:
+	case had && prior.Hash == hash && !p.guarded[o.ID]:
 		eff.Skip("skipped_unchanged")
 		if prior.Acked {
 			log.Debug().Str("event", "unchanged").Int64("ss_order_id", prior.SSOrderID).Msg("order unchanged since last push")
@@ -207,12 +239,12 @@ func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *
 			Msg("listed order is older than the version pushed: not sending it over the newer one")
 		return nil
 	}
-	next := pushRecord{Hash: hash, Version: o.UpdatedAt}
+	next := pushRecord{Hash: hash, Version: o.UpdatedAt, Groups: groupHashes(&ss)}
 	if had {
 		// Split and merged orders are updated only when orderId is sent.
 		ss.OrderID = prior.SSOrderID
 		next.Acked = prior.Acked
 	}
-	c.push = &push{order: o, ss: ss, rec: next, update: had}
+	c.push = &push{order: o, ss: ss, rec: next, update: had, prior: prior, verify: had && prior.Hash == hash}
 	return nil
 }

@@ -22,6 +22,15 @@ type pushRecord struct {
 	SSOrderID int64 `json:"ss_order_id"`
 	// Acked is true once the order was accepted in Quipt.
 	Acked bool `json:"acked"`
+	// PushedAt is when the order was last sent (zero in records written
+	// before field groups were kept).
+	PushedAt time.Time `json:"pushed_at,omitzero"`
+	// Groups is the merge base: the hash of each field group as last sent.
+	Groups map[string]string `json:"groups,omitempty"`
+	// Quipt holds, for the groups whose value sent was not Quipt's (a
+	// person's weight kept, say), the hash of Quipt's value then, so that a
+	// later merge can tell whether Quipt changed the group.
+	Quipt map[string]string `json:"quipt,omitempty"`
 }
 
 func (r pushRecord) encode() (string, error) {

@@ -2,6 +2,7 @@ package pushorders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -20,7 +21,11 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 	for i, b := range batch {
 		orders[i] = b.ss
 	}
+	sentAt := p.job.Env.Clock()
 	res, err := p.job.Env.ShipStation.Orders.CreateOrders(ctx, orders)
+	if uerr := p.noteUncertain(ctx, batch, sentAt, res, err); uerr != nil {
+		return errors.Join(err, uerr)
+	}
 	switch {
 	case err == nil:
 		return p.settle(ctx, batch, res)
@@ -60,7 +65,7 @@ func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkRe
 		r, ok := resultFor(res, b.ss.OrderKey, i, len(batch))
 		switch {
 		case ok && r.Success && r.OrderID != 0:
-			b.rec.SSOrderID = r.OrderID
+			b.rec.SSOrderID, b.rec.PushedAt = r.OrderID, p.job.Env.Clock()
 			if err := p.held(b, recs); err != nil {
 				return err
 			}
@@ -77,7 +82,7 @@ func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkRe
 				Msg("createorders returned no result for the order")
 		}
 	}
-	if err := p.run.Record(ctx, recs, nil); err != nil {
+	if err := p.run.Record(ctx, p.withDeferred(recs), nil); err != nil {
 		return err
 	}
 	rejected, held, err := p.resolveClosed(ctx, rejected)

@@ -10,6 +10,7 @@ import (
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/pushorders"
 )
 
 // missingImports: ShipStation orders get-orders' filters select (status,
@@ -89,8 +90,8 @@ func (x *index) pushedDrift(records map[string]string) Items {
 			continue
 		}
 		refs := map[string]string{"quipt_order_id": qid, "ss_order_id": strconv.FormatInt(ss.OrderID, 10)}
-		if updatable(ss) && !sameContent(o, ss) {
-			out = append(out, Item{Kind: KindStalePush, Job: jobs.NamePushOrders, ID: qid, Refs: refs, record: [2]string{jobs.NSPushed, qid}})
+		if it, stale := stalePush(o, ss, records[qid], refs); stale {
+			out = append(out, it)
 		}
 		var rec pushRecord
 		if raw, ok := records[qid]; ok && json.Unmarshal([]byte(raw), &rec) == nil && !rec.Acked {
@@ -98,6 +99,28 @@ func (x *index) pushedDrift(records map[string]string) Items {
 		}
 	}
 	return out
+}
+
+// stalePush reports whether the open ShipStation order ss carries another
+// version than push-orders last sent for the Quipt order o, compared on the
+// field groups Quipt owns (pushorders.HoldsLatest), and the item. The repair
+// keeps the push record, the merge base of what people set in ShipStation,
+// and hands the order to push-orders' version guard (jobs.NSPushUncertain),
+// which reads it back and sends the latest version again. A record without
+// field groups cannot tell: then the ship-to street, city and postal code and
+// the line quantities are compared with Quipt's order, and the repair clears
+// the record so that push-orders sends the order again.
+func stalePush(o quipt.Order, ss shipstation.Order, record string, refs map[string]string) (Item, bool) {
+	it := Item{Kind: KindStalePush, Job: jobs.NamePushOrders, ID: o.ID, Refs: refs}
+	if !updatable(ss) {
+		return it, false
+	}
+	if holds, known := pushorders.HoldsLatest(record, ss); known {
+		it.mark = [2]string{jobs.NSPushUncertain, o.ID}
+		return it, !holds
+	}
+	it.record = [2]string{jobs.NSPushed, o.ID}
+	return it, !sameContent(o, ss)
 }
 
 // updatable reports whether ShipStation still lets createorders change o.

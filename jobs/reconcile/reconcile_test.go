@@ -60,8 +60,11 @@ func plant(t *testing.T, w *jobstest.World) planted {
 		t.Fatal(err)
 	}
 	w.PutRecords(t, jobs.NSMarkedShipped, map[string]string{id(imported.OrderID): "1Z999"})
-	// An older version applied late in ShipStation.
-	w.SS.UpdateOrder(pushedOrder(t, w, qStale).OrderID, func(o *sst.Order) { o.ShipTo.Street1 = new("9 Old Rd") })
+	// An older version applied late in ShipStation, after staff weighed it.
+	w.SS.UpdateOrder(pushedOrder(t, w, qStale).OrderID, func(o *sst.Order) {
+		o.ShipTo.Street1 = new("9 Old Rd")
+		o.Weight = &sst.Weight{Value: 21, Units: "ounces"}
+	})
 	// An acknowledgement lost.
 	unack(t, w, qAck)
 	// An order created in ShipStation while get-orders was off, and one in
@@ -159,6 +162,10 @@ func TestReconcileRepairsEveryKindThroughTheOwningJobs(t *testing.T) {
 	}
 	if len(w.Q.Acknowledgements(p.want[reconcile.KindMissingAck])) != 1 {
 		t.Error("the lost acknowledgement is not in Quipt once")
+	}
+	stale := pushedOrder(t, w, quipttest.Order{ID: p.want[reconcile.KindStalePush]})
+	if jobs.Value(stale.ShipTo.Street1) == "9 Old Rd" || stale.Weight == nil || stale.Weight.Value != 21 {
+		t.Errorf("stale order after the repair: street %q weight %+v, want Quipt's street and the staff's 21 oz", jobs.Value(stale.ShipTo.Street1), stale.Weight)
 	}
 
 	again, _ := runReconcile(t, w, daemon.ReconcileOptions{})

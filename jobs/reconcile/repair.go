@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shipsync/shipsync/jobs"
@@ -57,7 +58,8 @@ func (j *Reconcile) repair(ctx context.Context, run *jobs.Run, drift Items) ([]s
 // lease.
 func (j *Reconcile) makeEligible(ctx context.Context, run *jobs.Run, owner string, items Items) error {
 	byNS, rewind := eligibility(items)
-	if len(byNS) == 0 && len(rewind) == 0 {
+	marks := marked(items, j.Env.Clock())
+	if len(byNS) == 0 && len(rewind) == 0 && len(marks) == 0 {
 		return nil
 	}
 	store := j.Env.Store
@@ -76,6 +78,12 @@ func (j *Reconcile) makeEligible(ctx context.Context, run *jobs.Run, owner strin
 		}
 		run.Log.Info().Str("event", "records_cleared").Str("owner", owner).Str("namespace", ns).Strs("ids", ids).Msg("made items eligible again")
 	}
+	for ns, kv := range marks {
+		if err := store.PutRecords(ctx, lease, ns, kv); err != nil {
+			return fmt.Errorf("mark %s records of %s: %w", ns, owner, err)
+		}
+		run.Log.Info().Str("event", "records_marked").Str("owner", owner).Str("namespace", ns).Int("items", len(kv)).Msg("owner will read these items back")
+	}
 	for name, at := range rewind {
 		if err := store.RewindCursor(ctx, lease, name, at); err != nil {
 			return fmt.Errorf("rewind cursor %s of %s: %w", name, owner, err)
@@ -83,6 +91,20 @@ func (j *Reconcile) makeEligible(ctx context.Context, run *jobs.Run, owner strin
 		run.Log.Info().Str("event", "cursor_rewound").Str("owner", owner).Str("cursor", name).Time("to", at).Msg("owner will list these items again")
 	}
 	return nil
+}
+
+// marked returns the records to set, by namespace, to now (Unix ms).
+func marked(items Items, now time.Time) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, it := range items {
+		if ns := it.mark[0]; ns != "" {
+			if out[ns] == nil {
+				out[ns] = map[string]string{}
+			}
+			out[ns][it.mark[1]] = strconv.FormatInt(now.UnixMilli(), 10)
+		}
+	}
+	return out
 }
 
 // eligibility is what makes items eligible again: the records to clear by

@@ -44,6 +44,9 @@ type Item struct {
 	record [2]string
 	cursor string
 	at     time.Time
+	// mark is the owner's record to set (namespace, id) to the repair's time
+	// instead: push-orders' version guard for a stale_push.
+	mark [2]string
 }
 
 // key identifies an item across two comparisons.

@@ -98,7 +98,11 @@ func (j *SyncCancels) mode() string {
 // (modified again, or no longer cancelled) shifts the pages, so the cursor
 // then stays and the next run reads the window again.
 func (j *SyncCancels) pass(c *canceller) jobs.CursorPass[shipstation.Order] {
-	pipe := jobs.Pipeline[shipstation.Order, candidate]{Handler: c, Namespaces: []string{jobs.NSCancelled, jobs.NSPushed}}
+	// Keyed by the Quipt order, so the two halves of a split are cancelled
+	// once, one after the other; QUIPT_CONCURRENCY orders at once.
+	pipe := jobs.Pipeline[shipstation.Order, candidate]{
+		Handler: c, Namespaces: []string{jobs.NSCancelled, jobs.NSPushed}, Concurrency: j.Env.QuiptConcurrency(),
+	}
 	return jobs.CursorPass[shipstation.Order]{
 		Cursor:   CursorName,
 		Lookback: j.lookback(),

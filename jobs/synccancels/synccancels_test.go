@@ -310,8 +310,15 @@ func TestCancelsWhatIsLeftOfEveryLine(t *testing.T) {
 // 5xx and dropped connections on the ShipStation list, Quipt 5xx, 429, drops,
 // and cancels applied whose answers were lost.
 func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
+	t.Run("sequential", func(t *testing.T) { faultsLoseAndDuplicateNothing(t) })
+	t.Run("concurrency 8", func(t *testing.T) { faultsLoseAndDuplicateNothing(t, quipt.WithConcurrency(8)) })
+}
+
+// faultsLoseAndDuplicateNothing is TestFaultsLoseAndDuplicateNothing with a
+// Quipt client made with opts.
+func faultsLoseAndDuplicateNothing(t *testing.T, opts ...quipt.Option) {
 	var cancels atomic.Int32
-	w := newWorld(t, jobstest.Options{QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
+	w := newWorld(t, jobstest.Options{QuiptOptions: opts, QuiptTransport: func(next http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, cancelPath) || cancels.Add(1)%7 != 0 {
 				return next.RoundTrip(r)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
@@ -36,10 +37,16 @@ func loseShipAnswers(n int32) func(http.RoundTripper) http.RoundTripper {
 
 // TestFaultsLoseAndDuplicateNothing injects the upstreams' known failures
 // into one run: 500s and a dropped connection on the shipment lists, 5xx,
-// drops, a 429 and lost answers from Quipt.
+// drops, a 429 and lost answers from Quipt: one package at a time, and
+// QUIPT_CONCURRENCY (8) at a time.
 func TestFaultsLoseAndDuplicateNothing(t *testing.T) {
+	t.Run("sequential", func(t *testing.T) { faultsLoseAndDuplicateNothing(t) })
+	t.Run("concurrency 8", func(t *testing.T) { faultsLoseAndDuplicateNothing(t, quipt.WithConcurrency(8)) })
+}
+
+func faultsLoseAndDuplicateNothing(t *testing.T, opts ...quipt.Option) {
 	const n = 30
-	w := newWorld(t, jobstest.Options{QuiptTransport: loseShipAnswers(7)})
+	w := newWorld(t, jobstest.Options{QuiptTransport: loseShipAnswers(7), QuiptOptions: opts})
 	orders := map[string]sst.Shipment{}
 	for i := range n {
 		qo, so := pushed(t, w, fmt.Sprintf("F-%02d", i), line{"CASE", 1})

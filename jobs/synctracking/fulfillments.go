@@ -32,7 +32,8 @@ func (r *runner) fulfillments() jobs.CursorPass[shipstation.Fulfillment] {
 		Stamp: func(f *shipstation.Fulfillment) time.Time { return f.CreateDate.Time },
 		Page: func(ctx context.Context, page *shipstation.Page[shipstation.Fulfillment]) error {
 			invalid := jobs.InvalidShipStation(jobs.KindShipStationFulfillment, page.Page, page.Invalid)
-			return packagePage(ctx, r, page.Items, invalid, fulfilledOrders(page.Items), r.fulfillmentPage)
+			return packagePage(ctx, r, page.Items, invalid, fulfilledOrders(page.Items), r.fulfillmentPage,
+				func(f fulfillment) string { return f.orderID })
 		},
 	}
 }

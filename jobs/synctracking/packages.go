@@ -30,10 +30,12 @@ const (
 // for the page from the links, which records what it applied with one fenced
 // write.
 //
-// The handler is applied one package at a time (Pipeline.Concurrency 1): the
-// packages of a page share the Quipt orders they read.
+// The packages are applied QUIPT_CONCURRENCY at a time (Env.QuiptConcurrency),
+// but those of one Quipt order (order returns its Id) one after the other,
+// in page order: they share the order's copy the page read, and a void never
+// overtakes the ship it undoes.
 func packagePage[T, C any](ctx context.Context, r *runner, items []T, invalid []jobs.Invalid, linkIDs []string,
-	handler func(links map[string]string) jobs.PageHandler[T, C]) error {
+	handler func(links map[string]string) jobs.PageHandler[T, C], order func(C) string) error {
 	if err := r.run.DeadLetterInvalid(ctx, invalid); err != nil {
 		return err
 	}
@@ -44,7 +46,10 @@ func packagePage[T, C any](ctx context.Context, r *runner, items []T, invalid []
 			return fmt.Errorf("read order links: %w", err)
 		}
 	}
-	pipe := jobs.Pipeline[T, C]{Handler: handler(links), Namespaces: []string{jobs.NSPackages}}
+	pipe := jobs.Pipeline[T, C]{
+		Handler: handler(links), Namespaces: []string{jobs.NSPackages},
+		Concurrency: r.Env.QuiptConcurrency(), Serial: order,
+	}
 	_, err := pipe.Process(ctx, r.run, items, nil)
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
@@ -16,8 +17,13 @@ import (
 // that later packages of the same order in the page see them without a
 // second read; a refused write drops the copy (forget), since the order is
 // then not what the job thought.
+//
+// It is safe for concurrent use by packages of different orders; the
+// packages of one order are applied one after the other (packagePage), so
+// an order's copy is only ever changed by one of them at a time.
 type quiptOrders struct {
 	client *quipt.Client
+	mu     sync.Mutex
 	byID   map[string]*quipt.Order
 }
 
@@ -26,29 +32,43 @@ func newQuiptOrders(c *quipt.Client) *quiptOrders {
 }
 
 func (q *quiptOrders) get(ctx context.Context, id string) (*quipt.Order, error) {
-	if o, ok := q.byID[id]; ok {
+	if o, ok := q.cached(id); ok {
 		return o, nil
 	}
 	o, err := q.client.FulfillmentOrders.Get(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read Quipt order %s: %w", id, err)
 	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.byID[id] = o
 	return o, nil
 }
 
+// cached returns the copy of order id read in this page, if any.
+func (q *quiptOrders) cached(id string) (*quipt.Order, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	o, ok := q.byID[id]
+	return o, ok
+}
+
 // has reports whether the order was read in this page already.
 func (q *quiptOrders) has(id string) bool {
-	_, ok := q.byID[id]
+	_, ok := q.cached(id)
 	return ok
 }
 
 // forget drops a cached order, so that the next get reads it again.
-func (q *quiptOrders) forget(id string) { delete(q.byID, id) }
+func (q *quiptOrders) forget(id string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(q.byID, id)
+}
 
 // noteShip adds a shipment the job made to the cached order, if any.
 func (q *quiptOrders) noteShip(req quipt.ShipRequest) {
-	o, ok := q.byID[req.OrderID]
+	o, ok := q.cached(req.OrderID)
 	if !ok {
 		return
 	}
@@ -63,7 +83,7 @@ func (q *quiptOrders) noteShip(req quipt.ShipRequest) {
 
 // noteVoid marks a shipment the job voided in the cached order, if any.
 func (q *quiptOrders) noteVoid(orderID, ext string) {
-	o, ok := q.byID[orderID]
+	o, ok := q.cached(orderID)
 	if !ok {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shipsync/shipsync/connector/quipt"
@@ -56,7 +57,8 @@ func (r *runner) shipmentPass(cursor string, voidsOnly bool, opts func(*jobs.Win
 				items = slices.DeleteFunc(items, func(sh shipstation.Shipment) bool { return !sh.Voided })
 			}
 			invalid := jobs.InvalidShipStation(jobs.KindShipStationShipment, page.Page, page.Invalid)
-			return packagePage(ctx, r, items, invalid, unkeyedOrders(items), r.labelPage)
+			return packagePage(ctx, r, items, invalid, unkeyedOrders(items), r.labelPage,
+				func(l label) string { return l.orderID })
 		},
 	}
 }
@@ -89,6 +91,7 @@ type labelPage struct {
 	*runner
 	links  map[string]string
 	orders *quiptOrders
+	mu     sync.Mutex // guards labels
 	labels map[int64][]shipstation.Shipment
 }
 
@@ -138,7 +141,10 @@ func (h *labelPage) Apply(ctx context.Context, l label, known *jobs.Known, eff *
 // most once per page. A label listed without items (a server that does not
 // honour includeShipmentItems on the window's list) is looked up there.
 func (h *labelPage) orderLabels(ctx context.Context, id int64) ([]shipstation.Shipment, error) {
-	if ls, ok := h.labels[id]; ok {
+	h.mu.Lock()
+	ls, ok := h.labels[id]
+	h.mu.Unlock()
+	if ok {
 		return ls, nil
 	}
 	var out []shipstation.Shipment
@@ -152,6 +158,8 @@ func (h *labelPage) orderLabels(ctx context.Context, id int64) ([]shipstation.Sh
 			}
 		}
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.labels[id] = out
 	return out, nil
 }

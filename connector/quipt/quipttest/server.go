@@ -46,6 +46,13 @@ func WithPathPrefix(prefix string) Option {
 	return func(s *Server) { s.prefix = strings.TrimSuffix(prefix, "/") }
 }
 
+// WithLatency makes every request take at least d before it is answered (a
+// realistic 100–200 ms per call, for throughput benchmarks). The wait is not
+// under the server's lock: requests in flight wait side by side.
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) { s.latency = d }
+}
+
 // Server is the sandbox. Its methods are safe for concurrent use.
 type Server struct {
 	srv    *httptest.Server
@@ -54,6 +61,11 @@ type Server struct {
 	now    func() time.Time
 
 	consumerKey, consumerSecret, token, tokenSecret string
+	latency                                         time.Duration
+
+	flightMu    sync.Mutex
+	inFlight    int // requests being served
+	maxInFlight int // most requests served at once
 
 	mu          sync.Mutex
 	nonces      map[string]time.Time // nonce → its request's timestamp
@@ -123,6 +135,10 @@ func (s *Server) route(pattern string, h func(w http.ResponseWriter, r *http.Req
 // serve runs every request through call counting, fault injection and
 // authentication before the endpoint handler.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	defer s.enter()()
+	if s.latency > 0 {
+		time.Sleep(s.latency)
+	}
 	_, pattern := s.mux.Handler(r)
 	endpoint := s.endpointOf(r, pattern)
 	s.count(endpoint)
@@ -161,6 +177,34 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// enter counts a request in flight until the returned func is called.
+func (s *Server) enter() (leave func()) {
+	s.flightMu.Lock()
+	defer s.flightMu.Unlock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	return func() {
+		s.flightMu.Lock()
+		defer s.flightMu.Unlock()
+		s.inFlight--
+	}
+}
+
+// MaxInFlight returns the most requests the server was serving at once
+// since it started or since the last ResetMaxInFlight.
+func (s *Server) MaxInFlight() int {
+	s.flightMu.Lock()
+	defer s.flightMu.Unlock()
+	return s.maxInFlight
+}
+
+// ResetMaxInFlight starts counting MaxInFlight anew.
+func (s *Server) ResetMaxInFlight() {
+	s.flightMu.Lock()
+	defer s.flightMu.Unlock()
+	s.maxInFlight = s.inFlight
 }
 
 // endpointOf names the endpoint for call counts and faults: the route's path

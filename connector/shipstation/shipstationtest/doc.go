@@ -9,7 +9,7 @@
 // fulfillments, and shipments whose voids keep their createDate. Tests seed
 // data and play the operator through methods on Server (AddOrder, CreateLabel,
 // VoidLabel, CancelOrder, ...), inject faults (FailNext, DropNext,
-// DropAfterApply, SetLatency) and read back what the client did (Requests,
+// DropAfterApply, HoldNext, HoldNextUntil, SetLatency) and read back what the client did (Requests,
 // MaxInWindow, CreateOrdersCalls, AssignUserCalls, MarkAsShippedCalls).
 //
 // Operator methods panic when given an unknown order or shipment ID: that is a

@@ -22,6 +22,8 @@ type fault struct {
 	status int
 	left   int
 	hold   time.Duration // HoldNext's delay
+	// release ends the hold early when closed (HoldNextUntil).
+	release <-chan struct{}
 }
 
 // FailNext makes the next n requests to path ("" for any path) fail with
@@ -92,6 +94,20 @@ func (s *Server) Held() map[string]int {
 	return maps.Clone(s.held)
 }
 
+// HoldNextUntil makes the server hold the next request to path ("" for any
+// path) until release is closed, whether or not the client is still
+// waiting, and then handle it: a test decides exactly when a request held
+// past the client's timeout is applied, late. Closing the server ends the
+// hold too.
+func (s *Server) HoldNextUntil(path string, release <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holds = append(s.holds, &fault{path: path, hold: maxHold, left: 1, release: release})
+}
+
+// maxHold bounds a hold that waits for its release.
+const maxHold = time.Hour
+
 // waitHold waits out the hold of r's path, if any, ignoring r's context.
 func (s *Server) waitHold(r *http.Request) {
 	s.mu.Lock()
@@ -104,7 +120,7 @@ func (s *Server) waitHold(r *http.Request) {
 	}
 	s.mu.Unlock()
 	if h != nil {
-		s.sleep(h.hold, nil)
+		s.sleep(h.hold, h.release)
 	}
 }
 

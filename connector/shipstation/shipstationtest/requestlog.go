@@ -44,6 +44,12 @@ func (s *Server) MaxInWindow(d time.Duration) int {
 	return s.maxInWindow(d, func(r Request) bool { return r.Status != http.StatusTooManyRequests })
 }
 
+// MaxInWindowOf is MaxInWindow counting only the requests to path (to tell
+// apart two applications sharing the key).
+func (s *Server) MaxInWindowOf(d time.Duration, path string) int {
+	return s.maxInWindow(d, func(r Request) bool { return r.Status != http.StatusTooManyRequests && r.Path == path })
+}
+
 // MaxInWindowAll is MaxInWindow counting every logged request, 429s included.
 func (s *Server) MaxInWindowAll(d time.Duration) int {
 	return s.maxInWindow(d, func(Request) bool { return true })

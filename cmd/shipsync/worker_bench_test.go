@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime/pprof"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/jobs/jobstest"
+)
+
+// benchOrders is how many orders one worker benchmark iteration moves:
+// SHIPSYNC_BENCH_ORDERS, else 2,000 (enough that the process's start-up is a
+// small share of its CPU).
+func benchOrders(b *testing.B) int {
+	v := os.Getenv("SHIPSYNC_BENCH_ORDERS")
+	if v == "" {
+		return 2000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("SHIPSYNC_BENCH_ORDERS=%q: want a positive number", v)
+	}
+	return n
+}
+
+// BenchmarkWorkerGetOrders imports orders with `shipsync once get-orders` run
+// as a child process against the sandboxes served by this test process, and
+// reports the child's own CPU (user + system, from its rusage) per order and
+// its peak RSS: what the worker costs, without the sandboxes.
+func BenchmarkWorkerGetOrders(b *testing.B) {
+	benchWorker(b, "get-orders", func(w *jobstest.World, n int) {
+		for i := range n {
+			addE2EOrder(w, fmt.Sprintf("B-%06d", i), "Ground")
+		}
+	}, func(w *jobstest.World) int { return len(w.Q.PurchaseOrders()) })
+}
+
+// BenchmarkWorkerPushOrders pushes Quipt orders to ShipStation with
+// `shipsync once push-orders` as a child process; see BenchmarkWorkerGetOrders.
+func BenchmarkWorkerPushOrders(b *testing.B) {
+	benchWorker(b, "push-orders", func(w *jobstest.World, n int) {
+		for i := range n {
+			addQuiptOrder(w, fmt.Sprintf("B-%06d", i))
+		}
+	}, func(w *jobstest.World) int { return len(w.SS.Orders()) })
+}
+
+// benchWorker runs `once job` once per iteration, each time against a fresh
+// world seeded with benchOrders orders, checks that done reports all of them
+// moved, and reports the child's CPU per order and peak RSS.
+func benchWorker(b *testing.B, job string, seed func(*jobstest.World, int), done func(*jobstest.World) int) {
+	n := benchOrders(b)
+	var cpu time.Duration
+	var maxRSS int64
+	b.StopTimer()
+	for range b.N {
+		w := jobstest.New(b, jobstest.Options{})
+		seed(w, n)
+		cmd := workerCommand(w, job)
+		b.StartTimer()
+		out, err := cmd.CombinedOutput()
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("once %s: %v\n%s", job, err, out)
+		}
+		if got := done(w); got != n {
+			b.Fatalf("once %s moved %d orders, want %d", job, got, n)
+		}
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		maxRSS = max(maxRSS, ru.Maxrss) // KiB on Linux
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/order")
+	b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
+}
+
+// workerCommand is `shipsync once job` as a child process pointed at w,
+// logging at info as in production.
+func workerCommand(w *jobstest.World, job string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "once", job)
+	cmd.Env = os.Environ()
+	for k, v := range with(testEnv(w), "LOG_LEVEL", "info", "SHIPSTATION_RATE_LIMIT", "1000") {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, childEnv+"=1")
+	return cmd
+}
+
+// runChild runs the command as main would, writing a CPU profile to
+// SHIPSYNC_TEST_CPUPROFILE and the allocations profile to
+// SHIPSYNC_TEST_MEMPROFILE when they are set (to profile the worker alone).
+func runChild() int {
+	if path := os.Getenv("SHIPSYNC_TEST_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, config.Environ())
+	if path := os.Getenv("SHIPSYNC_TEST_MEMPROFILE"); path != "" {
+		if err := writeHeapProfile(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return code
+}
+
+// writeHeapProfile writes the allocations profile of the process to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
+}
