@@ -56,6 +56,14 @@ func (s *Summary) Skip(reason string) {
 	}
 }
 
+// Exist counts one item whose effect upstream already held (a duplicate
+// answer): in Existing, and under the job-specific counter reason
+// (already_applied, already_in_quipt, ...).
+func (s *Summary) Exist(reason string) {
+	s.Existing++
+	s.Add(reason, 1)
+}
+
 // merge adds the counters of o to s. Lists are not merged: they belong to
 // the run, not to an item.
 func (s *Summary) merge(o *Summary) {

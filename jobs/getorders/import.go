@@ -103,8 +103,7 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 	eff.Record(jobs.NSImported, o.id, created.ID)
 	msg := "created Quipt purchase order"
 	if dup { // Quipt held it already (a lost answer, or Redis lost the record): not a create
-		eff.Existing++
-		eff.Add("already_in_quipt", 1)
+		eff.Exist("already_in_quipt")
 		msg = "Quipt already held this purchase order: recorded, not created again"
 	} else {
 		eff.Created++

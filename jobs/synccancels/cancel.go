@@ -115,8 +115,7 @@ func (c *canceller) cancel(ctx context.Context, log *zerolog.Logger, cd candidat
 		return false, fmt.Errorf("cancel Quipt order %s of ShipStation order %d: %w", cd.quiptID, cd.order.OrderID, err)
 	}
 	if dup { // Quipt had cancelled it already: recorded, not cancelled again
-		eff.Existing++
-		eff.Add("already_applied", 1)
+		eff.Exist("already_applied")
 	} else {
 		eff.Updated++
 		eff.Add("cancelled", 1)

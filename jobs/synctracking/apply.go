@@ -55,8 +55,7 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 	orders.noteShip(req)
 	eff.Record(jobs.NSPackages, p.ext, packageShipped)
 	if dup { // Quipt held the shipment already: recorded, not created again
-		eff.Existing++
-		eff.Add("already_applied", 1)
+		eff.Exist("already_applied")
 	} else {
 		eff.Created++
 		eff.Add("shipped", 1)
