@@ -6,6 +6,12 @@ import (
 	"time"
 )
 
+// IntentPrefix starts the record of a write without an idempotency key that
+// is about to be sent, or whose outcome is unknown: IntentPrefix + an Intent
+// (get-orders' jobs.NSAssigned, sync-tracking's jobs.NSMarkedShipped). Any
+// other value of such a record is what was written: done.
+const IntentPrefix = "pending:"
+
 // attemptSep separates an intent's value from the time of its last attempt
 // in an intent record (see Intent).
 const attemptSep = "|at="

@@ -70,7 +70,7 @@ func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 	}
 	var toAssign []int64
 	complete, err := jobs.CursorPass[shipstation.Order]{
-		Cursor:   modifiedCursor,
+		Cursor:   ModifiedCursor,
 		Lookback: began.Sub(since),
 		List:     "list ShipStation orders",
 		Pages: func(ctx context.Context, w *jobs.Window) iter.Seq2[*shipstation.Page[shipstation.Order], error] {
@@ -116,12 +116,6 @@ func (j *GetOrders) windowStart() time.Time {
 	return j.Env.Clock().In(shipstation.Pacific()).AddDate(0, 0, -j.Days)
 }
 
-// assignPending starts the jobs.NSAssigned record of an order whose
-// assignuser was sent with an unknown outcome, or is being sent: a
-// jobs.Intent pending:<user id>|at=<attempt>, written (fenced) right before
-// each attempt. Any other value is the user the order was assigned to: done.
-const assignPending = "pending:"
-
 // needsAssign reports whether o still has to be assigned to AssignUserID,
 // or else why not (a summary counter, "" for nothing to count). recorded is
 // its NSAssigned record, now the time. An order shipsync assigned once is
@@ -131,7 +125,7 @@ const assignPending = "pending:"
 // WRITE_SETTLE from its last attempt; then the order as listed in this run
 // (a fresh read) tells whether it happened.
 func (j *GetOrders) needsAssign(o shipstation.Order, recorded string, now time.Time) (bool, string) {
-	intent, pending := strings.CutPrefix(recorded, assignPending)
+	intent, pending := strings.CutPrefix(recorded, jobs.IntentPrefix)
 	switch {
 	case j.AssignUserID == "" || (recorded != "" && !pending):
 		return false, ""
@@ -250,7 +244,7 @@ func refusal(err error) string {
 // shipstation.ErrUncertain.
 func (j *GetOrders) assignOnce(ctx context.Context, run *jobs.Run, ids []int64) error {
 	stamp := func(ctx context.Context) error {
-		intent := assignPending + jobs.Intent{Value: j.AssignUserID, Attempt: j.Env.Clock()}.String()
+		intent := jobs.IntentPrefix + jobs.Intent{Value: j.AssignUserID, Attempt: j.Env.Clock()}.String()
 		kv := make(map[string]string, len(ids))
 		for _, id := range ids {
 			kv[strconv.FormatInt(id, 10)] = intent

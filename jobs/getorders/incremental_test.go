@@ -256,7 +256,7 @@ func TestCursorMovesWhenOrdersLeaveDuringTheScan(t *testing.T) {
 		t.Fatalf("second run read %d pages (hook fired: %v), want 2 with an order shipped after the first", len(reads), !armed.Load())
 	}
 	wantImported(t, w, fresh)
-	cursor, ok, err := w.Store.Cursor(context.Background(), jobs.NameGetOrders, modifiedCursor)
+	cursor, ok, err := w.Store.Cursor(context.Background(), jobs.NameGetOrders, ModifiedCursor)
 	if err != nil || !ok || cursor.Before(now.Add(30*time.Second)) {
 		t.Errorf("cursor = %v (%v, %v), want the newest modification seen, %v", cursor, ok, err, now.Add(30*time.Second))
 	}

@@ -12,10 +12,10 @@ import (
 
 // The cursors of get-orders (state.Store cursors of the job).
 const (
-	// modifiedCursor is the high-water mark of the orders' modifyDate: a run
+	// ModifiedCursor is the high-water mark of the orders' modifyDate: a run
 	// between two sweeps reads only the orders modified since it (minus
 	// jobs.CursorOverlap).
-	modifiedCursor = "orders-modified"
+	ModifiedCursor = "orders-modified"
 	// sweepCursor is when the last complete sweep of the whole window began.
 	sweepCursor = "orders-sweep"
 )

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/synctracking"
 )
 
 // compare reads both systems and returns every divergence, parked ones
@@ -125,30 +126,19 @@ func (j *Reconcile) deadLetters(ctx context.Context) (map[string]bool, error) {
 // parkID is the item's id in its owner's dead letters.
 func (it Item) parkID() string {
 	if it.Kind == KindMissingShipped {
-		return markKeyPrefix + it.ID
+		return synctracking.MarkKeyPrefix + it.ID
 	}
 	return it.ID
 }
 
-// The ids, record values and cursor names of the owning jobs that reconcile
-// reads or rewinds, unexported in their packages (synctracking's records.go
-// and markshipped.go, getorders' reads.go).
-const (
-	labelKeyPrefix       = "shipstation:"
-	fulfillmentKeyPrefix = "shipstation-fulfillment:"
-	markKeyPrefix        = "markasshipped:"
-	pendingPrefix        = "pending:"
-	packageNothingToShip = "nothing-to-ship"
-	// getOrdersModifiedCursor is get-orders' modify cursor (getorders/reads.go).
-	getOrdersModifiedCursor = "orders-modified"
-)
-
 // labelExt is the ExternalShipmentId of the Quipt package of label id.
-func labelExt(id int64) string { return labelKeyPrefix + strconv.FormatInt(id, 10) }
+func labelExt(id int64) string { return synctracking.LabelKeyPrefix + strconv.FormatInt(id, 10) }
 
 // fulfillmentExt is the ExternalShipmentId of the Quipt package of
 // mark-as-shipped fulfillment id.
-func fulfillmentExt(id int64) string { return fulfillmentKeyPrefix + strconv.FormatInt(id, 10) }
+func fulfillmentExt(id int64) string {
+	return synctracking.FulfillmentKeyPrefix + strconv.FormatInt(id, 10)
+}
 
 // quiptID returns the Quipt order id of a ShipStation orderKey push-orders set.
 func quiptID(orderKey string) (string, bool) {

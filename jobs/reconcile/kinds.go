@@ -10,6 +10,7 @@ import (
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/getorders"
 	"github.com/shipsync/shipsync/jobs/pushorders"
 )
 
@@ -36,7 +37,7 @@ func (j *Reconcile) missingImports(x *index) Items {
 		}
 		out = append(out, Item{Kind: KindMissingImport, Job: jobs.NameGetOrders, ID: id,
 			Refs:   map[string]string{"ss_order_id": id, "order_number": o.OrderNumber},
-			record: [2]string{jobs.NSImported, id}, cursor: getOrdersModifiedCursor, at: o.ModifyDate.Time})
+			record: [2]string{jobs.NSImported, id}, cursor: getorders.ModifiedCursor, at: o.ModifyDate.Time})
 	}
 	return out
 }

@@ -65,7 +65,7 @@ func (x *index) packageDrift(qid, ext string, voided bool, record string, refs m
 	pkg, inQuipt := x.packages[ext]
 	it := Item{Job: jobs.NameSyncTracking, ID: ext, Refs: refs, record: [2]string{jobs.NSPackages, ext}}
 	switch {
-	case !voided && !inQuipt && record != packageNothingToShip:
+	case !voided && !inQuipt && record != synctracking.PackageNothingToShip:
 		it.Kind = KindMissingPackage
 	case voided && inQuipt && !pkg.Voided:
 		it.Kind = KindStalePackage
@@ -112,7 +112,7 @@ func (x *index) missingShipped(records map[string]string) Items {
 		}
 		it := Item{Kind: KindMissingShipped, Job: jobs.NameSyncTracking, ID: ref,
 			Refs: map[string]string{"ss_order_id": ref, "quipt_purchase_order_id": po.ID}}
-		if rec := records[ref]; rec != "" && !strings.HasPrefix(rec, pendingPrefix) {
+		if rec := records[ref]; rec != "" && !strings.HasPrefix(rec, jobs.IntentPrefix) {
 			it.record = [2]string{jobs.NSMarkedShipped, ref}
 		}
 		out = append(out, it)

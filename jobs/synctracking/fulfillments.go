@@ -81,7 +81,7 @@ func (h *fulfillmentPage) Pick(f shipstation.Fulfillment) (fulfillment, jobs.Key
 	if qid == "" {
 		return fulfillment{}, jobs.Key{}, "skipped_not_ours"
 	}
-	ext := fulfillmentKeyPrefix + strconv.FormatInt(f.FulfillmentID, 10)
+	ext := FulfillmentKeyPrefix + strconv.FormatInt(f.FulfillmentID, 10)
 	return fulfillment{f: &f, pkg: h.newPkg(ext, qid, f.Voided, map[string]any{
 		"fulfillment_id": f.FulfillmentID, "ss_order_id": f.OrderID,
 	})}, jobs.Key{ID: ext}, ""
@@ -127,7 +127,7 @@ func (h *fulfillmentPage) newFulfillment(ctx context.Context, f fulfillment, eff
 
 	lines := jobs.Unshipped(o)
 	if len(lines) == 0 {
-		eff.Record(jobs.NSPackages, f.ext, packageNothingToShip)
+		eff.Record(jobs.NSPackages, f.ext, PackageNothingToShip)
 		eff.Skip("nothing_to_ship")
 		f.log.Info().Str("event", "nothing_to_ship").Msg("every line of the Quipt order is shipped already")
 		return nil

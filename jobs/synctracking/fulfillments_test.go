@@ -48,7 +48,7 @@ func TestFulfillmentShipsTheUnshippedLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec[fulfillmentKey(fa)] != packageShipped || rec[fulfillmentKey(fb)] != packageNothingToShip {
+	if rec[fulfillmentKey(fa)] != packageShipped || rec[fulfillmentKey(fb)] != PackageNothingToShip {
 		t.Errorf("fulfillment records = %v", rec)
 	}
 

@@ -85,10 +85,10 @@ func TestMarkAsShippedIsSentOnceAcrossACrash(t *testing.T) {
 	)
 	hook := &scriptHook{fail: "1ZX", onScript: func(args []string) {
 		for _, a := range args {
-			if strings.HasPrefix(a, pendingPrefix+"1ZX|at=") {
-				a = pendingPrefix + "1ZX|at" // the attempt's stamp, right before the send
+			if strings.HasPrefix(a, jobs.IntentPrefix+"1ZX|at=") {
+				a = jobs.IntentPrefix + "1ZX|at" // the attempt's stamp, right before the send
 			}
-			if a == "1ZX" || a == pendingPrefix+"1ZX" || a == pendingPrefix+"1ZX|at" {
+			if a == "1ZX" || a == jobs.IntentPrefix+"1ZX" || a == jobs.IntentPrefix+"1ZX|at" {
 				mu.Lock()
 				writes = append(writes, fmt.Sprintf("%s after %d sent", a, w.SS.Count("POST", "/orders/markasshipped")))
 				mu.Unlock()
@@ -103,7 +103,7 @@ func TestMarkAsShippedIsSentOnceAcrossACrash(t *testing.T) {
 	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
 		t.Fatalf("order marked shipped %d times by the crashed run, want 1", n)
 	}
-	rec, _ := strings.CutPrefix(markRecord(t, w, x.OrderID), pendingPrefix)
+	rec, _ := strings.CutPrefix(markRecord(t, w, x.OrderID), jobs.IntentPrefix)
 	if intent := jobs.ParseIntent(rec); intent.Value != "1ZX" || intent.Attempt.IsZero() {
 		t.Errorf("record after the crash = %q, want the intent for 1ZX with its attempt's time", markRecord(t, w, x.OrderID))
 	}
@@ -137,7 +137,7 @@ func TestPendingIntentOfAShippedOrderIsNotSentAgain(t *testing.T) {
 	}
 	w.SS.CancelOrder(z.OrderID)
 	xid, zid := strconv.FormatInt(x.OrderID, 10), strconv.FormatInt(z.OrderID, 10)
-	w.PutRecords(t, jobs.NSMarkedShipped, map[string]string{xid: pendingPrefix + "1ZX", zid: pendingPrefix + "1ZZ"})
+	w.PutRecords(t, jobs.NSMarkedShipped, map[string]string{xid: jobs.IntentPrefix + "1ZX", zid: jobs.IntentPrefix + "1ZZ"})
 
 	run(t, w, newJob(w))
 	if n := w.SS.MarkAsShippedCount(x.OrderID); n != 1 {
@@ -149,7 +149,7 @@ func TestPendingIntentOfAShippedOrderIsNotSentAgain(t *testing.T) {
 	if rec := markRecord(t, w, x.OrderID); rec != "1ZX" {
 		t.Errorf("record = %q, want done with 1ZX", rec)
 	}
-	if reason := deadLetters(t, w)[markKeyPrefix+zid]; !strings.Contains(reason, "cancelled") {
+	if reason := deadLetters(t, w)[MarkKeyPrefix+zid]; !strings.Contains(reason, "cancelled") {
 		t.Errorf("dead letter of the cancelled pending order = %q", reason)
 	}
 }
@@ -159,7 +159,7 @@ func TestPendingIntentOfAShippedOrderIsNotSentAgain(t *testing.T) {
 func TestPendingIntentOfAnOpenOrderIsSent(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
 	x, _ := importedOrder(t, w, "X", quipttest.Shipment{TrackingNumber: "1ZX", CarrierCode: "UPS", ShipDate: "2026-06-09"})
-	w.PutRecords(t, jobs.NSMarkedShipped, map[string]string{strconv.FormatInt(x.OrderID, 10): pendingPrefix + "1ZX"})
+	w.PutRecords(t, jobs.NSMarkedShipped, map[string]string{strconv.FormatInt(x.OrderID, 10): jobs.IntentPrefix + "1ZX"})
 
 	job := newJob(w)
 	run(t, w, job)

@@ -146,8 +146,8 @@ func TestLabelsWithoutItemsAnywhere(t *testing.T) {
 		t.Errorf("summary = %v, want F's second label nothing_to_ship", s)
 	}
 	rec, err := w.Store.Records(context.Background(), jobs.NSPackages, []string{labelKey(lf2)})
-	if err != nil || rec[labelKey(lf2)] != packageNothingToShip {
-		t.Errorf("record of F's second label = %v, %v; want %s", rec, err, packageNothingToShip)
+	if err != nil || rec[labelKey(lf2)] != PackageNothingToShip {
+		t.Errorf("record of F's second label = %v, %v; want %s", rec, err, PackageNothingToShip)
 	}
 }
 

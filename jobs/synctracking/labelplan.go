@@ -106,7 +106,7 @@ func remainder(o *quipt.Order, others []shipstation.Shipment) labelPlan {
 	a := newAllocation(o)
 	var blind []string
 	for _, sh := range others {
-		if stateOf(o, labelKeyPrefix+strconv.FormatInt(sh.ShipmentID, 10)) != shipmentAbsent {
+		if stateOf(o, LabelKeyPrefix+strconv.FormatInt(sh.ShipmentID, 10)) != shipmentAbsent {
 			continue // in Quipt: its lines are shipped already
 		}
 		g := goods(sh.ShipmentItems)

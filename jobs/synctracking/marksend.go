@@ -37,9 +37,9 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 		return nil
 	}
 	if errors.Is(err, errOrderCancelled) {
-		return eff.DeadLetter(ctx, markKeyPrefix+o.id, err.Error(), m.fields)
+		return eff.DeadLetter(ctx, MarkKeyPrefix+o.id, err.Error(), m.fields)
 	}
-	if ok, err := settle(ctx, eff, markKeyPrefix+o.id, "mark ShipStation order shipped", err, m.fields); !ok {
+	if ok, err := settle(ctx, eff, MarkKeyPrefix+o.id, "mark ShipStation order shipped", err, m.fields); !ok {
 		return err
 	}
 	eff.Record(jobs.NSMarkedShipped, o.id, req.TrackingNumber)
@@ -61,7 +61,7 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 // tried (WRITE_SETTLE runs from then).
 func (r *runner) stampAttempt(ctx context.Context, id, tracking string) error {
 	intent := jobs.Intent{Value: tracking, Attempt: r.Env.Clock()}
-	if err := r.Env.Store.PutRecords(ctx, r.run.Lease, jobs.NSMarkedShipped, map[string]string{id: pendingPrefix + intent.String()}); err != nil {
+	if err := r.Env.Store.PutRecords(ctx, r.run.Lease, jobs.NSMarkedShipped, map[string]string{id: jobs.IntentPrefix + intent.String()}); err != nil {
 		return fmt.Errorf("stamp the markasshipped attempt of ShipStation order %s: %w", id, err)
 	}
 	return nil

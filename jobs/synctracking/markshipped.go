@@ -18,14 +18,6 @@ import (
 // cannot be marked shipped.
 var errOrderCancelled = errors.New("order is cancelled in ShipStation")
 
-// pendingPrefix starts the jobs.NSMarkedShipped record of an order whose
-// markasshipped is about to be sent: pending:<tracking number>, the intent,
-// written before the call, and rewritten (fenced) right before each attempt
-// with the attempt's time (a jobs.Intent: pending:<tracking number>|at=<ms>).
-// Any other value is the tracking number the order was marked shipped with:
-// done.
-const pendingPrefix = "pending:"
-
 // markShipped is the pass over Quipt's shipped purchase orders: it marks the
 // ShipStation orders get-orders imported them from as shipped. Quipt offers
 // no modified-since filter, so every run pages all shipped purchase orders
@@ -108,7 +100,7 @@ func (h *markPlanner) Pick(po quipt.Order) (*imported, jobs.Key, string) {
 	}
 	return &imported{po: &po, ssID: ssID, id: ref, log: h.run.Log.With().
 		Int64("ss_order_id", ssID).Str("quipt_order_id", po.ID).Str("order_number", po.OrderNumber).Logger(),
-	}, jobs.Key{ID: ref, Park: markKeyPrefix + ref}, ""
+	}, jobs.Key{ID: ref, Park: MarkKeyPrefix + ref}, ""
 }
 
 // Settled skips a purchase order that names a ShipStation order get-orders
@@ -121,7 +113,7 @@ func (h *markPlanner) Settled(o *imported, known *jobs.Known) string {
 		return "skipped_not_ours"
 	}
 	rec, has := known.Get(jobs.NSMarkedShipped, o.id)
-	if (has && !strings.HasPrefix(rec, pendingPrefix)) || h.planned[o.id] {
+	if (has && !strings.HasPrefix(rec, jobs.IntentPrefix)) || h.planned[o.id] {
 		return "skipped_applied"
 	}
 	return ""
@@ -130,7 +122,7 @@ func (h *markPlanner) Settled(o *imported, known *jobs.Known) string {
 // Apply plans the markasshipped of one order not yet marked (planMark),
 // leaves it on o and notes its intent, unless an earlier run wrote it.
 func (h *markPlanner) Apply(ctx context.Context, o *imported, known *jobs.Known, eff *jobs.Effects) error {
-	intended, pending := strings.CutPrefix(known.Record(jobs.NSMarkedShipped, o.id), pendingPrefix)
+	intended, pending := strings.CutPrefix(known.Record(jobs.NSMarkedShipped, o.id), jobs.IntentPrefix)
 	m, err := h.planMark(ctx, o, pending, intended, eff)
 	if m == nil || err != nil {
 		return err
@@ -138,7 +130,7 @@ func (h *markPlanner) Apply(ctx context.Context, o *imported, known *jobs.Known,
 	o.mark = m
 	h.planned[o.id] = true
 	if !pending {
-		eff.Record(jobs.NSMarkedShipped, o.id, pendingPrefix+m.req.TrackingNumber)
+		eff.Record(jobs.NSMarkedShipped, o.id, jobs.IntentPrefix+m.req.TrackingNumber)
 	}
 	return nil
 }
@@ -168,7 +160,7 @@ func (r *runner) planMark(ctx context.Context, o *imported, pending bool, intend
 		carrier = c.ShipStationCode(r.Env.USPSCode)
 	}
 	if carrier == "" {
-		return nil, eff.DeadLetter(ctx, markKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
+		return nil, eff.DeadLetter(ctx, MarkKeyPrefix+o.id, "Quipt shipment has no carrier", fields)
 	}
 	day, ok := quiptDay(sh.ShipDate)
 	if !ok {
@@ -191,7 +183,7 @@ func (r *runner) planMark(ctx context.Context, o *imported, pending bool, intend
 func (r *runner) resolveIntent(ctx context.Context, o *imported, intent jobs.Intent, settling bool, fields map[string]any, eff *jobs.Effects) (done bool, _ error) {
 	intended := intent.Value
 	so, err := r.Env.ShipStation.Orders.Get(ctx, o.ssID)
-	if ok, err := settle(ctx, eff, markKeyPrefix+o.id, "read ShipStation order of a pending markasshipped", err, fields); !ok {
+	if ok, err := settle(ctx, eff, MarkKeyPrefix+o.id, "read ShipStation order of a pending markasshipped", err, fields); !ok {
 		return true, err
 	}
 	switch so.OrderStatus {
@@ -203,7 +195,7 @@ func (r *runner) resolveIntent(ctx context.Context, o *imported, intent jobs.Int
 			Msg("ShipStation order of a pending markasshipped is shipped: recorded as done")
 		return true, nil
 	case shipstation.StatusCancelled:
-		return true, eff.DeadLetter(ctx, markKeyPrefix+o.id, errOrderCancelled.Error(), fields)
+		return true, eff.DeadLetter(ctx, MarkKeyPrefix+o.id, errOrderCancelled.Error(), fields)
 	}
 	if settling {
 		eff.Skip("skipped_settling")

@@ -65,7 +65,7 @@ func TestQuiptShipmentsMarkImportedOrdersShipped(t *testing.T) {
 	if diff := cmp.Diff(want, w.SS.MarkAsShippedCalls()); diff != "" {
 		t.Errorf("markasshipped calls (-want +got):\n%s", diff)
 	}
-	key := markKeyPrefix + strconv.FormatInt(z.OrderID, 10)
+	key := MarkKeyPrefix + strconv.FormatInt(z.OrderID, 10)
 	if reason := deadLetters(t, w)[key]; !strings.Contains(reason, "cancelled") {
 		t.Errorf("dead letter %s = %q, want the cancelled order", key, reason)
 	}

@@ -79,7 +79,7 @@ func (r *runner) applyVoid(ctx context.Context, p pkg, known *jobs.Known, orders
 	switch known.Record(jobs.NSPackages, p.ext) {
 	case packageShipped:
 		return true, r.void(ctx, p, orders, eff)
-	case packageNothingToShip:
+	case PackageNothingToShip:
 		return true, r.voidState(ctx, p, shipmentAbsent, orders, eff)
 	}
 	return false, nil

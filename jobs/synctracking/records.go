@@ -14,13 +14,13 @@ import (
 // Prefixes of the Quipt ExternalShipmentId of a package (docs/quipt-api.md),
 // which is also its key in jobs.NSPackages and its dead-letter ID.
 const (
-	labelKeyPrefix       = "shipstation:"
-	fulfillmentKeyPrefix = "shipstation-fulfillment:"
+	LabelKeyPrefix       = "shipstation:"
+	FulfillmentKeyPrefix = "shipstation-fulfillment:"
 )
 
-// markKeyPrefix starts the dead-letter ID of a ShipStation order that could
+// MarkKeyPrefix starts the dead-letter ID of a ShipStation order that could
 // not be marked shipped (markasshipped:<orderId>).
-const markKeyPrefix = "markasshipped:"
+const MarkKeyPrefix = "markasshipped:"
 
 // Values of jobs.NSPackages records: what was applied for a package.
 const (
@@ -29,9 +29,9 @@ const (
 	// packageVoided: the package is voided in Quipt, or was voided in
 	// ShipStation before it was ever applied. Final.
 	packageVoided = "voided"
-	// packageNothingToShip: a fulfillment found every line of the Quipt order
+	// PackageNothingToShip: a fulfillment found every line of the Quipt order
 	// shipped already, so no Quipt shipment was made for it.
-	packageNothingToShip = "nothing-to-ship"
+	PackageNothingToShip = "nothing-to-ship"
 )
 
 // pkg identifies one package in logs, dead letters and records.

@@ -64,7 +64,7 @@ func TestLostLeaseStartsNoMarkAsShipped(t *testing.T) {
 	ctx := context.Background()
 	hook := &scriptHook{onScript: func(args []string) {
 		for _, a := range args {
-			if strings.HasPrefix(a, pendingPrefix+"1ZX|at=") {
+			if strings.HasPrefix(a, jobs.IntentPrefix+"1ZX|at=") {
 				stealLease(t, w)
 			}
 		}
@@ -76,7 +76,7 @@ func TestLostLeaseStartsNoMarkAsShipped(t *testing.T) {
 	if n := w.SS.Count("POST", "/orders/markasshipped"); n != 0 {
 		t.Errorf("markasshipped requests = %d, want 0 from a replica without its lease", n)
 	}
-	if rec := markRecord(t, w, x.OrderID); rec != pendingPrefix+"1ZX" {
+	if rec := markRecord(t, w, x.OrderID); rec != jobs.IntentPrefix+"1ZX" {
 		t.Errorf("record = %q, want the unstamped intent", rec)
 	}
 }

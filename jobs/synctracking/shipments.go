@@ -116,7 +116,7 @@ func (h *labelPage) Pick(sh shipstation.Shipment) (label, jobs.Key, string) {
 	case !own || qid == "":
 		return label{}, jobs.Key{}, "skipped_not_ours"
 	}
-	ext := labelKeyPrefix + strconv.FormatInt(sh.ShipmentID, 10)
+	ext := LabelKeyPrefix + strconv.FormatInt(sh.ShipmentID, 10)
 	return label{sh: &sh, pkg: h.newPkg(ext, qid, sh.Voided, map[string]any{
 		"shipment_id": sh.ShipmentID, "ss_order_id": sh.OrderID, "order_key": sh.OrderKey,
 	})}, jobs.Key{ID: ext}, ""
@@ -189,7 +189,7 @@ func (h *labelPage) shipLabel(ctx context.Context, l label, eff *jobs.Effects) e
 		eff.Skip("skipped_voided")
 		return nil
 	case len(plan.lines) == 0:
-		eff.Record(jobs.NSPackages, l.ext, packageNothingToShip)
+		eff.Record(jobs.NSPackages, l.ext, PackageNothingToShip)
 		eff.Skip("nothing_to_ship")
 		l.log.Info().Str("event", "nothing_to_ship").Msg("label without items: every line of the Quipt order is shipped already")
 		return nil
