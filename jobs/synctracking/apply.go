@@ -148,7 +148,25 @@ func (r *runner) voidIfApplied(ctx context.Context, p pkg, orders *quiptOrders, 
 	if !ok {
 		return err
 	}
-	return r.voidState(ctx, p, stateOf(o, p.ext), orders, eff)
+	return r.voidRead(ctx, p, stateOf(o, p.ext), orders, eff)
+}
+
+// voidRead voids a package voided in ShipStation and without a record, in
+// the Quipt state a fresh read found. Absent from Quipt is final only once
+// WRITE_SETTLE has passed since the void: a ship sent before the void
+// (by this run's label pass, or a replica that lost its lease) may still be
+// held on the wire and land after the read, and a package recorded voided
+// would then stay live in Quipt for good. Until then the package is left
+// without a record; the void window, which re-reads CursorOverlap (longer
+// than WRITE_SETTLE's default), lists it again.
+func (r *runner) voidRead(ctx context.Context, p pkg, st shipmentState, orders *quiptOrders, eff *jobs.Effects) error {
+	if st == shipmentAbsent && r.Env.Clock().Sub(p.voidedAt) < r.Env.Settle() {
+		eff.Skip("skipped_settling")
+		p.log.Info().Str("event", "void_settling").Time("voided_at", p.voidedAt).
+			Msg("voided in ShipStation, not in Quipt: a ship sent before the void may still land; decided once WRITE_SETTLE has passed")
+		return nil
+	}
+	return r.voidState(ctx, p, st, orders, eff)
 }
 
 // voidState voids a package voided in ShipStation whose Quipt state is known.

@@ -82,7 +82,7 @@ func (h *fulfillmentPage) Pick(f shipstation.Fulfillment) (fulfillment, jobs.Key
 		return fulfillment{}, jobs.Key{}, "skipped_not_ours"
 	}
 	ext := FulfillmentKeyPrefix + strconv.FormatInt(f.FulfillmentID, 10)
-	return fulfillment{f: &f, pkg: h.newPkg(ext, qid, f.Voided, map[string]any{
+	return fulfillment{f: &f, pkg: h.newPkg(ext, qid, f.Voided, f.VoidDate.Time, map[string]any{
 		"fulfillment_id": f.FulfillmentID, "ss_order_id": f.OrderID,
 	})}, jobs.Key{ID: ext}, ""
 }
@@ -112,7 +112,7 @@ func (h *fulfillmentPage) newFulfillment(ctx context.Context, f fulfillment, eff
 	st := stateOf(o, f.ext)
 	switch {
 	case f.f.Voided:
-		return h.voidState(ctx, f.pkg, st, h.orders, eff)
+		return h.voidRead(ctx, f.pkg, st, h.orders, eff)
 	case st == shipmentLive:
 		eff.Record(jobs.NSPackages, f.ext, packageShipped)
 		eff.Skip("already_applied")

@@ -3,6 +3,7 @@ package synctracking
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -39,16 +40,18 @@ type pkg struct {
 	ext     string // Quipt ExternalShipmentId
 	orderID string // Quipt order Id
 	voided  bool   // voided in ShipStation
-	fields  map[string]any
-	log     zerolog.Logger
+	// voidedAt is when ShipStation voided it (zero when not voided).
+	voidedAt time.Time
+	fields   map[string]any
+	log      zerolog.Logger
 }
 
 // newPkg identifies the package ext of Quipt order orderID; fields go on
 // its log lines and dead letter.
-func (r *runner) newPkg(ext, orderID string, voided bool, fields map[string]any) pkg {
+func (r *runner) newPkg(ext, orderID string, voided bool, voidedAt time.Time, fields map[string]any) pkg {
 	fields["external_shipment_id"] = ext
 	fields["quipt_order_id"] = orderID
-	return pkg{ext: ext, orderID: orderID, voided: voided, fields: fields, log: r.run.Log.With().Fields(fields).Logger()}
+	return pkg{ext: ext, orderID: orderID, voided: voided, voidedAt: voidedAt, fields: fields, log: r.run.Log.With().Fields(fields).Logger()}
 }
 
 // settle sorts out the error of one remote call for an item: nil means it

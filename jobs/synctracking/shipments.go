@@ -117,7 +117,7 @@ func (h *labelPage) Pick(sh shipstation.Shipment) (label, jobs.Key, string) {
 		return label{}, jobs.Key{}, "skipped_not_ours"
 	}
 	ext := LabelKeyPrefix + strconv.FormatInt(sh.ShipmentID, 10)
-	return label{sh: &sh, pkg: h.newPkg(ext, qid, sh.Voided, map[string]any{
+	return label{sh: &sh, pkg: h.newPkg(ext, qid, sh.Voided, sh.VoidDate.Time, map[string]any{
 		"shipment_id": sh.ShipmentID, "ss_order_id": sh.OrderID, "order_key": sh.OrderKey,
 	})}, jobs.Key{ID: ext}, ""
 }
