@@ -46,6 +46,34 @@ type chaosFaults struct {
 	outage   time.Duration // how long Redis is cut off
 	next     int           // the write endpoint the next hold is for
 	counts   map[string]int
+	// heldTotal is how many requests the sandboxes had held at heldAt, the
+	// last tick at which that number changed.
+	heldTotal int
+	heldAt    time.Time
+}
+
+// noteHeld notes when the sandboxes last held a request.
+func (c *chaosFaults) noteHeld() {
+	n := 0
+	for _, v := range c.heldByEndpoint() {
+		n += v
+	}
+	if n != c.heldTotal {
+		c.heldTotal, c.heldAt = n, time.Now()
+	}
+}
+
+// wipeDue reports whether the wipe is due and no held request may still be
+// on the wire. A wipe erases the intent of a write in flight, and README
+// says what that costs ("an in-flight markasshipped/assignuser intent is
+// gone ... read as it is then"): a request held across the wipe and applied
+// after the next run's read would be sent twice by design, so the wipe waits
+// until every hold has ended. Until then no new hold is armed.
+func (c *chaosFaults) wipeDue(elapsed, d time.Duration) (due, waiting bool) {
+	if elapsed <= d/3 || c.counts["redis_wipe"] != 0 {
+		return false, false
+	}
+	return time.Since(c.heldAt) > c.holdFor+time.Second, true
 }
 
 // run injects faults until ctx ends: one fault every 300 ms, at random,
@@ -63,13 +91,16 @@ func (c *chaosFaults) run(ctx context.Context, d time.Duration) {
 		case <-tick.C:
 		}
 		c.restartExited()
-		switch elapsed := time.Since(start); {
+		c.noteHeld()
+		elapsed := time.Since(start)
+		wipe, wiping := c.wipeDue(elapsed, d)
+		switch {
 		case elapsed > d/5 && c.counts["sigkill"] == 0:
 			c.fleet.kill(c.rng)
 			c.counts["sigkill"]++
 		case elapsed > d/5 && c.counts["sigstop_lease_holder"] == 0:
 			c.holdAndPause(ctx, chaosWrites[c.rng.IntN(frequentWrites)])
-		case elapsed > d/3 && c.counts["redis_wipe"] == 0:
+		case wipe:
 			c.w.Redis.Wipe()
 			c.counts["redis_wipe"]++
 		case elapsed > 2*d/3 && c.counts["redis_outage"] == 0:
@@ -77,6 +108,8 @@ func (c *chaosFaults) run(ctx context.Context, d time.Duration) {
 			time.Sleep(c.outage)
 			c.proxy.Restore()
 			c.counts["redis_outage"]++
+		case wiping:
+			c.transient(c.rng.IntN(21))
 		default:
 			c.one(ctx)
 		}
