@@ -34,8 +34,13 @@ type PageHandler[T, C any] interface {
 // records the page noted, also when the page stopped early.
 type Pipeline[T, C any] struct {
 	Handler PageHandler[T, C]
-	// Namespaces are the record namespaces the look-up reads.
+	// Namespaces are the record namespaces the look-up reads for each
+	// candidate's Key.ID.
 	Namespaces []string
+	// Related are the record namespaces the look-up reads, in the same round
+	// trip, for each candidate's Key.Related (push-orders' record of a
+	// package's Quipt order, say).
+	Related []string
 	// Concurrency bounds the candidates applied at once; below 1 means 1
 	// (one after the other, in page order).
 	Concurrency int
@@ -68,7 +73,7 @@ func (p Pipeline[T, C]) Process(ctx context.Context, run *Run, items []T, invali
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	known, err := run.Lookup(ctx, keys, p.Namespaces...)
+	known, err := run.Lookup(ctx, keys, p.Namespaces, p.Related)
 	if err != nil {
 		return nil, err
 	}

@@ -53,10 +53,13 @@ func (rs Records) namespaces() []string {
 }
 
 // Key names a candidate for the look-up: ID is its record id in every
-// namespace looked up; Park is its dead-letter id, "" meaning ID.
+// namespace looked up; Park is its dead-letter id, "" meaning ID; Related is
+// the id of what the candidate belongs to (a package's Quipt order, say),
+// whose records are read in the pipeline's Related namespaces.
 type Key struct {
-	ID   string
-	Park string
+	ID      string
+	Park    string
+	Related string
 }
 
 func (k Key) park() string {
@@ -121,32 +124,36 @@ func (k *Known) note(ns []noted) {
 }
 
 // Lookup reads, in one pipelined round trip, the records of the keys' ids in
-// each namespace of nss and which of the keys' dead-letter ids the job has
-// parked. In a dry run the records the run decided on earlier pages are laid
-// over what Redis holds.
-func (r *Run) Lookup(ctx context.Context, keys []Key, nss ...string) (*Known, error) {
+// each namespace of nss, the records of their Related ids in each namespace
+// of related, and which of the keys' dead-letter ids the job has parked. In
+// a dry run the records the run decided on earlier pages are laid over what
+// Redis holds.
+func (r *Run) Lookup(ctx context.Context, keys []Key, nss, related []string) (*Known, error) {
 	ids := make([]string, len(keys))
 	parkIDs := make([]string, len(keys))
-	sameIDs := true
+	var relatedIDs []string
 	for i, k := range keys {
 		ids[i], parkIDs[i] = k.ID, k.park()
-		sameIDs = sameIDs && parkIDs[i] == ids[i]
+		if k.Related != "" && len(related) > 0 {
+			relatedIDs = append(relatedIDs, k.Related)
+		}
 	}
-	var found *state.Lookup
-	var err error
-	if sameIDs {
-		found, err = r.Env.Store.Lookup(ctx, r.Job, ids, nss...)
-	} else {
-		found, err = r.Env.Store.LookupWithParkIDs(ctx, r.Job, ids, parkIDs, nss...)
+	q := state.LookupQuery{ParkIDs: parkIDs}
+	for _, ns := range nss {
+		q.Sets = append(q.Sets, state.RecordSet{NS: ns, IDs: ids})
 	}
+	for _, ns := range related {
+		q.Sets = append(q.Sets, state.RecordSet{NS: ns, IDs: relatedIDs})
+	}
+	found, err := r.Env.Store.LookupAll(ctx, r.Job, q)
 	if err != nil {
-		return nil, fmt.Errorf("read %s records and dead letters: %w", strings.Join(nss, ", "), err)
+		return nil, fmt.Errorf("read %s records and dead letters: %w", strings.Join(append(slices.Clone(nss), related...), ", "), err)
 	}
 	known := &Known{records: found.Records, parked: found.Parked}
-	for _, ns := range nss {
-		for _, id := range ids {
-			if v, ok := r.decided[ns][id]; ok {
-				known.records.Set(ns, id, v)
+	for _, set := range q.Sets {
+		for _, id := range set.IDs {
+			if v, ok := r.decided[set.NS][id]; ok {
+				known.records.Set(set.NS, id, v)
 			}
 		}
 	}

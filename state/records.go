@@ -206,42 +206,68 @@ func (s *Store) Lookup(ctx context.Context, job string, ids []string, nss ...str
 // ids in each namespace of nss and which of parkIDs job has parked. Records
 // is keyed by ids, Parked by parkIDs.
 func (s *Store) LookupWithParkIDs(ctx context.Context, job string, ids, parkIDs []string, nss ...string) (*Lookup, error) {
-	out := &Lookup{Records: make(map[string]map[string]string, len(nss)), Parked: map[string]bool{}}
+	q := LookupQuery{ParkIDs: parkIDs}
 	for _, ns := range nss {
-		out.Records[ns] = map[string]string{}
+		q.Sets = append(q.Sets, RecordSet{NS: ns, IDs: ids})
 	}
-	if len(ids) == 0 {
-		nss = nil
+	return s.LookupAll(ctx, job, q)
+}
+
+// RecordSet is one namespace of records and the ids to read there.
+type RecordSet struct {
+	NS  string
+	IDs []string
+}
+
+// LookupQuery is what one LookupAll reads: the records of each set, and
+// which of ParkIDs are parked.
+type LookupQuery struct {
+	Sets    []RecordSet
+	ParkIDs []string
+}
+
+// LookupAll reads, in one pipelined round trip, the records of every set of
+// q (a namespace may come in several sets: their ids are read together) and
+// which of q.ParkIDs job has parked. Records has an entry for every
+// namespace of q, Parked is keyed by q.ParkIDs.
+func (s *Store) LookupAll(ctx context.Context, job string, q LookupQuery) (*Lookup, error) {
+	out := &Lookup{Records: make(map[string]map[string]string, len(q.Sets)), Parked: map[string]bool{}}
+	var sets []RecordSet
+	for _, set := range q.Sets {
+		out.Records[set.NS] = map[string]string{}
+		if len(set.IDs) > 0 {
+			sets = append(sets, set)
+		}
 	}
-	if len(nss) == 0 && len(parkIDs) == 0 {
+	if len(sets) == 0 && len(q.ParkIDs) == 0 {
 		return out, nil
 	}
 	pipe := s.rdb.Pipeline()
-	recs := make([]*redis.SliceCmd, len(nss))
-	for i, ns := range nss {
-		recs[i] = pipe.HMGet(ctx, s.key("rec", ns), ids...)
+	recs := make([]*redis.SliceCmd, len(sets))
+	for i, set := range sets {
+		recs[i] = pipe.HMGet(ctx, s.key("rec", set.NS), set.IDs...)
 	}
 	var parked []*redis.SliceCmd
-	if len(parkIDs) > 0 {
+	if len(q.ParkIDs) > 0 {
 		parked = []*redis.SliceCmd{
-			pipe.HMGet(ctx, s.key("dl", job), parkIDs...),
-			pipe.HMGet(ctx, s.key("dropped", job), parkIDs...),
+			pipe.HMGet(ctx, s.key("dl", job), q.ParkIDs...),
+			pipe.HMGet(ctx, s.key("dropped", job), q.ParkIDs...),
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("state: look up %d items of %s: %w", max(len(ids), len(parkIDs)), job, err)
+		return nil, fmt.Errorf("state: look up %d sets of records and %d dead letters of %s: %w", len(sets), len(q.ParkIDs), job, err)
 	}
-	for i, ns := range nss {
+	for i, set := range sets {
 		for k, v := range recs[i].Val() {
 			if str, ok := v.(string); ok {
-				out.Records[ns][ids[k]] = str
+				out.Records[set.NS][set.IDs[k]] = str
 			}
 		}
 	}
 	for _, cmd := range parked {
 		for k, v := range cmd.Val() {
 			if v != nil {
-				out.Parked[parkIDs[k]] = true
+				out.Parked[q.ParkIDs[k]] = true
 			}
 		}
 	}

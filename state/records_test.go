@@ -377,3 +377,51 @@ func TestLookupWithParkIDs(t *testing.T) {
 		t.Errorf("LookupWithParkIDs of nothing used %d round trips, want 0", n)
 	}
 }
+
+// TestLookupAllReadsOtherIDsPerNamespace: one round trip reads the records
+// of the items' ids in one namespace and of the objects they belong to in
+// another (a package and its order), with the dead letters; a namespace in
+// two sets reads both sets' ids.
+func TestLookupAllReadsOtherIDsPerNamespace(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	l := mustLease(t, s, "job", "me")
+	if err := s.PutRecords(ctx, l, "packages", map[string]string{"p1": "shipped"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRecords(ctx, l, "orders", map[string]string{"o1": "accepted", "o9": "other"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDeadLetter(ctx, l, state.DeadLetter{ID: "p2", Reason: "bad"}); err != nil {
+		t.Fatal(err)
+	}
+	q := state.LookupQuery{
+		Sets: []state.RecordSet{
+			{NS: "packages", IDs: []string{"p1", "p2"}},
+			{NS: "orders", IDs: []string{"o1", "o2"}},
+			{NS: "orders", IDs: []string{"o9"}},
+			{NS: "empty", IDs: nil},
+		},
+		ParkIDs: []string{"p1", "p2"},
+	}
+	if _, err := s.LookupAll(ctx, "job", q); err != nil { // warm the pool
+		t.Fatal(err)
+	}
+	rt := countRoundTrips(r.Client)
+	got, err := s.LookupAll(ctx, "job", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.n.Load(); n != 1 {
+		t.Errorf("LookupAll used %d round trips, want 1", n)
+	}
+	want := &state.Lookup{
+		Records: map[string]map[string]string{
+			"packages": {"p1": "shipped"}, "orders": {"o1": "accepted", "o9": "other"}, "empty": {},
+		},
+		Parked: map[string]bool{"p2": true},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("LookupAll (-want +got):\n%s", d)
+	}
+}

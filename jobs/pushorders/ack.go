@@ -43,12 +43,7 @@ func (p *pass) acknowledge(ctx context.Context, acks []ack) error {
 // acknowledgeOne accepts one order in Quipt and notes its record, now
 // Acked, in eff.
 func (p *pass) acknowledgeOne(ctx context.Context, a ack, eff *jobs.Effects) error {
-	dup, err := p.job.Env.Quipt.FulfillmentOrders.Acknowledge(ctx, quipt.AcknowledgeRequest{
-		OrderID: a.order.ID,
-		Status:  quipt.AckAccepted,
-		Reason:  "pushed to ShipStation",
-		Lines:   ackLines(a.order.Lines),
-	})
+	dup, err := p.job.Env.Quipt.FulfillmentOrders.Acknowledge(ctx, jobs.Acceptance(&a.order))
 	switch {
 	case err != nil && quipt.IsPermanent(err):
 		return eff.DeadLetter(ctx, a.order.ID, "quipt refused the acknowledgement: "+err.Error(), map[string]any{

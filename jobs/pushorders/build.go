@@ -159,18 +159,6 @@ func orderItems(lines []quipt.Line) []shipstation.OrderItem {
 	return items
 }
 
-// ackLines are the lines and quantities an acknowledgement accepts: all of
-// the order's lines that have something to ship.
-func ackLines(lines []quipt.Line) []quipt.LineQuantity {
-	out := make([]quipt.LineQuantity, 0, len(lines))
-	for _, l := range lines {
-		if l.Quantity > 0 {
-			out = append(out, quipt.LineQuantity{LineID: l.ID, Quantity: l.Quantity})
-		}
-	}
-	return out
-}
-
 func shipTo(a quipt.Address) shipstation.Address {
 	return shipstation.Address{
 		Name:        a.Name,

@@ -25,12 +25,20 @@ import (
 // dead-lettered with Quipt's message.
 func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders *quiptOrders, eff *jobs.Effects, remap func(*quipt.Order) []quipt.LineQuantity) error {
 	if r.Env.DryRun {
+		if !p.accepted {
+			p.log.Info().Str("event", "would_accept").Bool("dry_run", true).Msg("dry run: would accept the Quipt order before its package")
+		}
 		shipEvent(p, req).Str("event", "would_ship").Msg("dry run: would add Quipt shipment")
 		orders.noteShip(req)
 		eff.Record(jobs.NSPackages, p.ext, packageShipped)
 		eff.Created++
 		eff.Add("shipped", 1)
 		return nil
+	}
+	if !p.accepted && !orders.wasAccepted(p.orderID) {
+		if err := r.accept(ctx, p, orders, eff); err != nil {
+			return err
+		}
 	}
 	dup, err := r.Env.Quipt.FulfillmentOrders.Ship(ctx, req)
 	if err != nil && quipt.IsPermanent(err) {
@@ -62,6 +70,36 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 	}
 	shipEvent(p, req).Str("event", "shipped").Bool("duplicate", dup).Msg("added Quipt shipment")
 	return nil
+}
+
+// accept accepts the package's Quipt order before its package is added, when
+// push-orders has no record of accepting it: its createorders answer was
+// lost, or its run stopped before the acknowledgement, and the order was
+// labelled or marked shipped in ShipStation meanwhile. Once shipped, the
+// order leaves the Open orders push-orders lists, so it would never be
+// accepted otherwise. Quipt is idempotent on OrderId + Status: an order
+// push-orders did accept (its record written later, or lost with Redis) is
+// answered as a duplicate. A refusal (the order was cancelled, say) is
+// logged and the ship goes on to meet its own answer; any other failure
+// stops the page before the ship. An order is accepted once per page.
+func (r *runner) accept(ctx context.Context, p pkg, orders *quiptOrders, eff *jobs.Effects) error {
+	o, err := orders.get(ctx, p.orderID)
+	if err == nil {
+		var dup bool
+		dup, err = r.Env.Quipt.FulfillmentOrders.Acknowledge(ctx, jobs.Acceptance(o))
+		if err == nil {
+			orders.noteAccepted(p.orderID)
+			eff.Add("accepted_before_ship", 1)
+			p.log.Info().Str("event", "accepted_before_ship").Bool("duplicate", dup).
+				Msg("accepted the Quipt order before its package: push-orders had no record of accepting it")
+			return nil
+		}
+	}
+	if quipt.IsPermanent(err) {
+		p.log.Warn().Str("event", "accept_refused").Err(err).Msg("Quipt refused to accept the order before its package: shipping it as it is")
+		return nil
+	}
+	return fmt.Errorf("accept Quipt order %s before package %s: %w", p.orderID, p.ext, err)
 }
 
 // shipEvent starts the log line of a ship.

@@ -3,11 +3,9 @@ package synctracking
 import (
 	"fmt"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
@@ -31,13 +29,13 @@ func BenchmarkSyncTracking(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		w := newWorld(b, jobstest.Options{})
-		links := make(map[string]string, n)
+		links := make(map[int64]string, n)
 		for k := range n {
 			qo, so := addPushed(w, fmt.Sprintf("B-%04d", k), false, line{"CASE", 1})
-			links[strconv.FormatInt(so.OrderID, 10)] = qo.ID
+			links[so.OrderID] = qo.ID
 			w.SS.CreateLabel(so.OrderID, nil, "ups", "ups_ground")
 		}
-		putRecords(b, w, jobs.NSShipStationOrder, links)
+		linked(b, w, links)
 		rt := jobstest.CountRedisRoundTrips(w.Redis.Client)
 		job := newJob(w)
 		var ms0, ms1 runtime.MemStats

@@ -84,7 +84,7 @@ func (h *fulfillmentPage) Pick(f shipstation.Fulfillment) (fulfillment, jobs.Key
 	ext := FulfillmentKeyPrefix + strconv.FormatInt(f.FulfillmentID, 10)
 	return fulfillment{f: &f, pkg: h.newPkg(ext, qid, f.Voided, f.VoidDate.Time, map[string]any{
 		"fulfillment_id": f.FulfillmentID, "ss_order_id": f.OrderID,
-	})}, jobs.Key{ID: ext}, ""
+	})}, jobs.Key{ID: ext, Related: qid}, ""
 }
 
 // Settled skips a fulfillment applied already (settledPackage).
@@ -95,6 +95,7 @@ func (h *fulfillmentPage) Settled(f fulfillment, known *jobs.Known) string {
 // Apply voids what a voided fulfillment applied, and applies a fulfillment
 // without a record (newFulfillment).
 func (h *fulfillmentPage) Apply(ctx context.Context, f fulfillment, known *jobs.Known, eff *jobs.Effects) error {
+	f.pkg = withAcceptance(f.pkg, known)
 	if done, err := h.applyVoid(ctx, f.pkg, known, h.orders, eff); done {
 		return err
 	}

@@ -2,6 +2,7 @@ package synctracking
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
+	"github.com/shipsync/shipsync/jobs/pushorders"
 )
 
 // now is the tests' start time: 11:00 PDT.
@@ -71,13 +73,37 @@ func addPushed(w *jobstest.World, number string, keyless bool, lines ...line) (q
 	return qo, so
 }
 
-// pushed seeds a pushed order and push-orders' link from its ShipStation
-// orderId to its Quipt order Id.
+// pushed seeds a pushed order and push-orders' records of it (linked).
 func pushed(t testing.TB, w *jobstest.World, number string, lines ...line) (quipttest.Order, sst.Order) {
 	t.Helper()
 	qo, so := addPushed(w, number, false, lines...)
-	putRecords(t, w, jobs.NSShipStationOrder, map[string]string{strconv.FormatInt(so.OrderID, 10): qo.ID})
+	linked(t, w, map[int64]string{so.OrderID: qo.ID})
 	return qo, so
+}
+
+// linked writes what push-orders records of the pushed orders of links
+// (ShipStation orderId → Quipt order Id): its link from the ShipStation
+// order to the Quipt order, and its record of the Quipt order, accepted.
+func linked(t testing.TB, w *jobstest.World, links map[int64]string) {
+	t.Helper()
+	byOrder, accepted := map[string]string{}, map[string]string{}
+	for ssID, qID := range links {
+		byOrder[strconv.FormatInt(ssID, 10)] = qID
+		accepted[qID] = acceptedRecord(t, ssID)
+	}
+	putRecords(t, w, jobs.NSShipStationOrder, byOrder)
+	putRecords(t, w, jobs.NSPushed, accepted)
+}
+
+// acceptedRecord is a push-orders record of an order ShipStation holds as
+// ssOrderID and Quipt accepted.
+func acceptedRecord(t testing.TB, ssOrderID int64) string {
+	t.Helper()
+	rec := fmt.Sprintf(`{"hash":"seeded","ss_order_id":%d,"acked":true}`, ssOrderID)
+	if !pushorders.Accepted(rec) {
+		t.Fatalf("push-orders does not read %s as accepted", rec)
+	}
+	return rec
 }
 
 // putRecords writes records under a lease of its own, as another job would.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -234,7 +233,7 @@ func TestChangedLineItemKeysFallBackToSKU(t *testing.T) {
 func TestSKUMatchingSpreadsOverLinesOfTheSameSKU(t *testing.T) {
 	w := newWorld(t, jobstest.Options{})
 	qa, a := addPushed(w, "A-same-sku", true, line{"CASE", 2}, line{"CASE", 3}, line{"CABLE", 1})
-	w.PutRecords(t, jobs.NSShipStationOrder, map[string]string{itoa(a.OrderID): qa.ID})
+	linked(t, w, map[int64]string{a.OrderID: qa.ID})
 	l1 := w.SS.AddShipment(sst.Shipment{OrderID: a.OrderID, OrderKey: a.OrderKey, CarrierCode: "ups", ServiceCode: "ups_ground",
 		TrackingNumber: "1Z1", ShipDate: now, ShipmentItems: []sst.ShipmentItem{{SKU: "CASE", Quantity: 4}, {SKU: "CABLE", Quantity: 1}}})
 	l2 := w.SS.AddShipment(sst.Shipment{OrderID: a.OrderID, OrderKey: a.OrderKey, CarrierCode: "ups", ServiceCode: "ups_ground",
@@ -260,5 +259,3 @@ func TestSKUMatchingSpreadsOverLinesOfTheSameSKU(t *testing.T) {
 	}
 	wantLines(t, w, qa.ID, labelKey(l3), lq("l1", 2), lq("l2", 2))
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

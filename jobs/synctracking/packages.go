@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/pushorders"
 )
 
 // Overlap is how far before its cursor each pass starts reading
@@ -26,7 +27,8 @@ const (
 // ShipStation list: its malformed items are dead-lettered, push-orders'
 // links of the ShipStation orders in linkIDs are read (one round trip, when
 // there are any), and the page goes through a jobs.Pipeline over the
-// packages' jobs.NSPackages records (one round trip) with the handler made
+// packages' jobs.NSPackages records and push-orders' records of their Quipt
+// orders (jobs.NSPushed, the keys' Related; one round trip) with the handler made
 // for the page from the links, which records what it applied with one fenced
 // write.
 //
@@ -47,7 +49,7 @@ func packagePage[T, C any](ctx context.Context, r *runner, items []T, invalid []
 		}
 	}
 	pipe := jobs.Pipeline[T, C]{
-		Handler: handler(links), Namespaces: []string{jobs.NSPackages},
+		Handler: handler(links), Namespaces: []string{jobs.NSPackages}, Related: []string{jobs.NSPushed},
 		Concurrency: r.Env.QuiptConcurrency(), Serial: order,
 	}
 	_, err := pipe.Process(ctx, r.run, items, nil)
@@ -69,6 +71,13 @@ func settledPackage(p pkg, known *jobs.Known) (skip string) {
 		return "skipped_applied"
 	}
 	return ""
+}
+
+// withAcceptance returns p with accepted set from push-orders' record of
+// its Quipt order in known.
+func withAcceptance(p pkg, known *jobs.Known) pkg {
+	p.accepted = pushorders.Accepted(known.Record(jobs.NSPushed, p.orderID))
+	return p
 }
 
 // applyVoid handles a package voided in ShipStation after it was applied:

@@ -119,7 +119,7 @@ func (h *labelPage) Pick(sh shipstation.Shipment) (label, jobs.Key, string) {
 	ext := LabelKeyPrefix + strconv.FormatInt(sh.ShipmentID, 10)
 	return label{sh: &sh, pkg: h.newPkg(ext, qid, sh.Voided, sh.VoidDate.Time, map[string]any{
 		"shipment_id": sh.ShipmentID, "ss_order_id": sh.OrderID, "order_key": sh.OrderKey,
-	})}, jobs.Key{ID: ext}, ""
+	})}, jobs.Key{ID: ext, Related: qid}, ""
 }
 
 // Settled skips a label applied already (settledPackage).
@@ -128,6 +128,7 @@ func (h *labelPage) Settled(l label, known *jobs.Known) string { return settledP
 // Apply voids what a voided label applied, and ships a live label without a
 // record.
 func (h *labelPage) Apply(ctx context.Context, l label, known *jobs.Known, eff *jobs.Effects) error {
+	l.pkg = withAcceptance(l.pkg, known)
 	if done, err := h.applyVoid(ctx, l.pkg, known, h.orders, eff); done {
 		return err
 	}

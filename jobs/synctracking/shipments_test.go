@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func TestOneQuiptShipmentPerLivePackageThenNothing(t *testing.T) {
 	w.SS.AddReturnLabel(a.OrderID)
 	// B's items carry no lineItemKey: lines are matched by SKU.
 	qb, b := addPushed(w, "B-by-sku", true, line{"MUG", 1}, line{"LID", 3})
-	putRecords(t, w, jobs.NSShipStationOrder, map[string]string{strconv.FormatInt(b.OrderID, 10): qb.ID})
+	linked(t, w, map[int64]string{b.OrderID: qb.ID})
 	lb := w.SS.CreateLabel(b.OrderID, nil, "fedex", "fedex_ground")
 	// D's label has lost its orderKey: push-orders' link names the order.
 	qd, d := pushed(t, w, "D-no-key", line{"PEN", 1})

@@ -96,6 +96,13 @@ func (s *Server) waitHold(path, endpoint string) {
 	time.Sleep(f.hold)
 }
 
+// ClearFaults drops every fault not yet used up.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 func (s *Server) arm(f *fault) {
 	if f.remaining < 1 {
 		return

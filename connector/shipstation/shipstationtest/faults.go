@@ -46,6 +46,13 @@ func (s *Server) DropAfterApply(path string, n int) {
 	s.addFault(&fault{path: path, kind: faultDropAfterApply, left: n})
 }
 
+// ClearFaults drops every fault not yet used up.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 func (s *Server) addFault(f *fault) {
 	if f.left <= 0 {
 		return
