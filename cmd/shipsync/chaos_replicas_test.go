@@ -82,7 +82,11 @@ func chaosReplica(stdout, stderr io.Writer) int {
 
 // replica is one running chaos replica process.
 type replica struct {
-	cmd  *exec.Cmd
+	cmd *exec.Cmd
+	// up is closed once the process has written its first log line, which
+	// main writes after it has set up its signal handling: a SIGTERM
+	// before that kills it without a shutdown.
+	up   chan struct{}
 	done chan struct{} // closed once the process has exited and its output is read
 	err  error         // cmd.Wait's answer, once done is closed
 }
@@ -129,10 +133,14 @@ func (f *fleet) start(i int) {
 	if err := cmd.Start(); err != nil {
 		f.t.Fatal(err)
 	}
-	r := &replica{cmd: cmd, done: make(chan struct{})}
+	r := &replica{cmd: cmd, up: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		_, _ = io.Copy(logFile, bufio.NewReader(out))
+		lines := bufio.NewReader(out)
+		if _, err := lines.Peek(1); err == nil {
+			close(r.up)
+		}
+		_, _ = io.Copy(logFile, lines)
 		r.err = cmd.Wait()
 		logFile.Close()
 	}()
@@ -169,18 +177,24 @@ func (f *fleet) pause(r *replica, d time.Duration) {
 	_ = r.cmd.Process.Signal(syscall.SIGCONT)
 }
 
-// stop sends SIGTERM to every replica and waits for them, at most wait in
-// all; it returns one line per replica that did not exit 0.
+// stop sends SIGTERM to every replica, once it is up (a replica started by
+// the last fault may not be yet), and waits for them, at most wait in all;
+// it returns one line per replica that did not exit 0.
 func (f *fleet) stop(wait time.Duration) []string {
 	f.mu.Lock()
 	slots := append([]*replica(nil), f.slots...)
 	f.mu.Unlock()
+	deadline := time.After(wait)
 	for _, r := range slots {
 		_ = r.cmd.Process.Signal(syscall.SIGCONT)
+		select {
+		case <-r.up:
+		case <-r.done:
+		case <-deadline:
+		}
 		_ = r.cmd.Process.Signal(syscall.SIGTERM)
 	}
 	var bad []string
-	deadline := time.After(wait)
 	for i, r := range slots {
 		select {
 		case <-r.done:
