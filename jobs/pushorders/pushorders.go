@@ -10,10 +10,11 @@
 // sent is never sent over it, and an order is acknowledged exactly once. The
 // writes follow each other so that a crash between any two leaves one
 // ShipStation order per Quipt order and one acknowledgement after the next
-// run: createorders (an upsert by orderKey), then the records
+// run: createorders (an upsert by orderKey; a page's calls one after the
+// other, sharing one rate-budget claim), then the records of all of them
 // (acked=false), then the acknowledgements (idempotent in Quipt), then the
-// records again (acked=true), written together with the next batch's records
-// or at the end of the pass, so that a batch costs one fenced write.
+// records again (acked=true), written together with the next page's records
+// or at the end of the pass, so that a page costs one fenced write.
 //
 // An update of an order ShipStation holds already keeps what people set
 // there: the pass's updates are sent at its end, after one batched read of
@@ -30,6 +31,7 @@ import (
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/connector/transport"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/mapping"
 	"github.com/shipsync/shipsync/scheduler"
@@ -140,17 +142,32 @@ func (p *pass) do(ctx context.Context) error {
 }
 
 // flush sends the waiting orders in calls of up to MaxCreateOrders while at
-// least threshold (at least one) are waiting.
+// least threshold (at least one) are waiting, then settles them all at once
+// (settle): one fenced write for the records of every order the calls left
+// in ShipStation, then their acknowledgements. The calls share their
+// rate-budget claims (transport.WithRequestsAhead): a Quipt page of 200
+// orders costs one claim for its two calls.
 func (p *pass) flush(ctx context.Context, threshold int) error {
-	for len(p.batch) >= max(threshold, 1) {
+	least := max(threshold, 1)
+	if len(p.batch) < least {
+		return nil
+	}
+	calls := 0
+	for left := len(p.batch); left >= least; left -= min(left, shipstation.MaxCreateOrders) {
+		calls++
+	}
+	ctx = transport.WithRequestsAhead(ctx, calls)
+	out := &sent{recs: jobs.Records{}}
+	var err error
+	for len(p.batch) >= least {
 		n := min(len(p.batch), shipstation.MaxCreateOrders)
 		batch := p.batch[:n]
 		p.batch = p.batch[n:]
-		if err := p.send(ctx, batch); err != nil {
-			return err
+		if err = p.send(ctx, batch, out); err != nil {
+			break
 		}
 	}
-	return nil
+	return p.settle(ctx, out, err)
 }
 
 // page decides what to do with every order of one Quipt page, with one
