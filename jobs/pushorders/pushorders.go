@@ -27,6 +27,7 @@ package pushorders
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"strings"
 
 	"github.com/shipsync/shipsync/connector/quipt"
@@ -61,7 +62,7 @@ type PushOrders struct {
 // to interrupt: see the package documentation.
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
-		p := &pass{job: j, run: r, seen: map[string]bool{}}
+		p := &pass{job: j, run: r, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 		if err := p.loadUncertain(ctx); err != nil {
 			return err
 		}
@@ -78,7 +79,14 @@ type pass struct {
 	job   *PushOrders
 	run   *jobs.Run
 	batch []push
-	seen  map[string]bool
+	// seen holds the Quipt order Ids the pass has handled, as their 64-bit
+	// hashes under seed (a seed of its own for every run): a few bytes an
+	// order instead of the Id and a string key, so that a backlog of 100,000
+	// orders keeps the set under 2 MiB. Two Ids with one hash (odds about
+	// n²/2⁶⁵, 3·10⁻¹⁰ for 100,000 orders) would skip the second as a repeat
+	// for this run only; the next run, with another seed, sends it.
+	seen map[uint64]struct{}
+	seed maphash.Seed
 	// updates are the orders ShipStation holds already, sent at the end of
 	// the pass after one batched read-back (updates.go).
 	updates []push
@@ -198,15 +206,17 @@ func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 // the purchase orders get-orders created (no loops), orders being
 // cancelled, and orders this run has handled already.
 func (p *pass) Pick(o quipt.Order) (*candidate, jobs.Key, string) {
-	switch {
-	case p.seen[o.ID]:
+	seen := maphash.String(p.seed, o.ID)
+	if _, repeat := p.seen[seen]; repeat {
 		return nil, jobs.Key{}, "skipped_repeat"
+	}
+	switch {
 	case strings.HasPrefix(jobs.Value(o.PartnerReference), jobs.PartnerRefPrefix):
 		return nil, jobs.Key{}, "skipped_own"
 	case o.SubStatus == quipt.SubStatusSoftCancel || o.SubStatus == quipt.SubStatusCancelationRequested:
 		return nil, jobs.Key{}, "skipped_cancelling"
 	}
-	p.seen[o.ID] = true
+	p.seen[seen] = struct{}{}
 	return &candidate{order: o}, jobs.Key{ID: o.ID}, ""
 }
 
