@@ -3,6 +3,7 @@ package pushorders
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"sync"
 	"testing"
@@ -116,5 +117,28 @@ func TestAPageCostsOneLookupOneClaimAndOneWrite(t *testing.T) {
 	}
 	if paired != pages {
 		t.Errorf("claims asked for %v slots; want one claim of 2 slots a page (%d)", counts.claims, pages)
+	}
+}
+
+// An order listed twice in one pass (a list that shifted between pages) is
+// picked once; the seen set keeps hashes, and a new pass starts empty.
+func TestPickSkipsAnOrderListedTwice(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	newPass := func() *pass {
+		return &pass{job: newJob(w), seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	}
+	p := newPass()
+	o := quipt.Order{ID: "Q-1"}
+	if _, _, skip := p.Pick(o); skip != "" {
+		t.Fatalf("first Pick of Q-1 skipped it: %q", skip)
+	}
+	if _, _, skip := p.Pick(quipt.Order{ID: "Q-2"}); skip != "" {
+		t.Fatalf("Pick of Q-2 skipped it: %q", skip)
+	}
+	if _, _, skip := p.Pick(o); skip != "skipped_repeat" {
+		t.Fatalf("second Pick of Q-1 = %q, want skipped_repeat", skip)
+	}
+	if _, _, skip := newPass().Pick(o); skip != "" {
+		t.Fatalf("Pick of Q-1 in a new pass skipped it: %q", skip)
 	}
 }
