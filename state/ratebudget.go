@@ -31,6 +31,9 @@ const (
 	burstDivisor = 4
 	// minBurst is the least burst.
 	minBurst = 3
+	// holdDivisor sets the hold of the further slots WaitN claims:
+	// claimWindow/holdDivisor (3 s of ShipStation's minute).
+	holdDivisor = 20
 	// waitJitterDivisor sets the jitter added to a wait for a slot: up to
 	// wait/waitJitterDivisor (plus 1 ms).
 	waitJitterDivisor = 50
@@ -39,13 +42,18 @@ const (
 	observeTimeout = 2 * time.Second
 )
 
-// claimScript claims one request slot: KEYS[1] claim log, KEYS[2] pause key,
+// claimScript claims request slots: KEYS[1] claim log, KEYS[2] pause key,
 // KEYS[3] the budget's marker; ARGV[1] limit, ARGV[2] claim window in ms (the
 // budget's window plus its safety margin), ARGV[3] a unique member, ARGV[4]
 // the burst and ARGV[5] the burst span in ms (0: no spreading), ARGV[6] "1"
-// when this process has claimed from the budget before. It returns 0 when
-// the slot was claimed, else the ms to wait before trying again. No claim
-// window holds more than limit claims, and no burst span more than burst.
+// when this process has claimed from the budget before, ARGV[7] the slots
+// wanted (at least 1) and ARGV[8] the hold in ms of every slot after the
+// first. It returns {granted, wait}: the slots claimed (at least 1, at most
+// the slots wanted, as many as are free now), or 0 and the ms to wait before
+// trying again. The first slot is stamped now, each further one now + hold:
+// it may be used until then plus half the safety margin, and keeps its place
+// in the log that much longer (see RateBudget.WaitN). No claim window holds
+// more than limit claims, and no burst span more than burst.
 // Times are the Redis server's (TIME), in whole ms, so replicas with skewed
 // clocks agree; whole ms keep every number exact in Lua.
 //
@@ -65,29 +73,43 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
       redis.call('ZADD', KEYS[1], now, ARGV[3] .. '-lost-' .. i)
     end
     redis.call('PEXPIRE', KEYS[1], window + 1000)
-    return window + 1
+    return {0, window + 1}
   end
 end
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if pause > now then
-  return pause - now
+  return {0, pause - now}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
-if redis.call('ZCARD', KEYS[1]) >= limit then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return tonumber(oldest[2]) + window + 1 - now
-end
 local burst, span = tonumber(ARGV[4]), tonumber(ARGV[5])
-if span > 0 then
-  local recent = redis.call('ZCOUNT', KEYS[1], now - span + 1, '+inf')
-  if recent >= burst then
-    local r = redis.call('ZRANGEBYSCORE', KEYS[1], now - span + 1, '+inf', 'WITHSCORES', 'LIMIT', recent - burst, 1)
-    return tonumber(r[2]) + span - now
+local want, hold = tonumber(ARGV[7]), tonumber(ARGV[8])
+local granted, wait = 0, 0
+while granted < want do
+  if redis.call('ZCARD', KEYS[1]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    wait = tonumber(oldest[2]) + window + 1 - now
+    break
   end
+  if span > 0 then
+    local recent = redis.call('ZCOUNT', KEYS[1], now - span + 1, '+inf')
+    if recent >= burst then
+      local r = redis.call('ZRANGEBYSCORE', KEYS[1], now - span + 1, '+inf', 'WITHSCORES', 'LIMIT', recent - burst, 1)
+      wait = tonumber(r[2]) + span - now
+      break
+    end
+  end
+  if granted == 0 then
+    redis.call('ZADD', KEYS[1], now, ARGV[3])
+  else
+    redis.call('ZADD', KEYS[1], now + hold, ARGV[3] .. '-' .. granted)
+  end
+  granted = granted + 1
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window + 1000)
-return 0
+if granted == 0 then
+  return {0, wait}
+end
+redis.call('PEXPIRE', KEYS[1], window + hold + 1000)
+return {granted, 0}
 `)
 
 // pauseScript stops every replica from sending for ARGV[1] ms from now
@@ -170,6 +192,10 @@ type RateBudget struct {
 	// limit); burstSpan is 0 (no spreading) when burst ≥ limit.
 	burst     int
 	burstSpan time.Duration
+	// hold is how far after its claim a further slot of WaitN is stamped
+	// (claimWindow/holdDivisor): it may be used until hold plus half the
+	// safety margin after the claim.
+	hold time.Duration
 }
 
 // claimMargin is the safety margin added to the window in which claims are
@@ -203,49 +229,95 @@ func NewRateBudget(rdb redis.UniversalClient, prefix, keyID string, limit int, w
 	if b.limit > b.burst {
 		b.burstSpan = b.claimWindow * time.Duration(b.burst) / time.Duration(b.limit)
 	}
+	b.hold = b.claimWindow / holdDivisor
 	return b
 }
 
 // Wait blocks until one more request may be sent, and claims that slot. It
 // returns early with an error when ctx is done or Redis fails.
 func (b *RateBudget) Wait(ctx context.Context) error {
+	_, err := b.WaitN(ctx, 1)
+	return err
+}
+
+// WaitN blocks until one more request may be sent and claims its slot, and
+// with it, in the same Redis round trip, up to n-1 further slots that are
+// free at the same moment under the limit and the burst. It returns, for
+// each further slot, until when it may be used: a further slot is stamped
+// in the claim log hold after the claim (claimWindow/20, 3 s of
+// ShipStation's minute), so a request sent until then plus half the safety
+// margin arrives within the margin of its stamp, as a request sent right
+// after Wait does (see claimMargin); it also keeps its place in the log that
+// much longer. A slot not used in time is lost, never reused: the budget
+// stays exact whatever the caller does. WaitN returns early with an error
+// when ctx is done or Redis fails. It implements transport.SlotPacer.
+func (b *RateBudget) WaitN(ctx context.Context, n int) ([]time.Time, error) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("state: wait for rate budget: %w", err)
+			return nil, fmt.Errorf("state: wait for rate budget: %w", err)
 		}
-		wait, err := b.claim(ctx)
+		// Taken before the claim: the further slots' use-by times count from
+		// no later than the script's clock.
+		start := time.Now()
+		granted, wait, err := b.claimN(ctx, max(n, 1))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if wait <= 0 {
-			return nil
+		if granted > 0 {
+			return b.further(start, granted-1), nil
 		}
 		// A little jitter so replicas waiting for the same slot do not all
 		// ask at once; small, since a spread budget waits before most
 		// claims and every jitter is time the budget goes unused.
 		if err := retry.Sleep(ctx, wait+rand.N(wait/waitJitterDivisor+time.Millisecond)); err != nil {
-			return fmt.Errorf("state: wait for rate budget: %w", err)
+			return nil, fmt.Errorf("state: wait for rate budget: %w", err)
 		}
 	}
+}
+
+// further returns the use-by times of n further slots claimed at start:
+// their hold plus half the safety margin after it. It returns nil for none.
+func (b *RateBudget) further(start time.Time, n int) []time.Time {
+	if n <= 0 {
+		return nil
+	}
+	by := start.Add(b.hold + (b.claimWindow-b.window)/2)
+	out := make([]time.Time, n)
+	for i := range out {
+		out[i] = by
+	}
+	return out
 }
 
 // claim tries once to claim a slot. It returns 0 when the slot was claimed,
 // else how long to wait before trying again.
 func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
+	_, wait, err := b.claimN(ctx, 1)
+	return wait, err
+}
+
+// claimN tries once to claim up to n slots (see claimScript). It returns
+// how many it claimed, or 0 and how long to wait before trying again.
+func (b *RateBudget) claimN(ctx context.Context, n int) (int, time.Duration, error) {
 	member := strconv.FormatUint(rand.Uint64(), 36)
 	before := "0"
 	if b.claimed.Load() {
 		before = "1"
 	}
-	waitMs, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member,
-		b.burst, b.burstSpan.Milliseconds(), before).Int64()
+	res, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member,
+		b.burst, b.burstSpan.Milliseconds(), before, n, b.hold.Milliseconds()).Int64Slice()
 	if err != nil {
-		return 0, fmt.Errorf("state: claim rate budget: %w", err)
+		return 0, 0, fmt.Errorf("state: claim rate budget: %w", err)
 	}
-	if waitMs <= 0 {
+	if len(res) != 2 {
+		return 0, 0, fmt.Errorf("state: claim rate budget: the script answered %v", res)
+	}
+	granted, waitMs := int(res[0]), res[1]
+	if granted > 0 {
 		b.claimed.Store(true)
+		return granted, 0, nil
 	}
-	return time.Duration(max(waitMs, 0)) * time.Millisecond, nil
+	return 0, time.Duration(max(waitMs, 1)) * time.Millisecond, nil
 }
 
 // Observe takes in the rate-limit headers of a response: remaining requests

@@ -79,3 +79,63 @@ func TestClaimWindowHasSafetyMargin(t *testing.T) {
 		t.Fatalf("wait for a slot of a full budget = %v, want within [%v, %v]", wait, earliest, window+margin+time.Millisecond)
 	}
 }
+
+// One claim of several slots takes as many as the burst and the limit leave
+// free, in one script call: the first stamped now, the others hold later
+// (so each may be sent until then plus half the margin), and never more than
+// the limit or the burst allow; a budget with nothing free grants none.
+func TestClaimSeveralSlotsKeepsTheLimitAndTheBurst(t *testing.T) {
+	r := redistest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	// limit 6 a minute: bursts of 3 (minBurst) per half window.
+	spread := NewRateBudget(r.Client, r.Prefix, "spread", 6, time.Minute)
+	granted, wait, err := spread.claimN(ctx, 5)
+	if err != nil || granted != 3 || wait != 0 {
+		t.Fatalf("claimN(5) on a fresh budget of burst 3 = %d, %v, %v; want 3 granted", granted, wait, err)
+	}
+	scores, err := r.Client.ZRangeWithScores(ctx, spread.keys[0], 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scores) != 3 {
+		t.Fatalf("claim log holds %d claims, want 3", len(scores))
+	}
+	if hold := spread.hold; hold != (time.Minute+claimMargin(time.Minute))/holdDivisor {
+		t.Fatalf("hold = %v, want claimWindow/%d", hold, holdDivisor)
+	}
+	first := time.UnixMilli(int64(scores[0].Score))
+	for _, z := range scores[1:] {
+		if at := time.UnixMilli(int64(z.Score)); at.Sub(first) != spread.hold {
+			t.Errorf("further slot stamped %v after the first, want the hold %v", at.Sub(first), spread.hold)
+		}
+	}
+	if granted, wait, err := spread.claimN(ctx, 5); err != nil || granted != 0 || wait <= 0 {
+		t.Fatalf("claimN(5) with the burst spent = %d, %v, %v; want none granted and a wait", granted, wait, err)
+	}
+
+	// limit 3, no spreading (the burst is the limit): the window caps it.
+	small := NewRateBudget(r.Client, r.Prefix, "small", 3, time.Minute)
+	if granted, _, err := small.claimN(ctx, 10); err != nil || granted != 3 {
+		t.Fatalf("claimN(10) on a budget of 3 = %d, %v; want 3", granted, err)
+	}
+	if granted, wait, err := small.claimN(ctx, 1); err != nil || granted != 0 || wait <= 0 {
+		t.Fatalf("claim on a full budget = %d, %v, %v; want none and a wait", granted, wait, err)
+	}
+	if n, err := r.Client.ZCard(ctx, small.keys[0]).Result(); err != nil || n != 3 {
+		t.Fatalf("claim log of the full budget holds %d, %v; want 3", n, err)
+	}
+
+	// The further slots may be used until hold plus half the margin after
+	// the claim began.
+	start := time.Unix(1000, 0)
+	by := spread.further(start, 2)
+	want := start.Add(spread.hold + claimMargin(time.Minute)/2)
+	if len(by) != 2 || !by[0].Equal(want) || !by[1].Equal(want) {
+		t.Fatalf("further(start, 2) = %v, want 2 × %v", by, want)
+	}
+	if spread.further(start, 0) != nil {
+		t.Fatal("further(start, 0) is not nil")
+	}
+}

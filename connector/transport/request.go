@@ -90,7 +90,7 @@ func preventTransportReplay(req *http.Request) {
 // everything the connector's Check refuses into an error.
 func (t *Transport) send(ctx context.Context, r Request, req *http.Request) (Answer, error) {
 	if t.cfg.Pacer != nil {
-		if err := t.cfg.Pacer.Wait(ctx); err != nil {
+		if err := t.wait(ctx); err != nil {
 			return Answer{}, &pacerError{t.wrap(r, fmt.Errorf("wait for rate budget: %w", err))}
 		}
 	}

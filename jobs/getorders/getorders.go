@@ -22,6 +22,8 @@ import (
 
 // maxAssignBatch bounds one /orders/assignuser call. ShipStation documents no
 // maximum; a run normally assigns everything it imported in a single call.
+// A sweep assigns each full batch as soon as it has one (see run), so a run
+// holds at most this many order ids (and a page's) whatever its backlog.
 const maxAssignBatch = 5000
 
 // GetOrders imports ShipStation orders into Quipt as purchase orders and then
@@ -45,6 +47,8 @@ type GetOrders struct {
 	// WarehouseCodes maps a ShipStation warehouseId to the Quipt warehouse code
 	// (the inverse of WAREHOUSES); orders from other warehouses carry no code.
 	WarehouseCodes map[int64]string
+	// assignMax, when not zero, replaces maxAssignBatch (tests).
+	assignMax int
 }
 
 // Run imports one window of orders. It is safe to repeat: an order already
@@ -87,7 +91,24 @@ func (j *GetOrders) run(ctx context.Context, run *jobs.Run) error {
 					toAssign = append(toAssign, o.OrderID)
 				}
 			}
-			return err
+			if err != nil || !sweep {
+				return err
+			}
+			// A sweep assigns every full batch at once: its list (by status,
+			// tag and creation, in orderId order) does not change when an
+			// order is assigned, so the pages do not shift, and the ids held
+			// stay bounded. A run of changed orders assigns at its end: an
+			// assignment modifies the order and takes it out of the modify
+			// window being read, which would shift the later pages.
+			full := len(toAssign) / j.assignBatchSize() * j.assignBatchSize()
+			if full == 0 {
+				return nil
+			}
+			if err := j.assign(ctx, run, toAssign[:full]); err != nil {
+				return err
+			}
+			toAssign = append(toAssign[:0], toAssign[full:]...)
+			return nil
 		},
 		// Orders leave the list while it is read (shipped, modified again),
 		// so on a busy account the pages shift on most runs, and a cursor
@@ -140,6 +161,15 @@ func (j *GetOrders) needsAssign(o shipstation.Order, recorded string, now time.T
 	}
 }
 
+// assignBatchSize is the most order ids of one assignuser call:
+// maxAssignBatch unless a test set assignMax.
+func (j *GetOrders) assignBatchSize() int {
+	if j.assignMax > 0 {
+		return j.assignMax
+	}
+	return maxAssignBatch
+}
+
 // assign sets the user on every order of ids with as few calls as possible:
 // one per maxAssignBatch. ShipStation assigns nobody when one order of the call
 // is unknown (deleted or merged since it was listed), so a rejected batch is
@@ -154,7 +184,7 @@ func (j *GetOrders) assign(ctx context.Context, run *jobs.Run, ids []int64) erro
 		return nil
 	}
 	for len(ids) > 0 {
-		n := min(len(ids), maxAssignBatch)
+		n := min(len(ids), j.assignBatchSize())
 		if err := j.assignBatch(ctx, run, ids[:n]); err != nil {
 			return err
 		}

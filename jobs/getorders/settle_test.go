@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -142,4 +143,52 @@ func TestSettlePeriodRunsFromTheLastAttempt(t *testing.T) {
 	clock.Advance(w.Env.Settle() + time.Second)
 	runOK(t, w, job)
 	wantAssigned(t, w, 1, orders)
+}
+
+// A sweep assigns each full batch of imported orders as soon as it has one,
+// between its list pages, so the ids a run holds stay bounded whatever the
+// backlog; the calls are as few as at the end of the run (ceil(N/batch)), and
+// every order is assigned exactly once.
+func TestSweepAssignsEachFullBatchAsItGoes(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	for i := range 1200 { // three pages of 500
+		addOrder(w, seed{number: fmt.Sprintf("S-%04d", i), created: now.Add(-time.Hour), method: "Ground"})
+	}
+	job := newJob(w)
+	job.assignMax = 400
+	if err := w.Run(context.Background(), jobs.NameGetOrders, job.Run); err != nil {
+		t.Fatal(err)
+	}
+	calls := w.SS.AssignUserCalls()
+	var sizes []int
+	seen := map[int64]bool{}
+	for _, c := range calls {
+		sizes = append(sizes, len(c.OrderIDs))
+		for _, id := range c.OrderIDs {
+			if seen[id] {
+				t.Errorf("order %d assigned twice", id)
+			}
+			seen[id] = true
+		}
+	}
+	if !slices.Equal(sizes, []int{400, 400, 400}) {
+		t.Fatalf("assignuser calls of %v orders, want 3 of 400", sizes)
+	}
+	// The first batch was assigned after the first page (500 orders, one
+	// full batch), before the second page was listed.
+	var order []string
+	for _, r := range w.SS.Requests() {
+		switch {
+		case r.Path == "/orders/assignuser":
+			order = append(order, "assign")
+		case r.Path == "/orders" && r.Method == "GET":
+			order = append(order, "list")
+		}
+	}
+	if want := []string{"list", "assign", "list", "assign", "list", "assign"}; !slices.Equal(order, want) {
+		t.Errorf("requests %v, want %v", order, want)
+	}
+	if sum := w.Log.LastSummary(); sum["assigned"] != 1200.0 || sum["created"] != 1200.0 {
+		t.Errorf("summary = %v, want 1200 created and assigned", sum)
+	}
 }

@@ -7,9 +7,9 @@ import (
 )
 
 // deferAcked keeps recs, the records an acknowledgement step rewrote as
-// Acked, for the run's next fenced write (the records of the next batch
-// ShipStation holds, or the end of the pass), so that a batch costs one
-// Redis write instead of two. The records of what ShipStation holds are
+// Acked, for the run's next fenced write (the records of the next page's
+// orders ShipStation holds, or the end of the pass), so that a page costs
+// one Redis write instead of two. The records of what ShipStation holds are
 // still written before their orders are acknowledged. A crash before the
 // deferred write only leaves orders not marked Acked: the next run
 // acknowledges them again, which Quipt answers as a duplicate. When err is

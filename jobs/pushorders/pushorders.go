@@ -10,10 +10,11 @@
 // sent is never sent over it, and an order is acknowledged exactly once. The
 // writes follow each other so that a crash between any two leaves one
 // ShipStation order per Quipt order and one acknowledgement after the next
-// run: createorders (an upsert by orderKey), then the records
+// run: createorders (an upsert by orderKey; a page's calls one after the
+// other, sharing one rate-budget claim), then the records of all of them
 // (acked=false), then the acknowledgements (idempotent in Quipt), then the
-// records again (acked=true), written together with the next batch's records
-// or at the end of the pass, so that a batch costs one fenced write.
+// records again (acked=true), written together with the next page's records
+// or at the end of the pass, so that a page costs one fenced write.
 //
 // An update of an order ShipStation holds already keeps what people set
 // there: the pass's updates are sent at its end, after one batched read of
@@ -26,10 +27,12 @@ package pushorders
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"strings"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/connector/transport"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/mapping"
 	"github.com/shipsync/shipsync/scheduler"
@@ -59,7 +62,7 @@ type PushOrders struct {
 // to interrupt: see the package documentation.
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
-		p := &pass{job: j, run: r, seen: map[string]bool{}}
+		p := &pass{job: j, run: r, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 		if err := p.loadUncertain(ctx); err != nil {
 			return err
 		}
@@ -76,7 +79,14 @@ type pass struct {
 	job   *PushOrders
 	run   *jobs.Run
 	batch []push
-	seen  map[string]bool
+	// seen holds the Quipt order Ids the pass has handled, as their 64-bit
+	// hashes under seed (a seed of its own for every run): a few bytes an
+	// order instead of the Id and a string key, so that a backlog of 100,000
+	// orders keeps the set under 2 MiB. Two Ids with one hash (odds about
+	// n²/2⁶⁵, 3·10⁻¹⁰ for 100,000 orders) would skip the second as a repeat
+	// for this run only; the next run, with another seed, sends it.
+	seen map[uint64]struct{}
+	seed maphash.Seed
 	// updates are the orders ShipStation holds already, sent at the end of
 	// the pass after one batched read-back (updates.go).
 	updates []push
@@ -140,17 +150,32 @@ func (p *pass) do(ctx context.Context) error {
 }
 
 // flush sends the waiting orders in calls of up to MaxCreateOrders while at
-// least threshold (at least one) are waiting.
+// least threshold (at least one) are waiting, then settles them all at once
+// (settle): one fenced write for the records of every order the calls left
+// in ShipStation, then their acknowledgements. The calls share their
+// rate-budget claims (transport.WithRequestsAhead): a Quipt page of 200
+// orders costs one claim for its two calls.
 func (p *pass) flush(ctx context.Context, threshold int) error {
-	for len(p.batch) >= max(threshold, 1) {
+	least := max(threshold, 1)
+	if len(p.batch) < least {
+		return nil
+	}
+	calls := 0
+	for left := len(p.batch); left >= least; left -= min(left, shipstation.MaxCreateOrders) {
+		calls++
+	}
+	ctx = transport.WithRequestsAhead(ctx, calls)
+	out := &sent{recs: jobs.Records{}}
+	var err error
+	for len(p.batch) >= least {
 		n := min(len(p.batch), shipstation.MaxCreateOrders)
 		batch := p.batch[:n]
 		p.batch = p.batch[n:]
-		if err := p.send(ctx, batch); err != nil {
-			return err
+		if err = p.send(ctx, batch, out); err != nil {
+			break
 		}
 	}
-	return nil
+	return p.settle(ctx, out, err)
 }
 
 // page decides what to do with every order of one Quipt page, with one
@@ -181,15 +206,17 @@ func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 // the purchase orders get-orders created (no loops), orders being
 // cancelled, and orders this run has handled already.
 func (p *pass) Pick(o quipt.Order) (*candidate, jobs.Key, string) {
-	switch {
-	case p.seen[o.ID]:
+	seen := maphash.String(p.seed, o.ID)
+	if _, repeat := p.seen[seen]; repeat {
 		return nil, jobs.Key{}, "skipped_repeat"
+	}
+	switch {
 	case strings.HasPrefix(jobs.Value(o.PartnerReference), jobs.PartnerRefPrefix):
 		return nil, jobs.Key{}, "skipped_own"
 	case o.SubStatus == quipt.SubStatusSoftCancel || o.SubStatus == quipt.SubStatusCancelationRequested:
 		return nil, jobs.Key{}, "skipped_cancelling"
 	}
-	p.seen[o.ID] = true
+	p.seen[seen] = struct{}{}
 	return &candidate{order: o}, jobs.Key{ID: o.ID}, ""
 }
 

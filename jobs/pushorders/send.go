@@ -10,12 +10,21 @@ import (
 	"github.com/shipsync/shipsync/jobs"
 )
 
-// send upserts one batch with a single createorders call, records what
-// ShipStation now holds, dead-letters what it refused, and then acknowledges
-// the newly held orders in Quipt.
-func (p *pass) send(ctx context.Context, batch []push) error {
+// sent is what the createorders calls of one flush leave to do once they
+// are all answered: the records of the orders ShipStation holds (recs),
+// the acknowledgements those orders owe, and the orders it refused.
+type sent struct {
+	recs     jobs.Records
+	acks     []ack
+	rejected []rejection
+}
+
+// send upserts one batch with a single createorders call and notes in out
+// what ShipStation now holds and what it refused (settle acts on them).
+func (p *pass) send(ctx context.Context, batch []push, out *sent) error {
 	if p.job.Env.DryRun {
-		return p.drySend(ctx, batch)
+		p.drySend(batch, out)
+		return nil
 	}
 	orders := make([]shipstation.Order, len(batch))
 	for i, b := range batch {
@@ -28,7 +37,7 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 	}
 	switch {
 	case err == nil:
-		return p.settle(ctx, batch, res)
+		return p.collect(batch, res, out)
 	case !shipstation.IsPermanent(err):
 		// Nothing is recorded: the next run sends the batch again, and the
 		// upsert by orderKey turns whatever was applied into an update.
@@ -39,10 +48,10 @@ func (p *pass) send(ctx context.Context, batch []push) error {
 	// ShipStation refused the whole call: halve it until the order that
 	// causes the refusal is alone, so the others still go through.
 	half := len(batch) / 2
-	if err := p.send(ctx, batch[:half]); err != nil {
+	if err := p.send(ctx, batch[:half], out); err != nil {
 		return err
 	}
-	return p.send(ctx, batch[half:])
+	return p.send(ctx, batch[half:], out)
 }
 
 // rejection is an order ShipStation refused, with its reason.
@@ -51,29 +60,24 @@ type rejection struct {
 	reason string
 }
 
-// settle acts on the result res of a createorders call for batch: the
-// records of the orders ShipStation holds and their links are one fenced
-// write (both or neither); the orders refused because ShipStation holds
-// them no longer open are read and recorded too (resolveClosed); the other
-// refused orders are dead-lettered, and the held ones not yet accepted are
-// acknowledged.
-func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkResult) error {
-	recs := jobs.Records{}
-	var acks []ack
-	var rejected []rejection
+// collect notes in out what the result res of a createorders call for
+// batch says: the records of the orders ShipStation holds (with their
+// links) and the acknowledgements they owe, and the orders it refused.
+// An order without a usable answer is left out: the next run sends it again.
+func (p *pass) collect(batch []push, res *shipstation.BulkResult, out *sent) error {
 	for i, b := range batch {
 		r, ok := resultFor(res, b.ss.OrderKey, i, len(batch))
 		switch {
 		case ok && r.Success && r.OrderID != 0:
 			b.rec.SSOrderID, b.rec.PushedAt = r.OrderID, p.job.Env.Clock()
-			if err := p.held(b, recs); err != nil {
+			if err := p.held(b, out.recs); err != nil {
 				return err
 			}
 			if !b.rec.Acked {
-				acks = append(acks, ack{order: b.order, rec: b.rec})
+				out.acks = append(out.acks, ack{order: b.order, rec: b.rec})
 			}
 		case ok && !r.Success:
-			rejected = append(rejected, rejection{b, "shipstation rejected the order: " + jobs.FirstNonEmpty(r.ErrorMessage, "no error message")})
+			out.rejected = append(out.rejected, rejection{b, "shipstation rejected the order: " + jobs.FirstNonEmpty(r.ErrorMessage, "no error message")})
 		default:
 			// No usable answer for this order: it is not recorded, so the
 			// next run sends it again (an update if it was applied).
@@ -82,20 +86,31 @@ func (p *pass) settle(ctx context.Context, batch []push, res *shipstation.BulkRe
 				Msg("createorders returned no result for the order")
 		}
 	}
-	if err := p.run.Record(ctx, p.withDeferred(recs), nil); err != nil {
-		return err
+	return nil
+}
+
+// settle acts on what the createorders calls of a flush left in out, and
+// returns err, the error that stopped the flush if any, joined with its
+// own: the records of every order ShipStation holds and their links are one
+// fenced write (with the Acked records deferred until then), written before
+// any of those orders is acknowledged; the orders refused because
+// ShipStation holds them no longer open are read and recorded too
+// (resolveClosed); the other refused orders are dead-lettered, and the held
+// ones not yet accepted are acknowledged.
+func (p *pass) settle(ctx context.Context, out *sent, err error) error {
+	if werr := p.run.Record(ctx, p.withDeferred(out.recs), nil); werr != nil {
+		return errors.Join(err, werr)
 	}
-	rejected, held, err := p.resolveClosed(ctx, rejected)
-	if err != nil {
-		return err
+	rejected, held, cerr := p.resolveClosed(ctx, out.rejected)
+	if cerr != nil {
+		return errors.Join(err, cerr)
 	}
-	acks = append(acks, held...)
 	for _, r := range rejected {
-		if err := p.reject(ctx, r.push, r.reason); err != nil {
-			return err
+		if rerr := p.reject(ctx, r.push, r.reason); rerr != nil {
+			return errors.Join(err, rerr)
 		}
 	}
-	return p.acknowledge(ctx, acks)
+	return errors.Join(err, p.acknowledge(ctx, append(out.acks, held...)))
 }
 
 // held notes in recs the record of an order ShipStation now holds (as
@@ -154,8 +169,7 @@ func (p *pass) reject(ctx context.Context, b push, reason string) error {
 }
 
 // drySend logs what send would push and acknowledge, and counts it.
-func (p *pass) drySend(ctx context.Context, batch []push) error {
-	var acks []ack
+func (p *pass) drySend(batch []push, out *sent) {
 	for _, b := range batch {
 		p.run.Log.Info().Str("event", "would_push").Bool("dry_run", true).
 			Str("quipt_order_id", b.order.ID).Str("order_key", b.ss.OrderKey).Bool("update", b.update).
@@ -169,8 +183,7 @@ func (p *pass) drySend(ctx context.Context, batch []push) error {
 			p.run.Sum.Created++
 		}
 		if !b.rec.Acked {
-			acks = append(acks, ack{order: b.order, rec: b.rec})
+			out.acks = append(out.acks, ack{order: b.order, rec: b.rec})
 		}
 	}
-	return p.acknowledge(ctx, acks)
 }
