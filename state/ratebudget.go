@@ -48,9 +48,9 @@ const (
 // the burst and ARGV[5] the burst span in ms (0: no spreading), ARGV[6] "1"
 // when this process has claimed from the budget before, ARGV[7] the slots
 // wanted (at least 1) and ARGV[8] the hold in ms of every slot after the
-// first. It returns {granted, wait}: the slots claimed (at least 1, at most
-// the slots wanted, as many as are free now), or 0 and the ms to wait before
-// trying again. The first slot is stamped now, each further one now + hold:
+// first. It returns {granted, wait, now}: the slots claimed (at least 1, at
+// most the slots wanted, as many as are free now), or 0 and the ms to wait
+// before trying again; and the server time of the attempt. The first slot is stamped now, each further one now + hold:
 // it may be used until then plus half the safety margin, and keeps its place
 // in the log that much longer (see RateBudget.WaitN). No claim window holds
 // more than limit claims, and no burst span more than burst.
@@ -73,12 +73,12 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
       redis.call('ZADD', KEYS[1], now, ARGV[3] .. '-lost-' .. i)
     end
     redis.call('PEXPIRE', KEYS[1], window + 1000)
-    return {0, window + 1}
+    return {0, window + 1, now}
   end
 end
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if pause > now then
-  return {0, pause - now}
+  return {0, pause - now, now}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 local burst, span = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -106,10 +106,10 @@ while granted < want do
   granted = granted + 1
 end
 if granted == 0 then
-  return {0, wait}
+  return {0, wait, now}
 end
 redis.call('PEXPIRE', KEYS[1], window + hold + 1000)
-return {granted, 0}
+return {granted, 0, now}
 `)
 
 // pauseScript stops every replica from sending for ARGV[1] ms from now
@@ -299,6 +299,13 @@ func (b *RateBudget) claim(ctx context.Context) (time.Duration, error) {
 // claimN tries once to claim up to n slots (see claimScript). It returns
 // how many it claimed, or 0 and how long to wait before trying again.
 func (b *RateBudget) claimN(ctx context.Context, n int) (int, time.Duration, error) {
+	granted, wait, _, err := b.claimAt(ctx, n)
+	return granted, wait, err
+}
+
+// claimAt is claimN that also returns the Redis server's time of the
+// attempt, the time a granted claim is stamped with in the claim log.
+func (b *RateBudget) claimAt(ctx context.Context, n int) (granted int, wait time.Duration, at time.Time, _ error) {
 	member := strconv.FormatUint(rand.Uint64(), 36)
 	before := "0"
 	if b.claimed.Load() {
@@ -307,17 +314,17 @@ func (b *RateBudget) claimN(ctx context.Context, n int) (int, time.Duration, err
 	res, err := claimScript.Run(ctx, b.rdb, b.keys, b.limit, b.claimWindow.Milliseconds(), member,
 		b.burst, b.burstSpan.Milliseconds(), before, n, b.hold.Milliseconds()).Int64Slice()
 	if err != nil {
-		return 0, 0, fmt.Errorf("state: claim rate budget: %w", err)
+		return 0, 0, time.Time{}, fmt.Errorf("state: claim rate budget: %w", err)
 	}
-	if len(res) != 2 {
-		return 0, 0, fmt.Errorf("state: claim rate budget: the script answered %v", res)
+	if len(res) != 3 {
+		return 0, 0, time.Time{}, fmt.Errorf("state: claim rate budget: the script answered %v", res)
 	}
-	granted, waitMs := int(res[0]), res[1]
+	granted, at = int(res[0]), time.UnixMilli(res[2])
 	if granted > 0 {
 		b.claimed.Store(true)
-		return granted, 0, nil
+		return granted, 0, at, nil
 	}
-	return 0, time.Duration(max(waitMs, 1)) * time.Millisecond, nil
+	return 0, time.Duration(max(res[1], 1)) * time.Millisecond, at, nil
 }
 
 // Observe takes in the rate-limit headers of a response: remaining requests

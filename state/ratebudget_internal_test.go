@@ -2,8 +2,12 @@ package state
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/shipsync/shipsync/internal/redistest"
 )
@@ -137,5 +141,72 @@ func TestClaimSeveralSlotsKeepsTheLimitAndTheBurst(t *testing.T) {
 	}
 	if spread.further(start, 0) != nil {
 		t.Fatal("further(start, 0) is not nil")
+	}
+}
+
+// Three replicas claiming from one budget as fast as it lets them never put
+// more than limit claims into one claim window (the window plus its safety
+// margin), by the Redis server's clock, which stamps the claims: the times
+// a test process reads after each claim would trail them by its own
+// scheduling delays. Each replica loops as WaitN does: claim, else wait
+// what the budget says.
+func TestClaimsNeverExceedTheLimitPerWindowAcrossReplicas(t *testing.T) {
+	r := redistest.New(t)
+	opts, err := redis.ParseURL(r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		limit  = 5
+		window = 300 * time.Millisecond
+		claims = 40
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		times []time.Time
+		wg    sync.WaitGroup
+	)
+	for range 3 {
+		c := redis.NewClient(opts)
+		t.Cleanup(func() { c.Close() })
+		b := NewRateBudget(c, r.Prefix, "key-abc123", limit, window)
+		wg.Go(func() {
+			for {
+				granted, wait, at, err := b.claimAt(ctx, 1)
+				if err != nil {
+					t.Errorf("claim: %v", err)
+					return
+				}
+				if granted == 0 {
+					time.Sleep(wait)
+					continue
+				}
+				mu.Lock()
+				if len(times) == claims {
+					mu.Unlock()
+					return
+				}
+				times = append(times, at)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(times) != claims {
+		t.Fatalf("got %d claims, want %d", len(times), claims)
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	claimWindow := window + claimMargin(window)
+	for i := 0; i+limit < len(times); i++ {
+		if span := times[i+limit].Sub(times[i]); span <= claimWindow {
+			t.Errorf("claims %d..%d (%d claims) within %v by the server's clock, want at most %d per %v", i, i+limit, limit+1, span, limit, claimWindow)
+		}
+	}
+	// The budget cannot be faster than limit per claim window; how close it
+	// comes is BenchmarkRateBudgetSharedKey's figure, not a test's.
+	if span, minimum := times[claims-1].Sub(times[0]), (claims/limit-1)*claimWindow; span < minimum {
+		t.Errorf("40 claims spanned %v by the server's clock, want at least %v", span, minimum)
 	}
 }
