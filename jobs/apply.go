@@ -86,8 +86,8 @@ func Apply[C any](ctx context.Context, run *Run, items []C, key func(C) string, 
 // concurrently calls one for the indexes 0 to n-1 in order, limit at a
 // time, until stop is set: an index whose key an earlier index has waits
 // until that one returned, so that the effects on one object stay in order.
-// limit workers take the indexes in turn (a goroutine per index started each
-// with a small stack, grown again for every item's calls).
+// limit workers take the indexes in turn: a goroutine per index would start
+// each with a small stack and grow it again for every item's calls.
 func concurrently(n int, key func(int) string, limit int, stop *atomic.Bool, one func(int)) {
 	type task struct {
 		i int

@@ -63,10 +63,8 @@ func (o *Order) UnmarshalJSON(b []byte) error {
 }
 
 // decodeFrom decodes the next value of dec into o, as UnmarshalJSON does,
-// in one pass: the decoder scans the value it hands to an Unmarshaler once
-// more, and UnmarshalJSON then checks and decodes it anew, so that an order
-// (a list item, a created purchase order) was read four times instead of
-// twice.
+// in two passes instead of four: the decoder scans the value it hands to an
+// Unmarshaler once more, and UnmarshalJSON then checks and decodes it anew.
 func (o *Order) decodeFrom(dec *json.Decoder) error {
 	w := newOrderWire(o)
 	if err := dec.Decode(w); err != nil {
@@ -87,6 +85,7 @@ type orderWire struct {
 	UpdatedAt lenientTime `json:"UpdatedAt"`
 }
 
+// newOrderWire returns the wire form that decodes into o.
 func newOrderWire(o *Order) *orderWire { return &orderWire{plainOrder: (*plainOrder)(o)} }
 
 // finish sets the Order's times from the lenient ones.

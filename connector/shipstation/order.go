@@ -139,10 +139,10 @@ func wholeQuantity(n json.Number) (int, error) {
 	return int(f), nil
 }
 
-// decodeFrom decodes the next value of dec into o, as json.Unmarshal does,
-// with its items in the same pass: an item's UnmarshalJSON has the decoder
-// scan the item once more, then checks and decodes it anew, which cost about
-// half of decoding an order of one item.
+// decodeFrom decodes the next value of dec into o, a new Order, as
+// json.Unmarshal does, with its items in the same pass: for an item's
+// UnmarshalJSON the decoder scans the item once more, and UnmarshalJSON then
+// checks and decodes it anew.
 func (o *Order) decodeFrom(dec *json.Decoder) error {
 	type plainOrder Order
 	type plainItem OrderItem
