@@ -2,9 +2,8 @@ package jobs
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // Effects is what applying one item did: its counters (the embedded
@@ -87,27 +86,40 @@ func Apply[C any](ctx context.Context, run *Run, items []C, key func(C) string, 
 // concurrently calls one for the indexes 0 to n-1 in order, limit at a
 // time, until stop is set: an index whose key an earlier index has waits
 // until that one returned, so that the effects on one object stay in order.
+// limit workers take the indexes in turn: a goroutine per index would start
+// each with a small stack and grow it again for every item's calls.
 func concurrently(n int, key func(int) string, limit int, stop *atomic.Bool, one func(int)) {
-	var g errgroup.Group
-	g.SetLimit(limit)
+	type task struct {
+		i int
+		// prev is closed when the earlier index with the same key returned;
+		// nil when there is none. done is closed when i returned.
+		prev, done chan struct{}
+	}
+	tasks := make(chan task)
+	var wg sync.WaitGroup
+	for range min(limit, n) {
+		wg.Go(func() {
+			for t := range tasks {
+				if t.prev != nil {
+					<-t.prev
+				}
+				if !stop.Load() {
+					one(t.i)
+				}
+				close(t.done)
+			}
+		})
+	}
 	last := map[string]chan struct{}{}
 	for i := range n {
 		if stop.Load() {
 			break
 		}
 		k := key(i)
-		prev, done := last[k], make(chan struct{})
-		last[k] = done
-		g.Go(func() error {
-			defer close(done)
-			if prev != nil {
-				<-prev
-			}
-			if !stop.Load() {
-				one(i)
-			}
-			return nil
-		})
+		t := task{i: i, prev: last[k], done: make(chan struct{})}
+		last[k] = t.done
+		tasks <- t
 	}
-	_ = g.Wait() // the items report through one
+	close(tasks)
+	wg.Wait()
 }

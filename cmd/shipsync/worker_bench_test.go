@@ -96,9 +96,17 @@ func benchWorker(b *testing.B, job string, seed func(*jobstest.World, int), done
 }
 
 // workerCommand is `shipsync once job` as a child process pointed at w,
-// logging at info as in production.
+// logging at info as in production. SHIPSYNC_TEST_CHILD_WRAP, when set, is a
+// command (words split on spaces) the child runs under, e.g.
+// "valgrind --tool=callgrind --callgrind-out-file=/tmp/worker.%p": an
+// instruction count does not vary with the machine's load as CPU time does.
+// The rusage figures are then the wrapper's.
 func workerCommand(w *jobstest.World, job string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "once", job)
+	args := []string{os.Args[0], "once", job}
+	if wrap := strings.Fields(os.Getenv("SHIPSYNC_TEST_CHILD_WRAP")); len(wrap) > 0 {
+		args = append(wrap, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = os.Environ()
 	for k, v := range with(testEnv(w), "LOG_LEVEL", "info", "SHIPSTATION_RATE_LIMIT", "1000") {
 		cmd.Env = append(cmd.Env, k+"="+v)

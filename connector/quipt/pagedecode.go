@@ -139,13 +139,24 @@ func decodeResult[T any](dec *json.Decoder, body []byte, page *Page[T], validate
 // decoder cannot go on.
 func decodeValue(dec *json.Decoder, v any) (err, broken error) {
 	start := dec.InputOffset()
-	if err := dec.Decode(v); err != nil {
+	if s, ok := v.(streamDecoder); ok {
+		err = s.decodeFrom(dec)
+	} else {
+		err = dec.Decode(v)
+	}
+	if err != nil {
 		if dec.InputOffset() == start {
 			return nil, err
 		}
 		return fmt.Errorf("decode: %w", err), nil
 	}
 	return nil, nil
+}
+
+// streamDecoder is a value that decodes itself from a json.Decoder in one
+// pass (Order), where its UnmarshalJSON would cost more passes.
+type streamDecoder interface {
+	decodeFrom(dec *json.Decoder) error
 }
 
 // skipValue consumes one JSON value without keeping it.

@@ -54,17 +54,43 @@ func plainText(b []byte) (string, bool) {
 
 // UnmarshalJSON decodes an order, reading its times leniently.
 func (o *Order) UnmarshalJSON(b []byte) error {
-	type plain Order
-	aux := struct {
-		*plain
-		CreatedAt lenientTime `json:"CreatedAt"`
-		UpdatedAt lenientTime `json:"UpdatedAt"`
-	}{plain: (*plain)(o)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	w := newOrderWire(o)
+	if err := json.Unmarshal(b, w); err != nil {
 		return err
 	}
-	o.CreatedAt, o.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
+	w.finish()
 	return nil
+}
+
+// decodeFrom decodes the next value of dec into o, as UnmarshalJSON does,
+// in two passes instead of four: the decoder scans the value it hands to an
+// Unmarshaler once more, and UnmarshalJSON then checks and decodes it anew.
+func (o *Order) decodeFrom(dec *json.Decoder) error {
+	w := newOrderWire(o)
+	if err := dec.Decode(w); err != nil {
+		return err
+	}
+	w.finish()
+	return nil
+}
+
+// plainOrder is Order without its UnmarshalJSON.
+type plainOrder Order
+
+// orderWire is the form an Order is decoded in: its fields, decoded into the
+// Order, with the times read leniently (these fields shadow the Order's).
+type orderWire struct {
+	*plainOrder
+	CreatedAt lenientTime `json:"CreatedAt"`
+	UpdatedAt lenientTime `json:"UpdatedAt"`
+}
+
+// newOrderWire returns the wire form that decodes into o.
+func newOrderWire(o *Order) *orderWire { return &orderWire{plainOrder: (*plainOrder)(o)} }
+
+// finish sets the Order's times from the lenient ones.
+func (w *orderWire) finish() {
+	w.plainOrder.CreatedAt, w.plainOrder.UpdatedAt = w.CreatedAt.Time, w.UpdatedAt.Time
 }
 
 // UnmarshalJSON decodes a cancellation, reading its time leniently.

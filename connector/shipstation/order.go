@@ -121,15 +121,54 @@ func (it *OrderItem) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	it.Quantity = 0
-	if aux.Quantity == "" {
-		return nil
+	q, err := wholeQuantity(aux.Quantity)
+	it.Quantity = q
+	return err
+}
+
+// wholeQuantity reads an item quantity: a whole number, also when written as
+// a decimal; absent or null is 0.
+func wholeQuantity(n json.Number) (int, error) {
+	if n == "" {
+		return 0, nil
 	}
-	f, err := aux.Quantity.Float64()
+	f, err := n.Float64()
 	if err != nil || f != math.Trunc(f) {
-		return fmt.Errorf("item quantity %s is not a whole number", aux.Quantity)
+		return 0, fmt.Errorf("item quantity %s is not a whole number", n)
 	}
-	it.Quantity = int(f)
+	return int(f), nil
+}
+
+// decodeFrom decodes the next value of dec into o, a new Order, as
+// json.Unmarshal does, with its items in the same pass: for an item's
+// UnmarshalJSON the decoder scans the item once more, and UnmarshalJSON then
+// checks and decodes it anew.
+func (o *Order) decodeFrom(dec *json.Decoder) error {
+	type plainOrder Order
+	type plainItem OrderItem
+	type itemWire struct {
+		plainItem
+		Quantity json.Number `json:"quantity"`
+	}
+	w := struct {
+		*plainOrder
+		Items []itemWire `json:"items"`
+	}{plainOrder: (*plainOrder)(o)}
+	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	o.Items = nil
+	if w.Items != nil {
+		o.Items = make([]OrderItem, len(w.Items))
+	}
+	for i, wi := range w.Items {
+		q, err := wholeQuantity(wi.Quantity)
+		if err != nil {
+			return err
+		}
+		o.Items[i] = OrderItem(wi.plainItem)
+		o.Items[i].Quantity = q
+	}
 	return nil
 }
 

@@ -57,7 +57,12 @@ func decodeItems[T any](dec *json.Decoder, body []byte, idKey string, page *Page
 	for i := 0; dec.More(); i++ {
 		start := dec.InputOffset()
 		var item T
-		err := dec.Decode(&item)
+		var err error
+		if s, ok := any(&item).(streamDecoder); ok {
+			err = s.decodeFrom(dec)
+		} else {
+			err = dec.Decode(&item)
+		}
 		if err != nil && dec.InputOffset() == start {
 			return err // not a JSON value: the page is unreadable from here
 		}
@@ -83,6 +88,12 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 		return fmt.Errorf("want %v, got %v", want, tok)
 	}
 	return nil
+}
+
+// streamDecoder is an item that decodes itself from a json.Decoder in fewer
+// passes than dec.Decode would take (Order).
+type streamDecoder interface {
+	decodeFrom(dec *json.Decoder) error
 }
 
 // skipValue consumes one JSON value without keeping it.

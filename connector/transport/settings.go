@@ -15,6 +15,12 @@ import (
 const (
 	defaultBreakerThreshold = 10
 	defaultBreakerOpenFor   = 30 * time.Second
+	// maxIdleConnsPerHost is how many idle connections to one host the
+	// default HTTP client keeps: as many as a client may have requests in
+	// flight (QUIPT_CONCURRENCY is at most 64). http.DefaultTransport keeps
+	// 2, so that 8 concurrent requests closed and dialled connections anew
+	// all the time.
+	maxIdleConnsPerHost = 64
 )
 
 // Settings are what both connectors let their options set on the transport.
@@ -36,16 +42,27 @@ type Settings struct {
 }
 
 // DefaultSettings returns the defaults: an HTTP client with the given
-// timeout per attempt, retry.Default(), a breaker opening after 10 failed
+// timeout per attempt (and a connection pool of its own, see
+// NewHTTPTransport), retry.Default(), a breaker opening after 10 failed
 // attempts for 30 s, no logging, no observer.
 func DefaultSettings(timeout time.Duration) Settings {
 	return Settings{
-		HTTPClient:       &http.Client{Timeout: timeout},
+		HTTPClient:       &http.Client{Timeout: timeout, Transport: NewHTTPTransport()},
 		Retry:            retry.Default(),
 		BreakerThreshold: defaultBreakerThreshold,
 		BreakerOpenFor:   defaultBreakerOpenFor,
 		Logger:           zerolog.Nop(),
 	}
+}
+
+// NewHTTPTransport returns http.DefaultTransport's settings with a pool that
+// keeps up to 64 idle connections per host instead of 2, so that concurrent
+// requests to one upstream reuse their connections instead of dialling new
+// ones.
+func NewHTTPTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	return t
 }
 
 // SetHTTPClient sets the HTTP client; nil is refused.

@@ -1,0 +1,76 @@
+package quipt
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// docsOrder is the order of docs/quipt-api.md.
+const docsOrder = `{ "Id": "8b0e6f7c-3f0a-4c3e-9a51-2f7d3c1b9e20",
+  "OrderNumber": "Q-100231",
+  "PartnerReference": null,
+  "Status": 4, "SubStatus": 0,
+  "CreatedAt": "2026-03-02T16:58:40Z", "UpdatedAt": "2026-03-02T17:01:02Z",
+  "Channel": {"Id": "c1", "Name": "Web Store"},
+  "Customer": {"Name": "Dana Ruiz", "Email": "dana@example.com", "Phone": "555-0100"},
+  "ShipTo": {"Name": "Dana Ruiz", "Company": null, "Address1": "12 Elm St", "Address2": null,
+             "City": "Austin", "State": "TX", "PostalCode": "78701", "Country": "US",
+             "Phone": "555-0100", "Residential": true},
+  "Lines": [ {"Id": "l1", "SKU": "CASE-IP15-BLK", "VendorSKU": "V-CASE-15", "Name": "Case",
+              "Quantity": 2, "UnitPrice": 19.99} ],
+  "Shipping": {"RequestedMethod": "Standard", "CarrierCode": null, "CarrierMethod": null},
+  "WarehouseCode": "AUS1",
+  "Totals": {"Subtotal": 39.98, "Tax": 3.30, "Shipping": 5.00, "Total": 48.28},
+  "Shipments": [ {"Id": "...", "ExternalShipmentId": "shipstation:81234", "TrackingNumber": "1Z...",
+                  "CarrierCode": "UPS", "CarrierMethod": "ups_ground", "ShipDate": "2026-03-03",
+                  "Voided": false, "Lines": [{"LineId": "l1", "Quantity": 2}]} ],
+  "Cancellations": [ {"Type": "Soft", "Reason": "...", "CreatedAt": "2026-03-02T17:00:00Z"} ] }`
+
+// TestOrderDecodeFromMatchesUnmarshalJSON checks that the one-pass decoding
+// of an order (lists, created purchase orders) gives what Order.UnmarshalJSON
+// gives, on the documented order and variants of its times, and fails where
+// it fails.
+func TestOrderDecodeFromMatchesUnmarshalJSON(t *testing.T) {
+	variants := map[string]string{
+		"docs":               docsOrder,
+		"zone-less times":    strings.ReplaceAll(docsOrder, `:40Z"`, `:40.123"`),
+		"date only":          strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `"2026-03-02"`),
+		"space separated":    strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `"2026-03-02 16:58:40"`),
+		"null times":         strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `null`),
+		"empty times":        strings.ReplaceAll(docsOrder, `"2026-03-02T17:01:02Z"`, `""`),
+		"escaped time":       strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `"2026-03-02T16:58:40\u005A"`),
+		"lower-case keys":    strings.ReplaceAll(strings.ReplaceAll(docsOrder, `"CreatedAt"`, `"createdat"`), `"Id"`, `"id"`),
+		"no times":           `{"Id": "o1", "Lines": []}`,
+		"null":               `null`,
+		"empty":              `{}`,
+		"bad time":           strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `"yesterday"`),
+		"time is a number":   strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `20260302`),
+		"status is a string": strings.ReplaceAll(docsOrder, `"Status": 4`, `"Status": "4"`),
+		"lines not a list":   `{"Id": "o1", "Lines": {}}`,
+	}
+	for name, doc := range variants {
+		t.Run(name, func(t *testing.T) {
+			var want Order
+			wantErr := json.Unmarshal([]byte(doc), &want)
+			var got Order
+			dec := json.NewDecoder(bytes.NewReader([]byte(doc + ` {"Id": "next"}`)))
+			gotErr := got.decodeFrom(dec)
+			if (gotErr != nil) != (wantErr != nil) {
+				t.Fatalf("decodeFrom: %v, UnmarshalJSON: %v", gotErr, wantErr)
+			}
+			if wantErr == nil {
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("decodeFrom differs from UnmarshalJSON (-want +got):\n%s", diff)
+				}
+			}
+			var next Order
+			if err := next.decodeFrom(dec); err != nil || next.ID != "next" {
+				t.Errorf("the next value: %+v, %v; want it decoded", next, err)
+			}
+		})
+	}
+}
