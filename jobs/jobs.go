@@ -64,7 +64,16 @@ const (
 	// the latest sent: the time of a createorders whose outcome was
 	// uncertain, or of reconcile's repair of a stale_push.
 	NSPushUncertain = "push-uncertain"
+	// NSAccepted maps a Quipt fulfillment order Id to Accepted once the
+	// order was accepted in Quipt: by push-orders after createorders, or by
+	// sync-tracking before a package when push-orders had not. A flag of its
+	// own, so that sync-tracking reads a few bytes per package instead of
+	// push-orders' whole record.
+	NSAccepted = "accepted"
 )
+
+// Accepted is the value of an NSAccepted record.
+const Accepted = "1"
 
 // PushedKeyPrefix starts the orderKey of every order push-orders sends to
 // ShipStation (quipt:<Quipt order id>); get-orders never imports those back.

@@ -58,6 +58,7 @@ func (p *pass) acknowledgeOne(ctx context.Context, a ack, eff *jobs.Effects) err
 		return err
 	}
 	eff.Record(jobs.NSPushed, a.order.ID, v)
+	eff.Record(jobs.NSAccepted, a.order.ID, jobs.Accepted)
 	eff.Add("acknowledged", 1)
 	if dup {
 		eff.Add("already_acknowledged", 1)

@@ -103,13 +103,6 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// Accepted reports whether rec, push-orders' record of a Quipt order in
-// jobs.NSPushed, says the order was accepted in Quipt.
-func Accepted(rec string) bool {
-	r, err := decodeRecord(rec)
-	return err == nil && r.Acked
-}
-
 func decodeRecord(s string) (pushRecord, error) {
 	var r pushRecord
 	if err := json.Unmarshal([]byte(s), &r); err != nil {

@@ -35,7 +35,7 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 		eff.Add("shipped", 1)
 		return nil
 	}
-	if !p.accepted && !orders.wasAccepted(p.orderID) {
+	if !p.accepted {
 		if err := r.accept(ctx, p, orders, eff); err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 }
 
 // accept accepts the package's Quipt order before its package is added, when
-// push-orders has no record of accepting it: its createorders answer was
+// it is not recorded accepted (jobs.NSAccepted), and records it accepted: its createorders answer was
 // lost, or its run stopped before the acknowledgement, and the order was
 // labelled or marked shipped in ShipStation meanwhile. Once shipped, the
 // order leaves the Open orders push-orders lists, so it would never be
@@ -81,17 +81,18 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 // push-orders did accept (its record written later, or lost with Redis) is
 // answered as a duplicate. A refusal (the order was cancelled, say) is
 // logged and the ship goes on to meet its own answer; any other failure
-// stops the page before the ship. An order is accepted once per page.
+// stops the page before the ship. The record keeps later packages of the
+// order, in this page and later runs, from accepting it again.
 func (r *runner) accept(ctx context.Context, p pkg, orders *quiptOrders, eff *jobs.Effects) error {
 	o, err := orders.get(ctx, p.orderID)
 	if err == nil {
 		var dup bool
 		dup, err = r.Env.Quipt.FulfillmentOrders.Acknowledge(ctx, jobs.Acceptance(o))
 		if err == nil {
-			orders.noteAccepted(p.orderID)
+			eff.Record(jobs.NSAccepted, p.orderID, jobs.Accepted)
 			eff.Add("accepted_before_ship", 1)
 			p.log.Info().Str("event", "accepted_before_ship").Bool("duplicate", dup).
-				Msg("accepted the Quipt order before its package: push-orders had no record of accepting it")
+				Msg("accepted the Quipt order before its package: it was not recorded accepted")
 			return nil
 		}
 	}

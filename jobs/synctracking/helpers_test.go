@@ -2,7 +2,6 @@ package synctracking
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
-	"github.com/shipsync/shipsync/jobs/pushorders"
 )
 
 // now is the tests' start time: 11:00 PDT.
@@ -82,28 +80,17 @@ func pushed(t testing.TB, w *jobstest.World, number string, lines ...line) (quip
 }
 
 // linked writes what push-orders records of the pushed orders of links
-// (ShipStation orderId → Quipt order Id): its link from the ShipStation
-// order to the Quipt order, and its record of the Quipt order, accepted.
+// (ShipStation orderId → Quipt order Id) once it has accepted them: its link
+// from the ShipStation order to the Quipt order, and the order accepted.
 func linked(t testing.TB, w *jobstest.World, links map[int64]string) {
 	t.Helper()
 	byOrder, accepted := map[string]string{}, map[string]string{}
 	for ssID, qID := range links {
 		byOrder[strconv.FormatInt(ssID, 10)] = qID
-		accepted[qID] = acceptedRecord(t, ssID)
+		accepted[qID] = jobs.Accepted
 	}
 	putRecords(t, w, jobs.NSShipStationOrder, byOrder)
-	putRecords(t, w, jobs.NSPushed, accepted)
-}
-
-// acceptedRecord is a push-orders record of an order ShipStation holds as
-// ssOrderID and Quipt accepted.
-func acceptedRecord(t testing.TB, ssOrderID int64) string {
-	t.Helper()
-	rec := fmt.Sprintf(`{"hash":"seeded","ss_order_id":%d,"acked":true}`, ssOrderID)
-	if !pushorders.Accepted(rec) {
-		t.Fatalf("push-orders does not read %s as accepted", rec)
-	}
-	return rec
+	putRecords(t, w, jobs.NSAccepted, accepted)
 }
 
 // putRecords writes records under a lease of its own, as another job would.

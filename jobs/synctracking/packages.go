@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/shipsync/shipsync/jobs"
-	"github.com/shipsync/shipsync/jobs/pushorders"
 )
 
 // Overlap is how far before its cursor each pass starts reading
@@ -27,8 +26,8 @@ const (
 // ShipStation list: its malformed items are dead-lettered, push-orders'
 // links of the ShipStation orders in linkIDs are read (one round trip, when
 // there are any), and the page goes through a jobs.Pipeline over the
-// packages' jobs.NSPackages records and push-orders' records of their Quipt
-// orders (jobs.NSPushed, the keys' Related; one round trip) with the handler made
+// packages' jobs.NSPackages records and whether their Quipt orders were
+// accepted (jobs.NSAccepted, the keys' Related; one round trip) with the handler made
 // for the page from the links, which records what it applied with one fenced
 // write.
 //
@@ -49,7 +48,7 @@ func packagePage[T, C any](ctx context.Context, r *runner, items []T, invalid []
 		}
 	}
 	pipe := jobs.Pipeline[T, C]{
-		Handler: handler(links), Namespaces: []string{jobs.NSPackages}, Related: []string{jobs.NSPushed},
+		Handler: handler(links), Namespaces: []string{jobs.NSPackages}, Related: []string{jobs.NSAccepted},
 		Concurrency: r.Env.QuiptConcurrency(), Serial: order,
 	}
 	_, err := pipe.Process(ctx, r.run, items, nil)
@@ -73,10 +72,11 @@ func settledPackage(p pkg, known *jobs.Known) (skip string) {
 	return ""
 }
 
-// withAcceptance returns p with accepted set from push-orders' record of
-// its Quipt order in known.
+// withAcceptance returns p with accepted set from known: whether its Quipt
+// order was accepted (by push-orders, or by an earlier package of the page,
+// whose record the pipeline noted).
 func withAcceptance(p pkg, known *jobs.Known) pkg {
-	p.accepted = pushorders.Accepted(known.Record(jobs.NSPushed, p.orderID))
+	p.accepted = known.Record(jobs.NSAccepted, p.orderID) == jobs.Accepted
 	return p
 }
 

@@ -25,26 +25,10 @@ type quiptOrders struct {
 	client *quipt.Client
 	mu     sync.Mutex
 	byID   map[string]*quipt.Order
-	// accepted are the orders the page accepted (runner.accept).
-	accepted map[string]bool
 }
 
 func newQuiptOrders(c *quipt.Client) *quiptOrders {
-	return &quiptOrders{client: c, byID: map[string]*quipt.Order{}, accepted: map[string]bool{}}
-}
-
-// noteAccepted notes that the page accepted order id.
-func (q *quiptOrders) noteAccepted(id string) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.accepted[id] = true
-}
-
-// wasAccepted reports whether the page accepted order id.
-func (q *quiptOrders) wasAccepted(id string) bool {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.accepted[id]
+	return &quiptOrders{client: c, byID: map[string]*quipt.Order{}}
 }
 
 func (q *quiptOrders) get(ctx context.Context, id string) (*quipt.Order, error) {

@@ -42,8 +42,9 @@ type pkg struct {
 	voided  bool   // voided in ShipStation
 	// voidedAt is when ShipStation voided it (zero when not voided).
 	voidedAt time.Time
-	// accepted is true when push-orders recorded accepting the Quipt order
-	// (Apply sets it from the look-up); ship accepts it first otherwise.
+	// accepted is true when the Quipt order is recorded accepted
+	// (jobs.NSAccepted; Apply sets it from the look-up); ship accepts it
+	// first otherwise.
 	accepted bool
 	fields   map[string]any
 	log      zerolog.Logger
