@@ -2,7 +2,10 @@ package quipt
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+
+	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
 // Message severities.
@@ -97,10 +100,18 @@ func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
 // reported it.
 func (p *Page[T]) ListTotal() int { return p.Total }
 
-// decodeItem decodes and validates one item.
-func decodeItem[T any](raw json.RawMessage, validate func(*T) error) (T, error) {
+// decodeItem decodes and validates one item. An item that decodes itself
+// (Order) is handed its bytes directly: json.Unmarshal would scan them twice
+// more before calling its UnmarshalJSON, which checks them anyway.
+func decodeItem[T any](raw []byte, validate func(*T) error) (T, error) {
 	var item T
-	if err := json.Unmarshal(raw, &item); err != nil {
+	var err error
+	if u, ok := any(&item).(json.Unmarshaler); ok {
+		err = u.UnmarshalJSON(raw)
+	} else {
+		err = json.Unmarshal(raw, &item)
+	}
+	if err != nil {
 		var zero T
 		return zero, fmt.Errorf("decode: %w", err)
 	}
@@ -111,17 +122,23 @@ func decodeItem[T any](raw json.RawMessage, validate func(*T) error) (T, error) 
 	return item, nil
 }
 
-// itemID reads an item's Id on a best-effort basis.
-func itemID(raw json.RawMessage) string {
-	var probe struct {
-		ID json.RawMessage `json:"Id"`
-	}
-	if json.Unmarshal(raw, &probe) != nil || len(probe.ID) == 0 || string(probe.ID) == "null" {
-		return ""
-	}
+// itemID reads an item's Id on a best-effort basis: "" when the item is not
+// an object or has no Id, the number as written when the Id is a number.
+func itemID(raw []byte) string {
 	var id string
-	if json.Unmarshal(probe.ID, &id) == nil {
-		return id
-	}
-	return string(probe.ID)
+	_, _ = jsonscan.Object(raw, 0, func(key, value []byte) error {
+		if !jsonscan.KeyIs(key, "Id") || string(value) == "null" {
+			return nil
+		}
+		if s, err := jsonscan.String(value); err == nil {
+			id = s
+		} else {
+			id = string(value)
+		}
+		return errStop
+	})
+	return id
 }
+
+// errStop ends a scan early once it found what it looked for.
+var errStop = errors.New("stop")

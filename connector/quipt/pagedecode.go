@@ -1,22 +1,21 @@
 package quipt
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/shipsync/shipsync/connector/jsonscan"
 	"github.com/shipsync/shipsync/connector/transport"
 )
 
-// readPage decodes a list answer in one pass: the envelope's fields and each
-// item of its Result array straight into T, so that one malformed item lands
-// in Invalid and never fails the page. A body that is not an envelope is a
-// *decodeError, an envelope reporting failure an *APIError, as for readEnvelope.
+// readPage decodes a list answer: the envelope's fields, and each item of its
+// Result array decoded on its own into T, so that one malformed item lands in
+// Invalid and never fails the page. A body that is not an envelope is a
+// *decodeError, an envelope reporting failure an *APIError, as for readAnswer.
 func readPage[T any](req request, a transport.Answer, number int, validate func(*T) error) (*Page[T], error) {
 	page := &Page[T]{PageNumber: number}
-	env, err := readAnswer(req, a, func(dec *json.Decoder) error { return decodeResult(dec, a.Body, page, validate) })
+	env, err := readAnswer(req, a, func(raw []byte) error { return decodeResult(raw, page, validate) })
 	if errors.As(err, new(notAListError)) {
 		return nil, fmt.Errorf("quipt: decode page %d: Result is not a list: %w", number, err)
 	}
@@ -37,15 +36,16 @@ func readPage[T any](req request, a transport.Answer, number int, validate func(
 	return page, nil
 }
 
-// readAnswer decodes a 2xx answer in one pass, handing the decoder to result
-// at the envelope's Result (nil skips it). A body that is not an envelope is
-// a *decodeError, an envelope reporting failure an *APIError.
-func readAnswer(req request, a transport.Answer, result func(*json.Decoder) error) (*envelope, error) {
-	if result == nil {
-		result = func(dec *json.Decoder) error { return dec.Decode(&skipValue{}) }
-	}
+// readAnswer reads a 2xx answer in one scan of its body, handing the bytes of
+// the envelope's Result to result; with result nil they are kept in the
+// envelope's Result (not copied). A body that is not an envelope is a
+// *decodeError, an envelope reporting failure an *APIError.
+func readAnswer(req request, a transport.Answer, result func(raw []byte) error) (*envelope, error) {
 	var env envelope
-	if err := streamEnvelope(a.Body, &env, result); err != nil {
+	if result == nil {
+		result = func(raw []byte) error { env.Result = raw; return nil }
+	}
+	if err := scanEnvelope(a.Body, &env, result); err != nil {
 		return nil, &decodeError{req.method, req.template, err}
 	}
 	if env.failed() {
@@ -54,113 +54,71 @@ func readAnswer(req request, a transport.Answer, result func(*json.Decoder) erro
 	return &env, nil
 }
 
-// streamEnvelope decodes the envelope object in body into env, handing the
-// decoder to result when it reaches the Result field (matched, like the other
-// fields, without regard to case).
-func streamEnvelope(body []byte, env *envelope, result func(*json.Decoder) error) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fmt.Errorf("want an object, got %v (%w)", tok, err)
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		if err := decodeEnvelopeField(dec, strings.ToLower(key), env, result); err != nil {
+// scanEnvelope reads the envelope object in body into env, handing the bytes
+// of its Result field to result. Fields are matched without regard to case,
+// as encoding/json matches them.
+func scanEnvelope(body []byte, env *envelope, result func([]byte) error) error {
+	end, err := jsonscan.Object(body, 0, func(key, value []byte) error {
+		if err := envelopeField(key, value, env, result); err != nil {
 			return fmt.Errorf("field %q: %w", key, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	_, err := dec.Token()
-	return err
+	if rest := jsonscan.SkipSpace(body, end); rest != len(body) {
+		return fmt.Errorf("%w: data after the envelope at offset %d", jsonscan.ErrSyntax, rest)
+	}
+	return nil
 }
 
-// decodeEnvelopeField decodes the value of the envelope field key (lower case).
-func decodeEnvelopeField(dec *json.Decoder, key string, env *envelope, result func(*json.Decoder) error) error {
-	switch key {
-	case "result":
-		return result(dec)
-	case "paging":
-		return dec.Decode(&env.Paging)
-	case "transactionid":
-		return dec.Decode(&env.TransactionID)
-	case "transactiontime":
-		return dec.Decode(&env.TransactionTime)
-	case "success":
-		return dec.Decode(&env.Success)
-	case "messages":
-		return dec.Decode(&env.Messages)
+// envelopeField decodes the value of one envelope field.
+func envelopeField(key, value []byte, env *envelope, result func([]byte) error) error {
+	switch {
+	case jsonscan.KeyIs(key, "Result"):
+		return result(value)
+	case jsonscan.KeyIs(key, "Success"):
+		return json.Unmarshal(value, &env.Success)
+	case jsonscan.KeyIs(key, "Messages"):
+		if string(value) == "[]" {
+			return nil
+		}
+		return json.Unmarshal(value, &env.Messages)
+	case jsonscan.KeyIs(key, "Paging"):
+		return json.Unmarshal(value, &env.Paging)
+	case jsonscan.KeyIs(key, "TransactionId"):
+		return json.Unmarshal(value, &env.TransactionID)
+	case jsonscan.KeyIs(key, "TransactionTime"):
+		return json.Unmarshal(value, &env.TransactionTime)
 	}
-	return dec.Decode(&skipValue{})
+	return nil
 }
 
 // notAListError is a Result that is neither a list nor null.
-type notAListError struct{ tok json.Token }
+type notAListError struct{ got string }
 
-func (e notAListError) Error() string { return fmt.Sprintf("got %v", e.tok) }
+func (e notAListError) Error() string { return "got " + e.got }
 
-// decodeResult decodes the Result array (or null) at dec's position into
-// page, each item on its own: an item that does not decode or validate is
-// recorded as invalid with its raw bytes, cut from body by the decoder's
-// offsets.
-func decodeResult[T any](dec *json.Decoder, body []byte, page *Page[T], validate func(*T) error) error {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return err
+// decodeResult decodes the Result array (or null) raw into page, each item on
+// its own: an item that does not decode or validate is recorded as invalid
+// with a copy of its bytes.
+func decodeResult[T any](raw []byte, page *Page[T], validate func(*T) error) error {
+	switch {
+	case string(raw) == "null":
+		return nil
+	case raw[0] != '[':
+		return notAListError{fmt.Sprintf("%.20s", raw)}
 	}
-	if tok != json.Delim('[') {
-		return notAListError{tok}
-	}
-	for i := 0; dec.More(); i++ {
-		start := dec.InputOffset()
-		var item T
-		err, broken := decodeValue(dec, &item)
-		if broken != nil {
-			return broken
-		}
-		if err == nil {
-			err = validate(&item)
-		}
+	_, err := jsonscan.Array(raw, 0, func(i int, elem []byte) error {
+		item, err := decodeItem(elem, validate)
 		if err != nil {
-			raw := append(json.RawMessage(nil), bytes.TrimLeft(body[start:dec.InputOffset()], " \t\r\n,")...)
-			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(raw), Err: err, Raw: raw})
-			continue
+			elem = append(json.RawMessage(nil), elem...)
+			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(elem), Err: err, Raw: elem})
+			return nil
 		}
 		page.Items = append(page.Items, item)
-	}
-	_, err = dec.Token() // ']'
+		return nil
+	})
 	return err
 }
-
-// decodeValue decodes the next value of dec into v. A value that does not fit
-// v is err, and the decoder goes on with what follows it, since it read the
-// whole value before decoding it; input that is not JSON is broken, and the
-// decoder cannot go on.
-func decodeValue(dec *json.Decoder, v any) (err, broken error) {
-	start := dec.InputOffset()
-	if s, ok := v.(streamDecoder); ok {
-		err = s.decodeFrom(dec)
-	} else {
-		err = dec.Decode(v)
-	}
-	if err != nil {
-		if dec.InputOffset() == start {
-			return nil, err
-		}
-		return fmt.Errorf("decode: %w", err), nil
-	}
-	return nil, nil
-}
-
-// streamDecoder is a value that decodes itself from a json.Decoder in one
-// pass (Order), where its UnmarshalJSON would cost more passes.
-type streamDecoder interface {
-	decodeFrom(dec *json.Decoder) error
-}
-
-// skipValue consumes one JSON value without keeping it.
-type skipValue struct{}
-
-// UnmarshalJSON implements json.Unmarshaler by ignoring the value.
-func (*skipValue) UnmarshalJSON([]byte) error { return nil }

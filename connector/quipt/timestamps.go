@@ -62,18 +62,6 @@ func (o *Order) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeFrom decodes the next value of dec into o, as UnmarshalJSON does,
-// in two passes instead of four: the decoder scans the value it hands to an
-// Unmarshaler once more, and UnmarshalJSON then checks and decodes it anew.
-func (o *Order) decodeFrom(dec *json.Decoder) error {
-	w := newOrderWire(o)
-	if err := dec.Decode(w); err != nil {
-		return err
-	}
-	w.finish()
-	return nil
-}
-
 // plainOrder is Order without its UnmarshalJSON.
 type plainOrder Order
 

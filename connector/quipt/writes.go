@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
 // Acknowledge statuses.
@@ -72,32 +74,59 @@ type CancelRequest struct {
 	Lines   []LineQuantity `json:"Lines"`
 }
 
-// Create creates a purchase order (POST /v2/orders/purchase) and
-// returns it with its new Id. duplicate is true when an order with the same
-// PartnerReference already existed; the returned order is then that one.
-func (s *PurchaseOrdersService) Create(ctx context.Context, po NewPurchaseOrder) (order *Order, duplicate bool, err error) {
+// Create creates a purchase order (POST /v2/orders/purchase) and returns
+// its new Id, the one field of the answer read. duplicate is true when an
+// order with the same PartnerReference already existed; the Id is then that
+// order's. An answer whose Id cannot be read, after Quipt applied the
+// create, is an error wrapping ErrAppliedUnreadable.
+func (s *PurchaseOrdersService) Create(ctx context.Context, po NewPurchaseOrder) (id string, duplicate bool, err error) {
 	if po.PartnerReference == "" {
-		return nil, false, fmt.Errorf("%w: purchase order has no PartnerReference", ErrInvalidRequest)
+		return "", false, fmt.Errorf("%w: purchase order has no PartnerReference", ErrInvalidRequest)
 	}
 	if len(po.Lines) == 0 {
-		return nil, false, fmt.Errorf("%w: purchase order %s has no Lines", ErrInvalidRequest, po.PartnerReference)
+		return "", false, fmt.Errorf("%w: purchase order %s has no Lines", ErrInvalidRequest, po.PartnerReference)
 	}
-	var o Order
-	var unreadable error
-	env, err := s.client.write(ctx, "/v2/orders/purchase", po, func(dec *json.Decoder) (broken error) {
-		unreadable, broken = decodeValue(dec, &o)
-		return broken
+	var unreadable error = errNoResult
+	env, err := s.client.write(ctx, "/v2/orders/purchase", po, func(raw []byte) error {
+		id, unreadable = resultID(raw)
+		return nil
 	})
 	if err != nil {
-		return nil, false, err
-	}
-	if unreadable == nil {
-		unreadable = validateOrder(&o) // also a Result that is null or missing
+		return "", false, err
 	}
 	if unreadable != nil {
-		return nil, env.duplicate(), fmt.Errorf("quipt: purchase order %s: %w: %w", po.PartnerReference, ErrAppliedUnreadable, unreadable)
+		return "", env.duplicate(), fmt.Errorf("quipt: purchase order %s: %w: %w", po.PartnerReference, ErrAppliedUnreadable, unreadable)
 	}
-	return &o, env.duplicate(), nil
+	return id, env.duplicate(), nil
+}
+
+// errNoResult is an answer without a Result.
+var errNoResult = errors.New("answer has no Result")
+
+// resultID reads the Id of the order a write answered with (its Result),
+// skipping the rest of it.
+func resultID(raw []byte) (string, error) {
+	if raw[0] != '{' {
+		return "", fmt.Errorf("Result is not an order: %.20s", raw)
+	}
+	var id string
+	var bad error
+	_, err := jsonscan.Object(raw, 0, func(key, value []byte) error {
+		if !jsonscan.KeyIs(key, "Id") {
+			return nil
+		}
+		id, bad = jsonscan.String(value)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case bad != nil:
+		return "", fmt.Errorf("order Id: %w", bad)
+	case id == "":
+		return "", errors.New("order has no Id")
+	}
+	return id, nil
 }
 
 // Acknowledge accepts or rejects a fulfillment order
@@ -174,10 +203,10 @@ func (c *Client) fulfillmentWrite(ctx context.Context, path string, body any, pr
 	return env.duplicate(), nil
 }
 
-// write POSTs body as JSON to path and decodes the answer in one pass,
-// handing its Result to result (nil skips it; see readAnswer). Writes are
+// write POSTs body as JSON to path and reads the answer in one scan,
+// handing the bytes of its Result to result (see readAnswer). Writes are
 // idempotent on their keys, so they are retried like reads.
-func (c *Client) write(ctx context.Context, path string, body any, result func(*json.Decoder) error) (*envelope, error) {
+func (c *Client) write(ctx context.Context, path string, body any, result func(raw []byte) error) (*envelope, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("quipt: POST %s: encode body: %w", path, err)

@@ -87,12 +87,12 @@ func (im *importer) Apply(ctx context.Context, o *order, known *jobs.Known, eff 
 // the order; any other failure stops the page, after what it created so far
 // is recorded (the rest is picked up by the next run).
 func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po quipt.NewPurchaseOrder, eff *jobs.Effects) error {
-	created, dup, err := im.job.Env.Quipt.PurchaseOrders.Create(ctx, po)
+	createdID, dup, err := im.job.Env.Quipt.PurchaseOrders.Create(ctx, po)
 	if errors.Is(err, quipt.ErrAppliedUnreadable) {
 		// Quipt holds the order; only its Id is unknown. The import is
 		// recorded under its PartnerReference.
 		log.Warn().Err(err).Msg("Quipt created the purchase order but its answer could not be read")
-		created, err = &quipt.Order{ID: po.PartnerReference}, nil
+		createdID, err = po.PartnerReference, nil
 	}
 	switch {
 	case err != nil && quipt.IsPermanent(err):
@@ -100,7 +100,7 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 	case err != nil:
 		return fmt.Errorf("create Quipt purchase order for ShipStation order %d: %w", o.OrderID, err)
 	}
-	eff.Record(jobs.NSImported, o.id, created.ID)
+	eff.Record(jobs.NSImported, o.id, createdID)
 	msg := "created Quipt purchase order"
 	if dup { // Quipt held it already (a lost answer, or Redis lost the record): not a create
 		eff.Exist("already_in_quipt")
@@ -108,7 +108,7 @@ func (im *importer) create(ctx context.Context, log zerolog.Logger, o *order, po
 	} else {
 		eff.Created++
 	}
-	log.Info().Str("event", "imported").Str("quipt_order_id", created.ID).Bool("duplicate", dup).
+	log.Info().Str("event", "imported").Str("quipt_order_id", createdID).Bool("duplicate", dup).
 		Str("carrier", jobs.Value(po.Shipping.CarrierCode)).Str("service", jobs.Value(po.Shipping.CarrierMethod)).
 		Msg(msg)
 	im.noteAssign(log, o, "", eff)

@@ -1,0 +1,247 @@
+// Package jsonscan walks JSON held in a byte slice without decoding it: it
+// finds where each value, member and element starts and ends, so that a
+// connector reads an answer's envelope, cuts each list item out for its own
+// decoding, and skips what it does not use, in one cheap pass and without
+// copying.
+//
+// encoding/json's Decoder.Token and its skipping of unused values run a
+// state machine with a call per byte and allocate per token; the scan here is
+// a loop over bytes. It checks structure (brackets, strings and their
+// escapes, commas and colons), enough to find every value's end and to refuse
+// a cut-off or garbled body; the bytes of a number or literal are checked
+// only as far as they can be told apart from a delimiter. What is decoded
+// afterwards is checked fully by encoding/json.
+package jsonscan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// ErrSyntax is wrapped by every error of a body that is not well-formed
+// JSON (or is cut off).
+var ErrSyntax = errors.New("malformed JSON")
+
+// syntaxError is an ErrSyntax at byte offset.
+func syntaxError(offset int, what string) error {
+	return fmt.Errorf("%w at offset %d: %s", ErrSyntax, offset, what)
+}
+
+// SkipSpace returns the index of the first byte of b at or after i that is
+// not JSON white space (len(b) when there is none).
+func SkipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// Value returns the bounds [start, end) of the JSON value that starts at
+// b[i], after white space.
+func Value(b []byte, i int) (start, end int, err error) {
+	start = SkipSpace(b, i)
+	if start >= len(b) {
+		return start, start, syntaxError(start, "want a value, got the end")
+	}
+	switch c := b[start]; c {
+	case '"':
+		end, err = stringEnd(b, start)
+	case '{':
+		end, err = Object(b, start, nil)
+	case '[':
+		end, err = Array(b, start, nil)
+	default:
+		end, err = scalarEnd(b, start)
+	}
+	return start, end, err
+}
+
+// Object walks the object that starts at b[i] (after white space) and
+// returns the index just past its '}'. fn, when not nil, is called with each
+// member's key as it is written (its quotes removed, escapes left as they are)
+// and the value's bytes; an error from fn ends the walk and is returned.
+func Object(b []byte, i int, fn func(key, value []byte) error) (int, error) {
+	i = SkipSpace(b, i)
+	if i >= len(b) || b[i] != '{' {
+		return i, syntaxError(i, "want an object")
+	}
+	i = SkipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return i, syntaxError(i, "want a member name")
+		}
+		keyEnd, err := stringEnd(b, i)
+		if err != nil {
+			return keyEnd, err
+		}
+		key := b[i+1 : keyEnd-1]
+		i = SkipSpace(b, keyEnd)
+		if i >= len(b) || b[i] != ':' {
+			return i, syntaxError(i, "want ':' after a member name")
+		}
+		start, end, err := Value(b, i+1)
+		if err != nil {
+			return end, err
+		}
+		if fn != nil {
+			if err := fn(key, b[start:end]); err != nil {
+				return end, err
+			}
+		}
+		i = SkipSpace(b, end)
+		switch {
+		case i >= len(b):
+			return i, syntaxError(i, "object not closed")
+		case b[i] == '}':
+			return i + 1, nil
+		case b[i] != ',':
+			return i, syntaxError(i, "want ',' or '}' in an object")
+		}
+		i = SkipSpace(b, i+1)
+	}
+}
+
+// Array walks the array that starts at b[i] (after white space) and returns
+// the index just past its ']'. fn, when not nil, is called with each
+// element's index and bytes; an error from fn ends the walk and is returned.
+func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) {
+	i = SkipSpace(b, i)
+	if i >= len(b) || b[i] != '[' {
+		return i, syntaxError(i, "want an array")
+	}
+	i = SkipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for n := 0; ; n++ {
+		start, end, err := Value(b, i)
+		if err != nil {
+			return end, err
+		}
+		if fn != nil {
+			if err := fn(n, b[start:end]); err != nil {
+				return end, err
+			}
+		}
+		i = SkipSpace(b, end)
+		switch {
+		case i >= len(b):
+			return i, syntaxError(i, "array not closed")
+		case b[i] == ']':
+			return i + 1, nil
+		case b[i] != ',':
+			return i, syntaxError(i, "want ',' or ']' in an array")
+		}
+		i++
+	}
+}
+
+// stringEnd returns the index just past the string that starts at b[i] ('"').
+func stringEnd(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, nil
+		case c == '\\':
+			j++ // the escaped byte; a \u escape's hex digits are plain bytes
+		case c < ' ':
+			return j, syntaxError(j, "control character in a string")
+		}
+	}
+	return len(b), syntaxError(len(b), "string not closed")
+}
+
+// scalarEnd returns the index just past the number or literal (true, false,
+// null) that starts at b[i].
+func scalarEnd(b []byte, i int) (int, error) {
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if bytes.HasPrefix(b[i:], []byte(lit)) {
+			return delimited(b, i+len(lit))
+		}
+	}
+	j := i
+	for j < len(b) && isNumberByte(b[j]) {
+		j++
+	}
+	if j == i {
+		return i, syntaxError(i, fmt.Sprintf("unexpected %q", b[i]))
+	}
+	return delimited(b, j)
+}
+
+// delimited checks that a scalar ending at b[j] is followed by white space,
+// a delimiter or the end, and returns j.
+func delimited(b []byte, j int) (int, error) {
+	if j < len(b) {
+		switch b[j] {
+		case ' ', '\t', '\r', '\n', ',', '}', ']':
+		default:
+			return j, syntaxError(j, fmt.Sprintf("unexpected %q after a value", b[j]))
+		}
+	}
+	return j, nil
+}
+
+// isNumberByte reports whether c can appear in a JSON number.
+func isNumberByte(c byte) bool {
+	return ('0' <= c && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+}
+
+// KeyIs reports whether a member name as Object hands it (quotes removed,
+// escapes as written) is name, without regard to ASCII case, as
+// encoding/json matches struct fields. A name written with escapes is
+// compared after unescaping.
+func KeyIs(key []byte, name string) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return len(key) == len(name) && bytes.EqualFold(key, []byte(name))
+	}
+	unquoted, ok := unescape(key)
+	return ok && bytes.EqualFold(unquoted, []byte(name))
+}
+
+// unescape decodes the escapes of a string's contents.
+func unescape(s []byte) ([]byte, bool) {
+	quoted := make([]byte, 0, len(s)+2)
+	quoted = append(append(append(quoted, '"'), s...), '"')
+	out, err := String(quoted)
+	return []byte(out), err == nil
+}
+
+// String decodes the JSON string value raw (quotes included). A string
+// without escapes is copied out directly; one with escapes is decoded by
+// encoding/json. A value that is not a string is an error.
+func String(raw []byte) (string, error) {
+	n := len(raw)
+	if n == 0 || raw[0] != '"' {
+		return "", fmt.Errorf("want a string, got %.20q", raw)
+	}
+	if n >= 2 && raw[n-1] == '"' && plain(raw[1:n-1]) {
+		return string(raw[1 : n-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// plain reports whether a string's contents hold no escape, no quote and no
+// byte below space or above '~', so that they are the string as written.
+func plain(s []byte) bool {
+	for _, c := range s {
+		if c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}

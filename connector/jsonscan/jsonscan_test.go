@@ -1,0 +1,149 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestValueFindsTheEndOfEachKind(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`"a\"b\\" ,`, `"a\"b\\"`},
+		{`  {"a": [1, {"b": "}"}], "c": null}x`, `{"a": [1, {"b": "}"}], "c": null}`},
+		{`[]`, `[]`},
+		{`{}`, `{}`},
+		{`-12.5e+3]`, `-12.5e+3`},
+		{`true}`, `true`},
+		{`false`, `false`},
+		{`null ,`, `null`},
+		{`"\u00e9"`, `"\u00e9"`},
+	} {
+		start, end, err := Value([]byte(tc.in), 0)
+		if err != nil {
+			t.Errorf("Value(%q): %v", tc.in, err)
+			continue
+		}
+		if got := tc.in[start:end]; got != tc.want {
+			t.Errorf("Value(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestValueRefusesMalformedInput(t *testing.T) {
+	for _, in := range []string{
+		``, `   `, `{`, `[1, 2`, `{"a" 1}`, `{"a": 1,}`, `[1,]`, `{"a": 1 "b": 2}`, `[1 2]`, `"abc`,
+		"\"a\nb\"", `tru`, `nul`, `nullx`, `truex`, `{a: 1}`, `]`, `}`, `@`, `{"a": }`, `[,1]`,
+	} {
+		if _, _, err := Value([]byte(in), 0); !errors.Is(err, ErrSyntax) {
+			t.Errorf("Value(%q) error = %v, want ErrSyntax", in, err)
+		}
+	}
+}
+
+// TestValueAgreesWithEncodingJSONOnEveryCut checks, on every sample answer
+// of the shared docs, that the scan accepts the whole document and refuses
+// every cut of it that encoding/json refuses, except cuts that end inside a
+// trailing number (a shorter number is still a number).
+func TestValueAgreesWithEncodingJSONOnEveryCut(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "docs", "examples", "*.json"))
+	docs := [][]byte{[]byte(`{"a":[1,2,{"b":"c\"]"}],"d":{"e":null,"f":true,"g":-1.5e3}}`)}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if json.Valid(b) {
+			docs = append(docs, b)
+		}
+	}
+	for _, doc := range docs {
+		start, end, err := Value(doc, 0)
+		if err != nil || strings.TrimSpace(string(doc[start:])) != string(doc[start:end]) {
+			t.Fatalf("Value(whole document) = [%d, %d), %v", start, end, err)
+		}
+		for cut := range len(doc) - 1 {
+			part := doc[:cut]
+			if json.Valid(part) {
+				continue
+			}
+			s, e, err := Value(part, 0)
+			if err == nil && e == len(part) && json.Valid(part[s:e]) {
+				t.Fatalf("Value accepted %q, which encoding/json refuses", part)
+			}
+		}
+	}
+}
+
+func TestObjectHandsEachMember(t *testing.T) {
+	in := []byte(`{"Success": true, "Result": {"Id": "po-1", "Lines": [{"Id": "x"}]}, "Messages": []}`)
+	var got []string
+	end, err := Object(in, 0, func(key, value []byte) error {
+		got = append(got, string(key)+"="+string(value))
+		return nil
+	})
+	if err != nil || end != len(in) {
+		t.Fatalf("Object = %d, %v", end, err)
+	}
+	want := []string{`Success=true`, `Result={"Id": "po-1", "Lines": [{"Id": "x"}]}`, `Messages=[]`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("members = %q, want %q", got, want)
+	}
+	stop := errors.New("stop")
+	if _, err := Object(in, 0, func([]byte, []byte) error { return stop }); err != stop {
+		t.Errorf("an error of fn: got %v", err)
+	}
+}
+
+func TestArrayHandsEachElement(t *testing.T) {
+	in := []byte(` [ {"a": 1} , "b\"", 3 ] `)
+	var got []string
+	end, err := Array(in, 0, func(i int, elem []byte) error {
+		got = append(got, string(elem))
+		return nil
+	})
+	if err != nil || in[end-1] != ']' {
+		t.Fatalf("Array = %d, %v", end, err)
+	}
+	if want := []string{`{"a": 1}`, `"b\""`, `3`}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("elements = %q, want %q", got, want)
+	}
+}
+
+func TestKeyIsMatchesLikeEncodingJSON(t *testing.T) {
+	for _, tc := range []struct {
+		key, name string
+		want      bool
+	}{
+		{"Result", "result", true},
+		{"RESULT", "result", true},
+		{"Results", "result", false},
+		{`R\u0065sult`, "result", true},
+		{"Id", "id", true},
+		{"", "id", false},
+	} {
+		if got := KeyIs([]byte(tc.key), tc.name); got != tc.want {
+			t.Errorf("KeyIs(%q, %q) = %v, want %v", tc.key, tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestStringDecodesEscapesAndRefusesOtherValues(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`"po-1"`, "po-1"},
+		{`"a\"b"`, `a"b`},
+		{`"\u00e9t\u00e9"`, "été"},
+		{`"été"`, "été"},
+	} {
+		if got, err := String([]byte(tc.in)); err != nil || got != tc.want {
+			t.Errorf("String(%s) = %q, %v, want %q", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{`12`, `null`, `{"a":1}`, `"abc`} {
+		if _, err := String([]byte(in)); err == nil {
+			t.Errorf("String(%s) succeeded", in)
+		}
+	}
+}
