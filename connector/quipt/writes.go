@@ -107,7 +107,7 @@ var errNoResult = errors.New("answer has no Result")
 // skipping the rest of it.
 func resultID(raw []byte) (string, error) {
 	if raw[0] != '{' {
-		return "", fmt.Errorf("Result is not an order: %.20s", raw)
+		return "", fmt.Errorf("answer's Result is not an order: %.20s", raw)
 	}
 	var id string
 	var bad error
