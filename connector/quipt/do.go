@@ -37,7 +37,7 @@ func (c *Client) do(ctx context.Context, req request) (*envelope, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readEnvelope(req, a)
+	return readAnswer(req, a, nil)
 }
 
 // send sends req through the transport and returns the 2xx answer, its body
@@ -50,20 +50,6 @@ func (c *Client) send(ctx context.Context, req request) (transport.Answer, error
 	return c.transport.Do(ctx, transport.Request{
 		Method: req.method, Endpoint: req.template, Path: req.template, URL: target, Body: req.body,
 	})
-}
-
-// readEnvelope decodes a 2xx answer. A body that is not an envelope is a
-// *decodeError; an envelope reporting failure an *APIError. Neither is
-// retried: the server answered, and a write may have been applied.
-func readEnvelope(req request, a transport.Answer) (*envelope, error) {
-	var env envelope
-	if err := json.Unmarshal(a.Body, &env); err != nil {
-		return nil, &decodeError{req.method, req.template, err}
-	}
-	if env.failed() {
-		return nil, newAPIError(req.method, req.template, a, &env)
-	}
-	return &env, nil
 }
 
 // newAPIError builds the error of an answer Quipt refused, with the
