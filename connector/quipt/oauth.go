@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -30,27 +29,40 @@ type credentials struct {
 // request. Every call uses a new nonce and the current time; the signing key
 // is built once.
 type signer struct {
-	creds credentials
-	macs  *sync.Pool // of HMAC-SHA1 hashes keyed percent(consumerSecret)&percent(tokenSecret)
-	now   func() time.Time
-	nonce func() string
+	creds  credentials
+	states *sync.Pool // of *signState
+	now    func() time.Time
+	nonce  func() string
+}
+
+// signState is what one signature is written with, pooled so that signing
+// allocates little more than the header it sets: an HMAC-SHA1 keyed
+// percent(consumerSecret)&percent(tokenSecret), which Reset restores to its
+// keyed state without hashing the key again, and a buffer for the base
+// string and then the header.
+type signState struct {
+	mac hash.Hash
+	buf []byte
 }
 
 // newSigner returns the signer of creds.
 func newSigner(creds credentials, now func() time.Time, nonce func() string) signer {
 	key := []byte(percentEncode(creds.consumerSecret) + "&" + percentEncode(creds.tokenSecret))
-	macs := &sync.Pool{New: func() any { return hmac.New(sha1.New, key) }}
-	return signer{creds: creds, macs: macs, now: now, nonce: nonce}
+	states := &sync.Pool{New: func() any {
+		return &signState{mac: hmac.New(sha1.New, key), buf: make([]byte, 0, 512)}
+	}}
+	return signer{creds: creds, states: states, now: now, nonce: nonce}
 }
 
-// param is one protocol or query parameter, not yet encoded.
+// param is one protocol or query parameter.
 type param struct{ name, value string }
 
 // sign sets req's Authorization header. The request's query parameters are
 // signed; its body is not (Quipt bodies are JSON, RFC 5849 §3.4.1.3.1).
 func (s signer) sign(req *http.Request) error {
-	// The protocol parameters, in the byte order of their names.
-	oauth := []param{
+	// The protocol parameters but the signature, in the byte order of
+	// their names; the signature goes after oauth_nonce.
+	protocol := [...]param{
 		{"oauth_consumer_key", s.creds.consumerKey},
 		{"oauth_nonce", s.nonce()},
 		{"oauth_signature_method", "HMAC-SHA1"},
@@ -58,38 +70,53 @@ func (s signer) sign(req *http.Request) error {
 		{"oauth_token", s.creds.token},
 		{"oauth_version", "1.0"},
 	}
-	base, err := signatureBase(req.Method, req.URL, oauth)
+	st := s.states.Get().(*signState)
+	defer s.states.Put(st)
+	base, err := appendSignatureBase(st.buf[:0], req.Method, req.URL, protocol[:])
 	if err != nil {
 		return err
 	}
-	signature := param{"oauth_signature", s.hmacSHA1(base)}
-	oauth = slices.Insert(oauth, 2, signature) // after oauth_nonce, still in order
+	st.mac.Reset()
+	st.mac.Write(base)
+	var sum [sha1.Size]byte
+	var signature [28]byte // the base64 of 20 bytes
+	base64.StdEncoding.Encode(signature[:], st.mac.Sum(sum[:0]))
 
-	var h strings.Builder
-	h.Grow(320)
-	h.WriteString("OAuth ")
-	for i, p := range oauth {
+	h := append(base[:0], "OAuth "...)
+	for i, p := range protocol {
 		if i > 0 {
-			h.WriteString(", ")
+			h = append(h, ", "...)
 		}
-		h.WriteString(p.name)
-		h.WriteString(`="`)
-		h.WriteString(percentEncode(p.value))
-		h.WriteByte('"')
+		h = appendHeaderParam(h, p.name, p.value)
+		if p.name == "oauth_nonce" {
+			h = append(h, ", "...)
+			h = appendHeaderParam(h, "oauth_signature", signature[:])
+		}
 	}
-	req.Header.Set("Authorization", h.String())
+	st.buf = h
+	req.Header["Authorization"] = []string{string(h)}
 	return nil
 }
 
-// signatureBase builds the signature base string of RFC 5849 §3.4.1 from the
-// method, the request URL (its query parameters included) and the oauth_*
-// protocol parameters.
-func signatureBase(method string, u *url.URL, oauth []param) (string, error) {
-	params := make([]param, 0, len(oauth)+4)
+// appendHeaderParam appends name="value" as the Authorization header
+// carries a parameter (RFC 5849 §3.5.1), the value percent-encoded.
+func appendHeaderParam[T ~string | ~[]byte](h []byte, name string, value T) []byte {
+	h = append(h, name...)
+	h = append(h, `="`...)
+	h = appendPercent(h, value)
+	return append(h, '"')
+}
+
+// appendSignatureBase appends the signature base string of RFC 5849 §3.4.1,
+// built from the method, the request URL (its query parameters included)
+// and the oauth_* protocol parameters, to b.
+func appendSignatureBase(b []byte, method string, u *url.URL, protocol []param) ([]byte, error) {
+	var stack [16]param
+	params := stack[:0] // encoded
 	if u.RawQuery != "" {
 		query, err := url.ParseQuery(u.RawQuery)
 		if err != nil {
-			return "", fmt.Errorf("parse query for signing: %w", err)
+			return nil, fmt.Errorf("parse query for signing: %w", err)
 		}
 		for name, values := range query {
 			for _, v := range values {
@@ -97,57 +124,47 @@ func signatureBase(method string, u *url.URL, oauth []param) (string, error) {
 			}
 		}
 	}
-	for _, p := range oauth {
+	for _, p := range protocol {
 		params = append(params, param{percentEncode(p.name), percentEncode(p.value)})
 	}
 	// §3.4.1.3.2: sort by encoded name, then by encoded value, byte-wise.
 	slices.SortFunc(params, func(a, b param) int {
 		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.value, b.value))
 	})
-	var normalized strings.Builder
+	b = append(b, strings.ToUpper(method)...)
+	b = append(b, '&')
+	var uri [256]byte
+	b = appendPercent(b, appendBaseStringURI(uri[:0], u))
+	b = append(b, '&')
+	// The normalized parameters (§3.4.1.3.2), percent-encoded once more
+	// as they are written: '=' and '&' become %3D and %26.
 	for i, p := range params {
 		if i > 0 {
-			normalized.WriteByte('&')
+			b = append(b, "%26"...)
 		}
-		normalized.WriteString(p.name)
-		normalized.WriteByte('=')
-		normalized.WriteString(p.value)
+		b = appendPercent(b, p.name)
+		b = append(b, "%3D"...)
+		b = appendPercent(b, p.value)
 	}
-	var b strings.Builder
-	b.Grow(2 * normalized.Len())
-	b.WriteString(strings.ToUpper(method))
-	b.WriteByte('&')
-	b.WriteString(percentEncode(baseStringURI(u)))
-	b.WriteByte('&')
-	b.WriteString(percentEncode(normalized.String()))
-	return b.String(), nil
+	return b, nil
 }
 
-// baseStringURI is RFC 5849 §3.4.1.2: lower-case scheme and host, the port
-// only when it is not the scheme's default, the path as sent, no query.
-func baseStringURI(u *url.URL) string {
+// appendBaseStringURI appends RFC 5849 §3.4.1.2's base string URI to b:
+// lower-case scheme and host, the port only when it is not the scheme's
+// default, the path as sent, no query.
+func appendBaseStringURI(b []byte, u *url.URL) []byte {
 	scheme := strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
+	b = append(b, scheme...)
+	b = append(b, "://"...)
+	b = append(b, strings.ToLower(u.Hostname())...)
 	if port := u.Port(); port != "" && !(scheme == "http" && port == "80") && !(scheme == "https" && port == "443") {
-		host += ":" + port
+		b = append(b, ':')
+		b = append(b, port...)
 	}
-	path := u.EscapedPath()
-	if path == "" {
-		path = "/"
+	if path := u.EscapedPath(); path != "" {
+		return append(b, path...)
 	}
-	return scheme + "://" + host + path
-}
-
-// hmacSHA1 signs base with the signer's key and returns the base64 digest.
-// A hash from the pool is reset, which restores its keyed state without
-// hashing the key again.
-func (s signer) hmacSHA1(base string) string {
-	mac := s.macs.Get().(hash.Hash)
-	defer s.macs.Put(mac)
-	mac.Reset()
-	_, _ = io.WriteString(mac, base)
-	var sum [sha1.Size]byte
-	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	return append(b, '/')
 }
 
 // unreserved reports whether c is one of RFC 5849 §3.6's unreserved
@@ -161,23 +178,23 @@ func unreserved(c byte) bool {
 // unreserved characters becomes %XX with upper-case hex digits. A string with
 // nothing to encode is returned as it is.
 func percentEncode(s string) string {
-	first := strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 || !unreserved(byte(r)) })
-	if first < 0 {
-		return s
-	}
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) + 2*(len(s)-first))
-	b.WriteString(s[:first])
-	for i := first; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b.WriteByte(c)
-			continue
+	for i := range len(s) {
+		if !unreserved(s[i]) {
+			return string(appendPercent(make([]byte, 0, len(s)+2*(len(s)-i)), s))
 		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&0x0F])
 	}
-	return b.String()
+	return s
+}
+
+// appendPercent appends s to b, percent-encoded as percentEncode does.
+func appendPercent[T ~string | ~[]byte](b []byte, s T) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := range len(s) {
+		if c := s[i]; unreserved(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', hex[c>>4], hex[c&0x0F])
+		}
+	}
+	return b
 }
