@@ -32,13 +32,21 @@ const (
 // classify says how an attempt's error counts. It is the one place where
 // that is decided, for both the breaker and the retry loop.
 func (t *Transport) classify(err error) kind {
+	if err == nil {
+		return kindSuccess
+	}
+	return t.classifyFailure(err)
+}
+
+// classifyFailure is classify of an error that is not nil, apart so that
+// the targets errors.As needs (which escape) are made only for a failure,
+// not for every call that succeeded.
+func (t *Transport) classifyFailure(err error) kind {
 	var (
 		ansErr  *answerError
 		sendErr *sendError
 	)
 	switch {
-	case err == nil:
-		return kindSuccess
 	case errors.As(err, &sendErr):
 		// Made only while the call's context was live: an HTTP client
 		// timeout is a failure, not the caller's cancellation.

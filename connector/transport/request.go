@@ -107,7 +107,7 @@ func (t *Transport) send(ctx context.Context, r Request, req *http.Request) (Ans
 		return Answer{}, t.sendFailure(ctx, r, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	body, err := readBody(resp)
 	t.cfg.Observer.ObserveRequest(r.Endpoint, resp.StatusCode, time.Since(start))
 	t.log(ctx).Debug().Str("upstream", t.cfg.Name).Str("endpoint", r.Endpoint).Int("status", resp.StatusCode).
 		Int64("duration_ms", time.Since(start).Milliseconds()).Msg("request")
@@ -124,6 +124,26 @@ func (t *Transport) send(ctx context.Context, r Request, req *http.Request) (Ans
 		return Answer{}, &answerError{a.Status, err}
 	}
 	return a, nil
+}
+
+// readBody reads an answer's body, at most maxResponseBytes+1 bytes of it
+// (the caller refuses more). A body of declared length is read into one
+// buffer of that size, where io.ReadAll would grow one from 512 bytes; the
+// read after it sees the end, so that net/http keeps the connection (a body
+// closed before its end is seen costs the connection).
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > maxResponseBytes {
+		return io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	}
+	body := make([]byte, n, n+1)
+	if _, err := io.ReadFull(resp.Body, body); err != nil {
+		return nil, err
+	}
+	if _, err := resp.Body.Read(body[n : n+1]); err != nil && err != io.EOF {
+		return nil, err
+	}
+	return body, nil
 }
 
 // sendFailure is the error of an attempt that got no complete response: the
