@@ -3,7 +3,6 @@ package pushorders
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -91,21 +90,32 @@ var groups = []group{
 // groupHashes returns the hash of every field group of o.
 func groupHashes(o *shipstation.Order) map[string]string {
 	out := make(map[string]string, len(groups))
+	buf := make([]byte, 0, 512)
 	for _, g := range groups {
-		out[g.name] = g.hash(o)
+		out[g.name], buf = g.hashWith(o, buf[:0])
 	}
 	return out
 }
 
 // hash is the group's short hash in o: 16 hex digits of the SHA-256 of its
-// normalised value.
+// normalised value's JSON (as json.Marshal writes it: the hashes are kept in
+// push records, so they must not change).
 func (g group) hash(o *shipstation.Order) string {
-	b, err := json.Marshal(g.value(o))
+	h, _ := g.hashWith(o, nil)
+	return h
+}
+
+// hashWith is hash, writing the JSON into buf, which it returns for the
+// next group's use.
+func (g group) hashWith(o *shipstation.Order, buf []byte) (string, []byte) {
+	b, err := appendJSON(buf, g.value(o))
 	if err != nil { // the values are plain data: it cannot fail
 		panic("pushorders: hash field group " + g.name + ": " + err.Error())
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	var digits [16]byte
+	hex.Encode(digits[:], sum[:8])
+	return string(digits[:]), b
 }
 
 // address is the normalised value of an address. residential and the

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -76,8 +75,14 @@ func (r pushRecord) encode() (string, error) {
 // appendStringMap appends m as a JSON object, its keys sorted as
 // json.Marshal sorts them.
 func appendStringMap(b []byte, m map[string]string) []byte {
+	var stack [32]string
+	keys := stack[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	b = append(b, '{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
