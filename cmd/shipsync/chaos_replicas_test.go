@@ -89,6 +89,7 @@ type replica struct {
 	up   chan struct{}
 	done chan struct{} // closed once the process has exited and its output is read
 	err  error         // cmd.Wait's answer, once done is closed
+	log  string        // the file its output goes to
 }
 
 // fleet runs the chaos replicas: n slots, each holding a running process,
@@ -133,7 +134,7 @@ func (f *fleet) start(i int) {
 	if err := cmd.Start(); err != nil {
 		f.t.Fatal(err)
 	}
-	r := &replica{cmd: cmd, up: make(chan struct{}), done: make(chan struct{})}
+	r := &replica{cmd: cmd, up: make(chan struct{}), done: make(chan struct{}), log: logFile.Name()}
 	go func() {
 		defer close(r.done)
 		lines := bufio.NewReader(out)
@@ -199,7 +200,8 @@ func (f *fleet) stop(wait time.Duration) []string {
 		select {
 		case <-r.done:
 			if r.err != nil {
-				bad = append(bad, fmt.Sprintf("replica %d (pid %d) exited after SIGTERM: %v", i, r.cmd.Process.Pid, r.err))
+				bad = append(bad, fmt.Sprintf("replica %d (pid %d) exited after SIGTERM: %v; its last errors and warnings:\n%s",
+					i, r.cmd.Process.Pid, r.err, lastTrouble(r.log, 5)))
 			}
 		case <-deadline:
 			_ = r.cmd.Process.Signal(syscall.SIGKILL)
@@ -208,6 +210,22 @@ func (f *fleet) stop(wait time.Duration) []string {
 		}
 	}
 	return bad
+}
+
+// lastTrouble returns the last n error and warning lines of a replica's
+// log (the test's temporary directory is gone once it ends, failed or not).
+func lastTrouble(path string, n int) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	var trouble []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line != "" && (strings.Contains(line, `"level":"error"`) || strings.Contains(line, `"level":"warn"`) || !strings.HasPrefix(line, "{")) {
+			trouble = append(trouble, line)
+		}
+	}
+	return strings.Join(trouble[max(0, len(trouble)-n):], "\n")
 }
 
 // leasePID returns the process id in the owner of job's lease (the
