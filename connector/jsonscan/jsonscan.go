@@ -6,11 +6,11 @@
 //
 // encoding/json's Decoder.Token and its skipping of unused values run a
 // state machine with a call per byte and allocate per token; the scan here is
-// a loop over bytes. It checks structure (brackets, strings and their
-// escapes, commas and colons), enough to find every value's end and to refuse
-// a cut-off or garbled body; the bytes of a number or literal are checked
-// only as far as they can be told apart from a delimiter. What is decoded
-// afterwards is checked fully by encoding/json.
+// a loop over bytes. It checks what json.Valid checks (brackets, commas and
+// colons, strings and their escapes, the grammar of numbers and literals;
+// FuzzValueIsValid), so that a value it walked is well-formed JSON, except
+// that it sets no limit on nesting (encoding/json refuses more than 10,000
+// levels).
 package jsonscan
 
 import (
@@ -146,14 +146,28 @@ func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) 
 	}
 }
 
-// stringEnd returns the index just past the string that starts at b[i] ('"').
+// stringEnd returns the index just past the string that starts at b[i]
+// ('"'), checking its escapes.
 func stringEnd(b []byte, i int) (int, error) {
 	for j := i + 1; j < len(b); j++ {
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, nil
 		case c == '\\':
-			j++ // the escaped byte; a \u escape's hex digits are plain bytes
+			if j+1 >= len(b) {
+				return len(b), syntaxError(len(b), "string not closed")
+			}
+			j++
+			switch b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(b) || !isHex(b[j+1]) || !isHex(b[j+2]) || !isHex(b[j+3]) || !isHex(b[j+4]) {
+					return j, syntaxError(j, "want four hex digits after \\u")
+				}
+				j += 4
+			default:
+				return j, syntaxError(j, fmt.Sprintf("invalid escape \\%c in a string", b[j]))
+			}
 		case c < ' ':
 			return j, syntaxError(j, "control character in a string")
 		}
@@ -161,22 +175,74 @@ func stringEnd(b []byte, i int) (int, error) {
 	return len(b), syntaxError(len(b), "string not closed")
 }
 
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
 // scalarEnd returns the index just past the number or literal (true, false,
 // null) that starts at b[i].
 func scalarEnd(b []byte, i int) (int, error) {
-	for _, lit := range [...]string{"true", "false", "null"} {
-		if bytes.HasPrefix(b[i:], []byte(lit)) {
-			return delimited(b, i+len(lit))
-		}
+	var lit string
+	switch b[i] {
+	case 't':
+		lit = "true"
+	case 'f':
+		lit = "false"
+	case 'n':
+		lit = "null"
+	default:
+		return numberEnd(b, i)
 	}
+	if !bytes.HasPrefix(b[i:], []byte(lit)) {
+		return i, syntaxError(i, fmt.Sprintf("unexpected %.5q", b[i:]))
+	}
+	return delimited(b, i+len(lit))
+}
+
+// numberEnd returns the index just past the number that starts at b[i], as
+// JSON writes one: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func numberEnd(b []byte, i int) (int, error) {
 	j := i
-	for j < len(b) && isNumberByte(b[j]) {
+	if j < len(b) && b[j] == '-' {
 		j++
 	}
-	if j == i {
-		return i, syntaxError(i, fmt.Sprintf("unexpected %q", b[i]))
+	switch {
+	case j < len(b) && b[j] == '0':
+		j++
+	case j < len(b) && '1' <= b[j] && b[j] <= '9':
+		j = digitsEnd(b, j)
+	case j == i && j < len(b):
+		return j, syntaxError(j, fmt.Sprintf("unexpected %q", b[j]))
+	default:
+		return j, syntaxError(j, "want a digit in a number")
+	}
+	if j < len(b) && b[j] == '.' {
+		if j = digitsEnd(b, j+1); b[j-1] == '.' {
+			return j, syntaxError(j, "want a digit after '.' in a number")
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		k := digitsEnd(b, j)
+		if k == j {
+			return j, syntaxError(j, "want a digit in a number's exponent")
+		}
+		j = k
 	}
 	return delimited(b, j)
+}
+
+// digitsEnd returns the index of the first byte at or after j that is not a
+// decimal digit.
+func digitsEnd(b []byte, j int) int {
+	for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+		j++
+	}
+	return j
 }
 
 // delimited checks that a scalar ending at b[j] is followed by white space,
@@ -190,11 +256,6 @@ func delimited(b []byte, j int) (int, error) {
 		}
 	}
 	return j, nil
-}
-
-// isNumberByte reports whether c can appear in a JSON number.
-func isNumberByte(c byte) bool {
-	return ('0' <= c && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
 }
 
 // KeyIs reports whether a member name as Object hands it (quotes removed,

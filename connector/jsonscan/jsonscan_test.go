@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -146,4 +147,26 @@ func TestStringDecodesEscapesAndRefusesOtherValues(t *testing.T) {
 			t.Errorf("String(%s) succeeded", in)
 		}
 	}
+}
+
+// FuzzValueIsValid checks that Value accepts a whole input (white space
+// around it allowed) exactly when json.Valid does, on any bytes; inputs
+// nested deeper than encoding/json's limit are left out.
+func FuzzValueIsValid(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":[1,2,{"b":"c\"]"}],"d":{"e":null,"f":true,"g":-1.5e3}}`, ` 0 `, `-0.5E+10`, `01`, `1.`, `.5`, `-`,
+		`1e`, `+1`, `"\u00e9\n"`, `"\x"`, `"\u12G4"`, "\"\xff\"", `[true,false,null]`, `nulL`, `{"a":1,}`, `"\/"`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) > 10000 {
+			return
+		}
+		_, end, err := Value(b, 0)
+		got := err == nil && SkipSpace(b, end) == len(b)
+		if want := json.Valid(b); got != want {
+			t.Errorf("Value(%q): accepted %v (%v), json.Valid %v", b, got, err, want)
+		}
+	})
 }
