@@ -34,6 +34,8 @@ type Client struct {
 	observer   Observer
 	redactor   *strings.Replacer
 	transport  *transport.Transport
+	// orderDecoders decode listed orders without reflection.
+	orderDecoders *orderDecoders
 
 	// Orders lists, reads and writes orders.
 	Orders *OrdersService
@@ -65,10 +67,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("shipstation: default base URL: %w", err)
 	}
 	c := &Client{
-		baseURL:   base,
-		userAgent: defaultUserAgent,
-		settings:  transport.DefaultSettings(DefaultTimeout),
-		observer:  nopObserver{},
+		baseURL:       base,
+		userAgent:     defaultUserAgent,
+		settings:      transport.DefaultSettings(DefaultTimeout),
+		orderDecoders: newOrderDecoders(),
+		observer:      nopObserver{},
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {

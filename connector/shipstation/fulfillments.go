@@ -5,6 +5,8 @@ import (
 	"iter"
 	"net/url"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/jsonfields"
 )
 
 // Fulfillment is an order marked as shipped (in the UI or with
@@ -71,5 +73,5 @@ func (s *FulfillmentsService) Pages(ctx context.Context, opts FulfillmentListOpt
 	q.str("sortDir", opts.SortDir)
 	return pages[Fulfillment](ctx, s.client, listSpec{
 		path: "/fulfillments", query: url.Values(q), pageSize: opts.PageSize, itemsKey: "fulfillments", idKey: "fulfillmentId",
-	})
+	}, jsonfields.Std[Fulfillment])
 }

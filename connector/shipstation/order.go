@@ -139,39 +139,6 @@ func wholeQuantity(n json.Number) (int, error) {
 	return int(f), nil
 }
 
-// decodeFrom decodes the next value of dec into o, a new Order, as
-// json.Unmarshal does, with its items in the same pass: for an item's
-// UnmarshalJSON the decoder scans the item once more, and UnmarshalJSON then
-// checks and decodes it anew.
-func (o *Order) decodeFrom(dec *json.Decoder) error {
-	type plainOrder Order
-	type plainItem OrderItem
-	type itemWire struct {
-		plainItem
-		Quantity json.Number `json:"quantity"`
-	}
-	w := struct {
-		*plainOrder
-		Items []itemWire `json:"items"`
-	}{plainOrder: (*plainOrder)(o)}
-	if err := dec.Decode(&w); err != nil {
-		return err
-	}
-	o.Items = nil
-	if w.Items != nil {
-		o.Items = make([]OrderItem, len(w.Items))
-	}
-	for i, wi := range w.Items {
-		q, err := wholeQuantity(wi.Quantity)
-		if err != nil {
-			return err
-		}
-		o.Items[i] = OrderItem(wi.plainItem)
-		o.Items[i].Quantity = q
-	}
-	return nil
-}
-
 // UnmarshalJSON accepts the {name, value} objects live responses carry and
 // the plain strings the model page documents ("Size: L" becomes Name "Size",
 // Value "L"; a string without a colon is the Value alone).

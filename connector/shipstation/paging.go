@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/shipsync/shipsync/connector/jsonfields"
 )
 
 // MaxPageSize is the largest pageSize ShipStation accepts, and the default.
@@ -54,8 +56,9 @@ type listSpec struct {
 // pages walks a list endpoint from page 1. It stops after the page whose
 // number reaches "pages" (unless "total" says more items exist, since the
 // server has been seen to send pages: 0), at the first empty page, which is
-// not yielded, and at the first error, which is yielded.
-func pages[T any](ctx context.Context, c *Client, spec listSpec) iter.Seq2[*Page[T], error] {
+// not yielded, and at the first error, which is yielded. decode decodes one
+// item.
+func pages[T any](ctx context.Context, c *Client, spec listSpec, decode jsonfields.Decoder[T]) iter.Seq2[*Page[T], error] {
 	size := spec.pageSize
 	if size <= 0 || size > MaxPageSize {
 		size = MaxPageSize
@@ -75,7 +78,7 @@ func pages[T any](ctx context.Context, c *Client, spec listSpec) iter.Seq2[*Page
 				yield(nil, err)
 				return
 			}
-			page, err := decodePage[T](body, spec.itemsKey, spec.idKey)
+			page, err := decodePage(body, spec.itemsKey, spec.idKey, decode)
 			if err != nil {
 				yield(nil, r.wrap(fmt.Errorf("page %d: %w", n, err)))
 				return

@@ -5,6 +5,8 @@ import (
 	"iter"
 	"net/url"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/jsonfields"
 )
 
 // Product is a product of the account's catalogue.
@@ -89,5 +91,5 @@ func (s *ProductsService) Pages(ctx context.Context, opts ProductListOptions) it
 	q.str("sortDir", opts.SortDir)
 	return pages[Product](ctx, s.client, listSpec{
 		path: "/products", query: url.Values(q), pageSize: opts.PageSize, itemsKey: "products", idKey: "productId",
-	})
+	}, jsonfields.Std[Product])
 }

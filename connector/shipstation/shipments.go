@@ -5,6 +5,8 @@ import (
 	"iter"
 	"net/url"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/jsonfields"
 )
 
 // Shipment is a label created in ShipStation (GET /shipments). Voided labels
@@ -83,5 +85,5 @@ func (s *ShipmentsService) Pages(ctx context.Context, opts ShipmentListOptions) 
 	q.str("sortDir", opts.SortDir)
 	return pages[Shipment](ctx, s.client, listSpec{
 		path: "/shipments", query: url.Values(q), pageSize: opts.PageSize, itemsKey: "shipments", idKey: "shipmentId",
-	})
+	}, jsonfields.Std[Shipment])
 }

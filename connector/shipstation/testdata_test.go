@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/jsonfields"
 )
 
 // utc parses an RFC 3339 instant for comparisons.
@@ -17,7 +19,7 @@ func utc(t *testing.T, s string) time.Time {
 }
 
 func TestSampleOrdersPage(t *testing.T) {
-	page, err := decodePage[Order](mustReadFile(t, "orders-list-page.json"), "orders", "orderId")
+	page, err := decodePage(mustReadFile(t, "orders-list-page.json"), "orders", "orderId", newOrderDecoders().order.Decode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func TestSampleOrdersPage(t *testing.T) {
 }
 
 func TestSampleShipmentsPage(t *testing.T) {
-	page, err := decodePage[Shipment](mustReadFile(t, "shipments-list-page.json"), "shipments", "shipmentId")
+	page, err := decodePage(mustReadFile(t, "shipments-list-page.json"), "shipments", "shipmentId", jsonfields.Std[Shipment])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,100 @@
+package jsonfields
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shipsync/shipsync/connector/jsonscan"
+)
+
+// sample is a struct decoded both by a table and by json.Unmarshal.
+type sample struct {
+	S   string  `json:"s"`
+	SP  *string `json:"sp"`
+	B   bool    `json:"b"`
+	BP  *bool   `json:"bp"`
+	I   int     `json:"i"`
+	I64 int64   `json:"i64"`
+	F   float64 `json:"f"`
+	Ns  []int64 `json:"ns"`
+	In  inner   `json:"in"`
+	Std *inner  `json:"std"`
+}
+
+type inner struct {
+	Name string `json:"Name"`
+}
+
+func sampleTable() *Object[sample] {
+	in := NewObject(map[string]Decoder[inner]{
+		"Name": func(v *inner, raw []byte) error { return String(&v.Name, raw) },
+	})
+	return NewObject(map[string]Decoder[sample]{
+		"s":   func(v *sample, raw []byte) error { return String(&v.S, raw) },
+		"sp":  func(v *sample, raw []byte) error { return StringPtr(&v.SP, raw) },
+		"b":   func(v *sample, raw []byte) error { return Bool(&v.B, raw) },
+		"bp":  func(v *sample, raw []byte) error { return BoolPtr(&v.BP, raw) },
+		"i":   func(v *sample, raw []byte) error { return Int(&v.I, raw) },
+		"i64": func(v *sample, raw []byte) error { return Int64(&v.I64, raw) },
+		"f":   func(v *sample, raw []byte) error { return Float64(&v.F, raw) },
+		"ns":  func(v *sample, raw []byte) error { return Slice(&v.Ns, raw, Int64) },
+		"in":  func(v *sample, raw []byte) error { return in.Decode(&v.In, raw) },
+		"std": func(v *sample, raw []byte) error { return Std(&v.Std, raw) },
+	})
+}
+
+// prior is what a value holds before decoding, so that null's "leave it as
+// it is" and "clear it" are both seen.
+func prior() sample {
+	s, b := "before", true
+	return sample{S: "before", SP: &s, B: true, BP: &b, I: 7, I64: 7, F: 7, Ns: []int64{7}, In: inner{"before"}, Std: &inner{"before"}}
+}
+
+// TestObjectMatchesUnmarshal decodes each document into a value that
+// already holds data, through the table and through json.Unmarshal: same
+// result, same success.
+func TestObjectMatchesUnmarshal(t *testing.T) {
+	for _, doc := range []string{
+		`{}`, `null`, `{"s":"x","sp":"y","b":false,"bp":false,"i":-3,"i64":9223372036854775807,"f":1.5e-3,"ns":[1,-2],"in":{"name":"n"},"std":{"Name":"m"}}`,
+		`{"s":null,"sp":null,"b":null,"bp":null,"i":null,"i64":null,"f":null,"ns":null,"in":null,"std":null}`,
+		`{"S":"x","SP":"y","I64":1,"NS":[],"IN":{"NAME":"n"}}`, `{"\u0073":"escaped name","s\u0070":"\u00e9\n"}`,
+		`{"s":1}`, `{"sp":true}`, `{"b":"true"}`, `{"bp":0}`, `{"i":1.0}`, `{"i":1e2}`, `{"i64":9223372036854775808}`,
+		`{"i64":-9223372036854775808}`, `{"i64":-9223372036854775809}`, `{"i":"1"}`, `{"f":"1"}`, `{"f":1e400}`, `{"f":-0}`,
+		`{"ns":[1,"2"]}`, `{"ns":{}}`, `{"in":[]}`, `{"in":{"Name":1}}`, `{"unknown":[1,{"a":null}],"s":"kept"}`,
+		`{"s":"a","s":"b","in":{"Name":"a"},"in":{}}`, `[]`, `"s"`, `1`,
+	} {
+		want, got := prior(), prior()
+		wantErr := json.Unmarshal([]byte(doc), &want)
+		gotErr := sampleTable().Decode(&got, []byte(doc))
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Errorf("%s: table error %v, json.Unmarshal error %v", doc, gotErr, wantErr)
+			continue
+		}
+		if diff := cmp.Diff(want, got); wantErr == nil && diff != "" {
+			t.Errorf("%s: table differs from json.Unmarshal (-want +got):\n%s", doc, diff)
+		}
+	}
+}
+
+// FuzzObject compares the table with json.Unmarshal on any well-formed
+// input (the table is handed values the scan already checked).
+func FuzzObject(f *testing.F) {
+	f.Add(`{"s":"x","i":-3,"f":0.5,"ns":[1],"in":{"Name":"n"},"bp":true}`)
+	f.Add(`{"I64":-0,"sp":null,"std":{"name":"\u00e9"}}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		start, end, err := jsonscan.Value([]byte(doc), 0)
+		if err != nil || !json.Valid([]byte(doc)) {
+			return
+		}
+		want, got := prior(), prior()
+		wantErr := json.Unmarshal([]byte(doc), &want)
+		gotErr := sampleTable().Decode(&got, []byte(doc[start:end]))
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("%s: table error %v, json.Unmarshal error %v", doc, gotErr, wantErr)
+		}
+		if diff := cmp.Diff(want, got); wantErr == nil && diff != "" {
+			t.Errorf("%s: table differs from json.Unmarshal (-want +got):\n%s", doc, diff)
+		}
+	})
+}
