@@ -44,6 +44,7 @@ type Client struct {
 	signer    signer
 	limiter   *transport.Limiter // nil: requests in flight unbounded
 	transport *transport.Transport
+	orders    *orderDecoder // decodes listed and read orders without reflection
 
 	// FulfillmentOrders lists, reads, acknowledges, ships and cancels the
 	// orders Quipt expects the merchant to fulfil.
@@ -85,6 +86,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c.baseURL = strings.TrimSuffix(c.baseURL, "/")
 	c.signer = newSigner(*c.creds, c.now, c.nonce)
+	c.orders = newOrderDecoder()
 	var err error
 	c.transport, err = transport.New(transport.Config{
 		Name: "quipt", Upstream: calls.Quipt, API: wire{c}, Settings: c.settings,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/shipsync/shipsync/connector/jsonfields"
 	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
@@ -100,18 +101,10 @@ func (p *Page[T]) Size() int { return len(p.Items) + len(p.Invalid) }
 // reported it.
 func (p *Page[T]) ListTotal() int { return p.Total }
 
-// decodeItem decodes and validates one item. An item that decodes itself
-// (Order) is handed its bytes directly: json.Unmarshal would scan them twice
-// more before calling its UnmarshalJSON, which checks them anyway.
-func decodeItem[T any](raw []byte, validate func(*T) error) (T, error) {
+// decodeItem decodes one item with decode and validates it.
+func decodeItem[T any](raw []byte, decode jsonfields.Decoder[T], validate func(*T) error) (T, error) {
 	var item T
-	var err error
-	if u, ok := any(&item).(json.Unmarshaler); ok {
-		err = u.UnmarshalJSON(raw)
-	} else {
-		err = json.Unmarshal(raw, &item)
-	}
-	if err != nil {
+	if err := decode(&item, raw); err != nil {
 		var zero T
 		return zero, fmt.Errorf("decode: %w", err)
 	}

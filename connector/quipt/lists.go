@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/shipsync/shipsync/connector/jsonfields"
 )
 
 // MaxPageSize is the largest page Quipt serves; the iterators use it.
@@ -49,18 +51,18 @@ type PurchaseListOptions struct {
 // a time, from page 1 until HasMoreRecords is false or a page is empty. After
 // an error it yields (nil, err) once and stops.
 func (s *FulfillmentOrdersService) List(ctx context.Context, opts FulfillmentListOptions) iter.Seq2[*Page[Order], error] {
-	return listPages(ctx, s.client, "/v2/orders/fulfillment", endpointFulfillmentList, listQuery(opts.Statuses, opts.Include), validateOrder)
+	return listPages(ctx, s.client, "/v2/orders/fulfillment", endpointFulfillmentList, listQuery(opts.Statuses, opts.Include), s.client.orders.Decode, validateOrder)
 }
 
 // List walks the orders placed through the Retailer API (the ones Create
 // made), like FulfillmentOrdersService.List.
 func (s *PurchaseOrdersService) List(ctx context.Context, opts PurchaseListOptions) iter.Seq2[*Page[Order], error] {
-	return listPages(ctx, s.client, "/v2/orders/purchase", endpointPurchaseList, listQuery(opts.Statuses, opts.Include), validateOrder)
+	return listPages(ctx, s.client, "/v2/orders/purchase", endpointPurchaseList, listQuery(opts.Statuses, opts.Include), s.client.orders.Decode, validateOrder)
 }
 
 // List walks the physical inventory records, like FulfillmentOrdersService.List.
 func (s *InventoryService) List(ctx context.Context) iter.Seq2[*Page[InventoryItem], error] {
-	return listPages(ctx, s.client, "/v2/inventory/physical", endpointInventoryList, url.Values{}, validateInventoryItem)
+	return listPages(ctx, s.client, "/v2/inventory/physical", endpointInventoryList, url.Values{}, (*InventoryItem).UnmarshalJSON, validateInventoryItem)
 }
 
 // Get fetches one fulfillment order, with its shipments and
@@ -81,7 +83,7 @@ func (s *FulfillmentOrdersService) Get(ctx context.Context, id string) (*Order, 
 	if err != nil {
 		return nil, err
 	}
-	order, err := decodeItem(env.Result, validateOrder)
+	order, err := decodeItem(env.Result, s.client.orders.Decode, validateOrder)
 	if err != nil {
 		return nil, fmt.Errorf("quipt: fulfillment order %s: %w: %w", id, ErrMalformed, err)
 	}
@@ -117,7 +119,8 @@ func listQuery(statuses []int, include []string) url.Values {
 }
 
 // listPages walks a paged list at MaxPageSize per page.
-func listPages[T any](ctx context.Context, c *Client, prefix, template string, query url.Values, validate func(*T) error) iter.Seq2[*Page[T], error] {
+func listPages[T any](ctx context.Context, c *Client, prefix, template string, query url.Values,
+	decode jsonfields.Decoder[T], validate func(*T) error) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		for number := 1; ; number++ {
 			req := request{
@@ -131,7 +134,7 @@ func listPages[T any](ctx context.Context, c *Client, prefix, template string, q
 				yield(nil, err)
 				return
 			}
-			page, err := readPage(req, a, number, validate)
+			page, err := readPage(req, a, number, decode, validate)
 			if err != nil {
 				yield(nil, err)
 				return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/shipsync/shipsync/connector/jsonfields"
 	"github.com/shipsync/shipsync/connector/jsonscan"
 	"github.com/shipsync/shipsync/connector/transport"
 )
@@ -13,9 +14,9 @@ import (
 // Result array decoded on its own into T, so that one malformed item lands in
 // Invalid and never fails the page. A body that is not an envelope is a
 // *decodeError, an envelope reporting failure an *APIError, as for readAnswer.
-func readPage[T any](req request, a transport.Answer, number int, validate func(*T) error) (*Page[T], error) {
+func readPage[T any](req request, a transport.Answer, number int, decode jsonfields.Decoder[T], validate func(*T) error) (*Page[T], error) {
 	page := &Page[T]{PageNumber: number}
-	env, err := readAnswer(req, a, func(raw []byte) error { return decodeResult(raw, page, validate) })
+	env, err := readAnswer(req, a, func(raw []byte) error { return decodeResult(raw, page, decode, validate) })
 	if errors.As(err, new(notAListError)) {
 		return nil, fmt.Errorf("quipt: decode page %d: Result is not a list: %w", number, err)
 	}
@@ -101,9 +102,9 @@ type notAListError struct{ got string }
 func (e notAListError) Error() string { return "got " + e.got }
 
 // decodeResult decodes the Result array (or null) raw into page, each item on
-// its own: an item that does not decode or validate is recorded as invalid
-// with a copy of its bytes.
-func decodeResult[T any](raw []byte, page *Page[T], validate func(*T) error) error {
+// its own by decode: an item that does not decode or validate is recorded as
+// invalid with a copy of its bytes.
+func decodeResult[T any](raw []byte, page *Page[T], decode jsonfields.Decoder[T], validate func(*T) error) error {
 	switch {
 	case string(raw) == "null":
 		return nil
@@ -111,7 +112,7 @@ func decodeResult[T any](raw []byte, page *Page[T], validate func(*T) error) err
 		return notAListError{fmt.Sprintf("%.20s", raw)}
 	}
 	_, err := jsonscan.Array(raw, 0, func(i int, elem []byte) error {
-		item, err := decodeItem(elem, validate)
+		item, err := decodeItem(elem, decode, validate)
 		if err != nil {
 			elem = append(json.RawMessage(nil), elem...)
 			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(elem), Err: err, Raw: elem})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
 // docsOrder is the order of docs/quipt-api.md.
@@ -30,8 +31,9 @@ const docsOrder = `{ "Id": "8b0e6f7c-3f0a-4c3e-9a51-2f7d3c1b9e20",
   "Cancellations": [ {"Type": "Soft", "Reason": "...", "CreatedAt": "2026-03-02T17:00:00Z"} ] }`
 
 // TestListItemDecodingMatchesJSONUnmarshal checks that a list item decoded
-// by its own UnmarshalJSON (decodeItem) gives what json.Unmarshal gives, on
-// the documented order and variants of its times, and fails where it fails.
+// through the order tables (decodeItem) gives what json.Unmarshal gives
+// through Order.UnmarshalJSON, on the documented order and variants of its
+// fields, and fails where it fails.
 func TestListItemDecodingMatchesJSONUnmarshal(t *testing.T) {
 	variants := map[string]string{
 		"docs":               docsOrder,
@@ -49,12 +51,20 @@ func TestListItemDecodingMatchesJSONUnmarshal(t *testing.T) {
 		"time is a number":   strings.ReplaceAll(docsOrder, `"2026-03-02T16:58:40Z"`, `20260302`),
 		"status is a string": strings.ReplaceAll(docsOrder, `"Status": 4`, `"Status": "4"`),
 		"lines not a list":   `{"Id": "o1", "Lines": {}}`,
+		"quantity decimal":   strings.ReplaceAll(docsOrder, `"Quantity": 2,`, `"Quantity": 2.0,`),
+		"nulls everywhere":   `{"Id":null,"ShipTo":null,"Lines":[null],"Shipping":{"CarrierCode":null},"Totals":null,"Shipments":null}`,
+		"pointers set":       `{"Id":"o","PartnerReference":"p","ShipTo":{"Company":"c","Address2":"","Residential":false}}`,
+		"merged twice":       `{"Id":"o","ShipTo":{"Name":"a"},"shipto":{"City":"b"},"Lines":[{"SKU":"x"}],"lines":[]}`,
+		"escaped":            `{"\u0049d":"o\u00e9","Customer":{"Email":"a\"b"}}`,
+		"bad shipment":       `{"Id":"o","Shipments":[{"Voided":"no"}]}`,
+		"bad cancellation":   `{"Id":"o","Cancellations":[{"CreatedAt":"soon"}]}`,
+		"unknown fields":     `{"Id":"o","Extra":{"a":[1,2,{"b":null}]},"Tags":["x"]}`,
 	}
 	for name, doc := range variants {
 		t.Run(name, func(t *testing.T) {
 			var want Order
 			wantErr := json.Unmarshal([]byte(doc), &want)
-			got, gotErr := decodeItem([]byte(doc), func(*Order) error { return nil })
+			got, gotErr := decodeItem([]byte(doc), newOrderDecoder().Decode, func(*Order) error { return nil })
 			if (gotErr != nil) != (wantErr != nil) {
 				t.Fatalf("decodeItem: %v, json.Unmarshal: %v", gotErr, wantErr)
 			}
@@ -65,4 +75,26 @@ func TestListItemDecodingMatchesJSONUnmarshal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzOrderDecodeTables compares the order tables with json.Unmarshal
+// (through Order.UnmarshalJSON) on any well-formed input.
+func FuzzOrderDecodeTables(f *testing.F) {
+	f.Add(docsOrder)
+	f.Add(`{"id":"o","lines":[{"quantity":1,"unitprice":-0.5}],"shipto":{"residential":null},"createdat":"2026-03-02"}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		start, end, err := jsonscan.Value([]byte(doc), 0)
+		if err != nil || !json.Valid([]byte(doc)) {
+			return
+		}
+		var want, got Order
+		wantErr := json.Unmarshal([]byte(doc), &want)
+		gotErr := newOrderDecoder().Decode(&got, []byte(doc[start:end]))
+		if (gotErr != nil) != (wantErr != nil) {
+			t.Fatalf("%s: tables: %v, json.Unmarshal: %v", doc, gotErr, wantErr)
+		}
+		if diff := cmp.Diff(want, got); wantErr == nil && diff != "" {
+			t.Errorf("%s: tables differ from json.Unmarshal (-want +got):\n%s", doc, diff)
+		}
+	})
 }
