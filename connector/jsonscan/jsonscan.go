@@ -15,9 +15,11 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // ErrSyntax is wrapped by every error of a body that is not well-formed
@@ -147,9 +149,19 @@ func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) 
 }
 
 // stringEnd returns the index just past the string that starts at b[i]
-// ('"'), checking its escapes.
+// ('"'), checking its escapes. Eight bytes are read at a time, going
+// straight to the first quote, backslash or control byte among them.
 func stringEnd(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
+	j := i + 1
+	for j < len(b) {
+		if j+8 <= len(b) {
+			m := specialBytes(binary.LittleEndian.Uint64(b[j:]))
+			if m == 0 {
+				j += 8
+				continue
+			}
+			j += bits.TrailingZeros64(m) / 8
+		}
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -171,8 +183,21 @@ func stringEnd(b []byte, i int) (int, error) {
 		case c < ' ':
 			return j, syntaxError(j, "control character in a string")
 		}
+		j++
 	}
 	return len(b), syntaxError(len(b), "string not closed")
+}
+
+// specialBytes marks the bytes of x (eight bytes read little-endian) that
+// may be a quote, a backslash or a control byte, with their high bit. The
+// lowest mark is always such a byte, and every such byte is marked; a mark
+// above the lowest may be false (a borrow), which the caller never reads,
+// since it stops at the lowest.
+func specialBytes(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := x ^ (ones * '"')
+	backslash := x ^ (ones * '\\')
+	return ((quote-ones)&^quote | (backslash-ones)&^backslash | (x-ones*' ')&^x) & highs
 }
 
 // isHex reports whether c is a hexadecimal digit.

@@ -2,8 +2,11 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,4 +172,46 @@ func FuzzValueIsValid(f *testing.F) {
 			t.Errorf("Value(%q): accepted %v (%v), json.Valid %v", b, got, err, want)
 		}
 	})
+}
+
+// TestSpecialBytesFindsTheFirstQuoteBackslashOrControlByte checks
+// specialBytes against a byte-wise search: every byte value in every
+// position among plain bytes, pairs of special bytes, and random words.
+func TestSpecialBytesFindsTheFirstQuoteBackslashOrControlByte(t *testing.T) {
+	first := func(w []byte) int {
+		for i, c := range w {
+			if c == '"' || c == '\\' || c < ' ' {
+				return i
+			}
+		}
+		return 8
+	}
+	check := func(w []byte) {
+		m := specialBytes(binary.LittleEndian.Uint64(w))
+		got := 8
+		if m != 0 {
+			got = bits.TrailingZeros64(m) / 8
+		}
+		if want := first(w); got != want {
+			t.Fatalf("specialBytes(%q) says the first is at %d, want %d", w, got, want)
+		}
+	}
+	for pos := range 8 {
+		for c := range 256 {
+			w := []byte("abcdefgh")
+			w[pos] = byte(c)
+			check(w)
+			for _, other := range []byte{0, '"', '\\', 0x1f, 0x80, 0xff} {
+				w2 := []byte("abcdefgh")
+				w2[pos], w2[(pos+3)%8] = byte(c), other
+				check(w2)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		var w [8]byte
+		binary.LittleEndian.PutUint64(w[:], rng.Uint64())
+		check(w[:])
+	}
 }
