@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shipsync/shipsync/connector/shipstation"
@@ -73,22 +74,24 @@ func (r pushRecord) encode() (string, error) {
 }
 
 // appendStringMap appends m as a JSON object, its keys sorted as
-// json.Marshal sorts them.
+// json.Marshal sorts them. The members are sorted as pairs, so that no key
+// is looked up again.
 func appendStringMap(b []byte, m map[string]string) []byte {
-	var stack [32]string
-	keys := stack[:0]
-	for k := range m {
-		keys = append(keys, k)
+	type member struct{ key, value string }
+	var stack [32]member
+	members := stack[:0]
+	for k, v := range m {
+		members = append(members, member{k, v})
 	}
-	slices.Sort(keys)
+	slices.SortFunc(members, func(x, y member) int { return strings.Compare(x.key, y.key) })
 	b = append(b, '{')
-	for i, k := range keys {
+	for i, mem := range members {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
+		b = appendString(b, mem.key)
 		b = append(b, ':')
-		b = appendString(b, m[k])
+		b = appendString(b, mem.value)
 	}
 	return append(b, '}')
 }
