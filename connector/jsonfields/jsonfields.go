@@ -5,7 +5,9 @@
 // of a listed page): a member name matches a field exactly or else without
 // regard to case, an unknown member is skipped, null leaves a value as it is
 // and clears a pointer or a slice, and a value of the wrong kind is an error.
-// The walk is connector/jsonscan's, which checks what json.Valid checks.
+// The walk is connector/jsonscan's, which checks what json.Valid checks, each
+// byte once: an object or array is checked by the walk that decodes it (or
+// skips it), not before.
 //
 // A table that stands in for json.Unmarshal is checked against it by a fuzz
 // test in its connector. Fields whose decoding is rare or intricate use Std,
@@ -21,7 +23,10 @@ import (
 	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
-// Decoder decodes the JSON value raw (white space trimmed) into dst.
+// Decoder decodes the JSON value raw (white space trimmed) into dst. An
+// object or array is handed over only delimited (jsonscan.Members): a
+// Decoder checks it in full by walking or decoding it, or refuses it, so
+// that what decodes without error is well-formed.
 type Decoder[T any] func(dst *T, raw []byte) error
 
 // Object decodes JSON objects into a T through a table of member decoders.
@@ -52,10 +57,10 @@ func (o *Object[T]) Decode(dst *T, raw []byte) error {
 	if len(raw) == 0 || raw[0] != '{' {
 		return kindError(raw, "an object")
 	}
-	_, err := jsonscan.Object(raw, 0, func(key, value []byte) error {
+	_, err := jsonscan.Members(raw, 0, func(key, value []byte) error {
 		dec := o.member(key)
 		if dec == nil {
-			return nil
+			return checkSkipped(value)
 		}
 		if err := dec(dst, value); err != nil {
 			return fmt.Errorf("%s: %w", key, err)
@@ -77,6 +82,16 @@ func (o *Object[T]) member(key []byte) Decoder[T] {
 		}
 	}
 	return nil
+}
+
+// checkSkipped checks in full a value no decoder reads: an object or array
+// was only delimited.
+func checkSkipped(value []byte) error {
+	if value[0] != '{' && value[0] != '[' {
+		return nil
+	}
+	_, _, err := jsonscan.Value(value, 0)
+	return err
 }
 
 // Std decodes with json.Unmarshal, for fields whose values are rare or
@@ -190,7 +205,7 @@ func Slice[E any](dst *[]E, raw []byte, elem Decoder[E]) error {
 		return kindError(raw, "an array")
 	}
 	out := make([]E, 0, 4)
-	_, err := jsonscan.Array(raw, 0, func(i int, value []byte) error {
+	_, err := jsonscan.Elements(raw, 0, func(i int, value []byte) error {
 		out = append(out, *new(E))
 		if err := elem(&out[i], value); err != nil {
 			return fmt.Errorf("[%d]: %w", i, err)

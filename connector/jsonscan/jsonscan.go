@@ -65,11 +65,68 @@ func Value(b []byte, i int) (start, end int, err error) {
 	return start, end, err
 }
 
+// Delimit returns the bounds [start, end) of the JSON value that starts at
+// b[i], after white space, as Value does, but checks an object or array
+// only as far as finding its end takes: its strings, and that its brackets
+// close. Whoever is handed such a value must check it in full (walk it, or
+// refuse it), as Members and Elements say.
+func Delimit(b []byte, i int) (start, end int, err error) {
+	start = SkipSpace(b, i)
+	if start < len(b) && (b[start] == '{' || b[start] == '[') {
+		end, err = containerEnd(b, start)
+		return start, end, err
+	}
+	return Value(b, i)
+}
+
+// containerEnd returns the index just past the object or array that starts
+// at b[i], matching brackets outside strings.
+func containerEnd(b []byte, i int) (int, error) {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			end, err := stringEnd(b, j)
+			if err != nil {
+				return end, err
+			}
+			j = end - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return j + 1, nil
+			}
+		}
+	}
+	return len(b), syntaxError(len(b), "object or array not closed")
+}
+
 // Object walks the object that starts at b[i] (after white space) and
 // returns the index just past its '}'. fn, when not nil, is called with each
 // member's key as it is written (its quotes removed, escapes left as they are)
 // and the value's bytes; an error from fn ends the walk and is returned.
 func Object(b []byte, i int, fn func(key, value []byte) error) (int, error) {
+	return object(b, i, fn, Value)
+}
+
+// Members is Object for a caller that reads the values it is handed: an
+// object or array value is only delimited (Delimit), not checked, so that
+// it is not scanned twice. fn must check each such value in full: walk it
+// (with Object, Members, ...), decode it with encoding/json, refuse it, or
+// check it with Value when it skips it.
+func Members(b []byte, i int, fn func(key, value []byte) error) (int, error) {
+	return object(b, i, fn, Delimit)
+}
+
+// Elements is Array for a caller that reads the elements it is handed, on
+// the terms of Members.
+func Elements(b []byte, i int, fn func(index int, elem []byte) error) (int, error) {
+	return array(b, i, fn, Delimit)
+}
+
+// object walks an object, finding each member's value with value.
+func object(b []byte, i int, fn func(key, value []byte) error, value func([]byte, int) (int, int, error)) (int, error) {
 	i = SkipSpace(b, i)
 	if i >= len(b) || b[i] != '{' {
 		return i, syntaxError(i, "want an object")
@@ -91,7 +148,7 @@ func Object(b []byte, i int, fn func(key, value []byte) error) (int, error) {
 		if i >= len(b) || b[i] != ':' {
 			return i, syntaxError(i, "want ':' after a member name")
 		}
-		start, end, err := Value(b, i+1)
+		start, end, err := value(b, i+1)
 		if err != nil {
 			return end, err
 		}
@@ -117,6 +174,11 @@ func Object(b []byte, i int, fn func(key, value []byte) error) (int, error) {
 // the index just past its ']'. fn, when not nil, is called with each
 // element's index and bytes; an error from fn ends the walk and is returned.
 func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) {
+	return array(b, i, fn, Value)
+}
+
+// array walks an array, finding each element with value.
+func array(b []byte, i int, fn func(index int, elem []byte) error, value func([]byte, int) (int, int, error)) (int, error) {
 	i = SkipSpace(b, i)
 	if i >= len(b) || b[i] != '[' {
 		return i, syntaxError(i, "want an array")
@@ -126,7 +188,7 @@ func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) 
 		return i + 1, nil
 	}
 	for n := 0; ; n++ {
-		start, end, err := Value(b, i)
+		start, end, err := value(b, i)
 		if err != nil {
 			return end, err
 		}

@@ -81,6 +81,39 @@ func TestValueAgreesWithEncodingJSONOnEveryCut(t *testing.T) {
 	}
 }
 
+// TestMembersWalkLikeObjectAndOnlyDelimitContainers checks that Members
+// hands the members Object hands, and that a garbled object or array value
+// is handed over whole (its reader must check it) while a garbled scalar or
+// an unclosed value still fails the walk.
+func TestMembersWalkLikeObjectAndOnlyDelimitContainers(t *testing.T) {
+	doc := []byte(`{"a": [1, {"b": "]"}], "c": {"d": null}, "e": "x"}`)
+	var viaObject, viaMembers []string
+	if _, err := Object(doc, 0, func(k, v []byte) error { viaObject = append(viaObject, string(k)+"="+string(v)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Members(doc, 0, func(k, v []byte) error { viaMembers = append(viaMembers, string(k)+"="+string(v)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(viaObject, "|") != strings.Join(viaMembers, "|") {
+		t.Errorf("Members handed %q, Object %q", viaMembers, viaObject)
+	}
+	if _, err := Members([]byte(`{"a": [1 2 ,], "b": 1}`), 0, func(k, v []byte) error { return nil }); err != nil {
+		t.Errorf("Members refused a garbled array it only delimits: %v", err)
+	}
+	for _, bad := range []string{`{"a": [1, 2}`, `{"a": tru}`, `{"a": "x}`, `{"a": 01}`, `{"a" 1}`} {
+		if _, err := Members([]byte(bad), 0, func(k, v []byte) error { return nil }); !errors.Is(err, ErrSyntax) {
+			t.Errorf("Members(%s) = %v, want ErrSyntax", bad, err)
+		}
+	}
+	var elems []string
+	if _, err := Elements([]byte(`[{"a":1}, [2], 3]`), 0, func(_ int, v []byte) error { elems = append(elems, string(v)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(elems, "|"); got != `{"a":1}|[2]|3` {
+		t.Errorf("Elements handed %s", got)
+	}
+}
+
 func TestObjectHandsEachMember(t *testing.T) {
 	in := []byte(`{"Success": true, "Result": {"Id": "po-1", "Lines": [{"Id": "x"}]}, "Messages": []}`)
 	var got []string
@@ -166,10 +199,14 @@ func FuzzValueIsValid(f *testing.F) {
 		if bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) > 10000 {
 			return
 		}
-		_, end, err := Value(b, 0)
+		start, end, err := Value(b, 0)
 		got := err == nil && SkipSpace(b, end) == len(b)
 		if want := json.Valid(b); got != want {
 			t.Errorf("Value(%q): accepted %v (%v), json.Valid %v", b, got, err, want)
+		}
+		// Delimit finds the end of every value Value accepts.
+		if dStart, dEnd, dErr := Delimit(b, 0); err == nil && (dErr != nil || dStart != start || dEnd != end) {
+			t.Errorf("Delimit(%q) = [%d, %d), %v; Value [%d, %d)", b, dStart, dEnd, dErr, start, end)
 		}
 	})
 }

@@ -39,7 +39,9 @@ func readPage[T any](req request, a transport.Answer, number int, decode jsonfie
 
 // readAnswer reads a 2xx answer in one scan of its body, handing the bytes of
 // the envelope's Result to result; with result nil they are kept in the
-// envelope's Result (not copied). A body that is not an envelope is a
+// envelope's Result (not copied). An object or array Result is only
+// delimited (jsonscan.Members), so whoever reads it checks it: result by its
+// walk, a reader of the kept bytes by decoding them (decodeItem does). A body that is not an envelope is a
 // *decodeError, an envelope reporting failure an *APIError.
 func readAnswer(req request, a transport.Answer, result func(raw []byte) error) (*envelope, error) {
 	var env envelope
@@ -59,7 +61,7 @@ func readAnswer(req request, a transport.Answer, result func(raw []byte) error) 
 // of its Result field to result. Fields are matched without regard to case,
 // as encoding/json matches them.
 func scanEnvelope(body []byte, env *envelope, result func([]byte) error) error {
-	end, err := jsonscan.Object(body, 0, func(key, value []byte) error {
+	end, err := jsonscan.Members(body, 0, func(key, value []byte) error {
 		if err := envelopeField(key, value, env, result); err != nil {
 			return fmt.Errorf("field %q: %w", key, err)
 		}
@@ -93,7 +95,8 @@ func envelopeField(key, value []byte, env *envelope, result func([]byte) error) 
 	case jsonscan.KeyIs(key, "TransactionTime"):
 		return json.Unmarshal(value, &env.TransactionTime)
 	}
-	return nil
+	_, _, err := jsonscan.Value(value, 0) // a field not read, still checked
+	return err
 }
 
 // notAListError is a Result that is neither a list nor null.
@@ -111,7 +114,7 @@ func decodeResult[T any](raw []byte, page *Page[T], decode jsonfields.Decoder[T]
 	case raw[0] != '[':
 		return notAListError{fmt.Sprintf("%.20s", raw)}
 	}
-	_, err := jsonscan.Array(raw, 0, func(i int, elem []byte) error {
+	_, err := jsonscan.Elements(raw, 0, func(i int, elem []byte) error {
 		item, err := decodeItem(elem, decode, validate)
 		if err != nil {
 			elem = append(json.RawMessage(nil), elem...)

@@ -19,7 +19,7 @@ func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.De
 	if start := jsonscan.SkipSpace(body, 0); start >= len(body) || body[start] != '{' {
 		return nil, fmt.Errorf("decode envelope: want an object, got %.20q", body[start:])
 	}
-	_, err := jsonscan.Object(body, 0, func(key, value []byte) error {
+	_, err := jsonscan.Members(body, 0, func(key, value []byte) error {
 		var err error
 		switch string(key) {
 		case itemsKey:
@@ -30,6 +30,8 @@ func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.De
 			err = jsonfields.Int(&page.Page, value)
 		case "pages":
 			err = jsonfields.Int(&page.Pages, value)
+		default: // not read, still checked
+			_, _, err = jsonscan.Value(value, 0)
 		}
 		if err != nil {
 			return fmt.Errorf("decode envelope %q: %w", key, err)
@@ -43,8 +45,9 @@ func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.De
 }
 
 // decodeItems decodes the items array (or null) into page. An item that
-// does not decode into T is recorded as invalid with its raw bytes, and its
-// ID when readable; the walk goes on with the next item.
+// does not decode into T (or is malformed: decode checks what the walk only
+// delimits) is recorded as invalid with its raw bytes, and its ID when
+// readable; the walk goes on with the next item.
 func decodeItems[T any](raw []byte, idKey string, decode jsonfields.Decoder[T], page *Page[T]) error {
 	if string(raw) == "null" {
 		return nil
@@ -52,7 +55,7 @@ func decodeItems[T any](raw []byte, idKey string, decode jsonfields.Decoder[T], 
 	if raw[0] != '[' {
 		return fmt.Errorf("want a list, got %.20q", raw)
 	}
-	_, err := jsonscan.Array(raw, 0, func(i int, value []byte) error {
+	_, err := jsonscan.Elements(raw, 0, func(i int, value []byte) error {
 		var item T
 		if err := decode(&item, value); err != nil {
 			kept := append(json.RawMessage(nil), bytes.TrimSpace(value)...)

@@ -209,6 +209,52 @@ func TestPagesMalformedItemDoesNotFailThePage(t *testing.T) {
 	}
 }
 
+// TestPagesGarbledItemIsInvalidNotThePage: an item that is not well-formed
+// JSON but whose brackets and strings close is found to be so by its
+// decoding, and dead-lettered like any bad item; the page goes on. A
+// garbled envelope member fails the page.
+func TestPagesGarbledItemIsInvalidNotThePage(t *testing.T) {
+	c, mux, _ := setup(t)
+	var garbledEnvelope atomic.Bool
+	mux.HandleFunc("GET /orders", func(w http.ResponseWriter, r *http.Request) {
+		extra := `"labels":[1,2]`
+		if garbledEnvelope.Load() {
+			extra = `"labels":[1 2]`
+		}
+		fmt.Fprintf(w, `{"orders":[
+			{"orderId":1,"orderNumber":"A"},
+			{"orderId":2,"orderNumber":tru},
+			{"orderId":3 "orderNumber":"C"},
+			{"orderId":4,"shipTo":{"name":"D",}},
+			{"orderId":5,"orderNumber":"E","unknown":[01]},
+			{"orderId":6,"orderNumber":"F"}
+		],%s,"total":6,"page":1,"pages":1}`, extra)
+	})
+	ids, _, err := collect(t, c, OrderListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ids) != "[1 6]" {
+		t.Errorf("decoded orders %v, want [1 6]", ids)
+	}
+	var invalid []int
+	for page, err := range c.Orders.Pages(t.Context(), OrderListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, inv := range page.Invalid {
+			invalid = append(invalid, inv.Index)
+		}
+	}
+	if fmt.Sprint(invalid) != "[1 2 3 4]" {
+		t.Errorf("invalid items at %v, want [1 2 3 4]", invalid)
+	}
+	garbledEnvelope.Store(true)
+	if _, _, err := collect(t, c, OrderListOptions{}); err == nil {
+		t.Error("a garbled envelope member did not fail the page")
+	}
+}
+
 func TestPagesYieldErrorAndStop(t *testing.T) {
 	c, mux, _ := setup(t)
 	var hits atomic.Int32
