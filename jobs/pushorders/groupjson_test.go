@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"math"
 	"os"
 	"testing"
 	"time"
@@ -69,57 +68,4 @@ func TestGroupHashesAreMarshalHashes(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestAppendJSONIsMarshal checks appendJSON against json.Marshal on the
-// kinds of value the groups hold, the edges of float formatting included.
-func TestAppendJSONIsMarshal(t *testing.T) {
-	var nilStrings []string
-	for _, v := range []any{
-		"", "plain", "<&>\u2028\u2029\"\\\n\x01é\xff",
-		0.0, math.Copysign(0, -1), 1.0, -2.5, 0.1, 1e-6, 9.99999e-7, 1e-7, 1.5e-300, 1e20, 1e21, 123456789012345678901234.0,
-		math.MaxFloat64, math.SmallestNonzeroFloat64, 12.345,
-		0, -1, int64(math.MaxInt64), int64(math.MinInt64), true, false,
-		nilStrings, []string{}, []string{"a", "<"}, []float64{0.5, 1e22}, []int64{}, []int64{1, -2},
-		[]any{"x", 1, 2.5, true, nil}, [][]any{{"a", 1}, {}}, [][]any(nil),
-		shipstation.InsuranceOptions{InsuredValue: 1e-7}, (*shipstation.Dimensions)(nil),
-	} {
-		want, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := appendJSON([]byte("prefix"), v)
-		if err != nil {
-			t.Fatalf("appendJSON(%#v): %v", v, err)
-		}
-		if string(got) != "prefix"+string(want) {
-			t.Errorf("appendJSON(%#v) = %s, json.Marshal %s", v, got[len("prefix"):], want)
-		}
-	}
-	for _, f := range []float64{math.NaN(), math.Inf(1)} {
-		if _, err := appendJSON(nil, f); err == nil {
-			t.Errorf("appendJSON(%v) gave no error; json.Marshal refuses it", f)
-		}
-	}
-}
-
-// FuzzAppendJSON checks appendJSON against json.Marshal on any float64
-// and any string.
-func FuzzAppendJSON(f *testing.F) {
-	f.Add(1e-7, "a<b")
-	f.Add(1e21, "\u2028")
-	f.Fuzz(func(t *testing.T, x float64, s string) {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return
-		}
-		v := []any{x, s}
-		want, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := appendJSON(nil, v)
-		if err != nil || string(got) != string(want) {
-			t.Errorf("appendJSON = %s, %v; json.Marshal %s", got, err, want)
-		}
-	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shipsync/shipsync/connector/jsonwrite"
 	"github.com/shipsync/shipsync/connector/shipstation"
 )
 
@@ -108,7 +109,7 @@ func (g group) hash(o *shipstation.Order) string {
 // hashWith is hash, writing the JSON into buf, which it returns for the
 // next group's use.
 func (g group) hashWith(o *shipstation.Order, buf []byte) (string, []byte) {
-	b, err := appendJSON(buf, g.value(o))
+	b, err := jsonwrite.Append(buf, g.value(o))
 	if err != nil { // the values are plain data: it cannot fail
 		panic("pushorders: hash field group " + g.name + ": " + err.Error())
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shipsync/shipsync/connector/jsonwrite"
 	"github.com/shipsync/shipsync/connector/shipstation"
 )
 
@@ -47,7 +48,7 @@ func (r pushRecord) encode() (string, error) {
 	}
 	b := make([]byte, 0, 128+48*(len(r.Groups)+len(r.Quipt)))
 	b = append(b, `{"hash":`...)
-	b = appendString(b, r.Hash)
+	b = jsonwrite.AppendString(b, r.Hash)
 	b = append(b, `,"version":`...)
 	b = append(b, version...)
 	b = append(b, `,"ss_order_id":`...)
@@ -89,26 +90,11 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, mem.key)
+		b = jsonwrite.AppendString(b, mem.key)
 		b = append(b, ':')
-		b = appendString(b, mem.value)
+		b = jsonwrite.AppendString(b, mem.value)
 	}
 	return append(b, '}')
-}
-
-// appendString appends s as a JSON string as json.Marshal writes it. Text
-// that needs no escape (hex hashes, group names) is copied; anything else
-// is left to json.Marshal.
-func appendString(b []byte, s string) []byte {
-	for i := range len(s) {
-		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 func decodeRecord(s string) (pushRecord, error) {

@@ -1,4 +1,9 @@
-package pushorders
+// Package jsonwrite appends JSON to byte slices exactly as json.Marshal
+// writes it (the tests compare the two), for the hot paths that encode the
+// same shapes for every order (push records, field-group hashes, the orders
+// createorders sends), where encoding/json spends its time on reflection.
+// What is rare or intricate is left to json.Marshal.
+package jsonwrite
 
 import (
 	"encoding/json"
@@ -12,12 +17,12 @@ import (
 // and dimensions structs) is left to json.Marshal. A field group is hashed
 // for every order pushed, sixteen of them, and encoding/json spent that time
 // on reflection over []any.
-func appendJSON(b []byte, v any) ([]byte, error) {
+func Append(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
-		return appendString(b, v), nil
+		return AppendString(b, v), nil
 	case float64:
-		return appendFloat(b, v)
+		return AppendFloat(b, v)
 	case int:
 		return strconv.AppendInt(b, int64(v), 10), nil
 	case int64:
@@ -51,7 +56,7 @@ func appendSlice[T any](b []byte, s []T) ([]byte, error) {
 			b = append(b, ',')
 		}
 		var err error
-		if b, err = appendJSON(b, e); err != nil {
+		if b, err = Append(b, e); err != nil {
 			return b, err
 		}
 	}
@@ -61,7 +66,7 @@ func appendSlice[T any](b []byte, s []T) ([]byte, error) {
 // appendFloat appends f as encoding/json writes a float64: the shortest
 // decimal that reads back as f, in exponent form below 1e-6 and from 1e21,
 // the exponent without a leading zero. NaN and the infinities are refused.
-func appendFloat(b []byte, f float64) ([]byte, error) {
+func AppendFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		raw, err := json.Marshal(f) // the error json.Marshal gives
 		return append(b, raw...), err
@@ -79,4 +84,18 @@ func appendFloat(b []byte, f float64) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// AppendString appends s as a JSON string as json.Marshal writes it. Text
+// that needs no escape is copied; anything else is left to json.Marshal.
+func AppendString(b []byte, s string) []byte {
+	for i := range len(s) {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
