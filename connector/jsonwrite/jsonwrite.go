@@ -99,3 +99,99 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// Object writes the members of one JSON object in the order they are given,
+// as json.Marshal writes a struct's fields: each method takes the member's
+// name (plain ASCII, written as it is) and, where a struct tag would say
+// omitempty, omitEmpty; an empty value is then left out (0, "", false).
+// End closes the object and returns the bytes and the first error.
+type Object struct {
+	b       []byte
+	members int
+	err     error
+}
+
+// Begin starts an object at the end of b.
+func Begin(b []byte) Object { return Object{b: append(b, '{')} }
+
+// Key writes the name of the next member; its value is for the caller to
+// append to Bytes.
+func (o *Object) Key(name string) {
+	if o.members > 0 {
+		o.b = append(o.b, ',')
+	}
+	o.members++
+	o.b = append(o.b, '"')
+	o.b = append(o.b, name...)
+	o.b = append(o.b, '"', ':')
+}
+
+// String writes a string member.
+func (o *Object) String(name, v string, omitEmpty bool) {
+	if omitEmpty && v == "" {
+		return
+	}
+	o.Key(name)
+	o.b = AppendString(o.b, v)
+}
+
+// StringPtr writes a *string member: null when nil, unless omitEmpty.
+func (o *Object) StringPtr(name string, v *string, omitEmpty bool) {
+	switch {
+	case v != nil:
+		o.String(name, *v, false)
+	case !omitEmpty:
+		o.Key(name)
+		o.b = append(o.b, "null"...)
+	}
+}
+
+// Int writes an integer member.
+func (o *Object) Int(name string, v int64, omitEmpty bool) {
+	if omitEmpty && v == 0 {
+		return
+	}
+	o.Key(name)
+	o.b = strconv.AppendInt(o.b, v, 10)
+}
+
+// Float writes a float64 member.
+func (o *Object) Float(name string, v float64, omitEmpty bool) {
+	if omitEmpty && v == 0 {
+		return
+	}
+	o.Key(name)
+	var err error
+	if o.b, err = AppendFloat(o.b, v); err != nil && o.err == nil {
+		o.err = err
+	}
+}
+
+// Bool writes a boolean member.
+func (o *Object) Bool(name string, v, omitEmpty bool) {
+	if omitEmpty && !v {
+		return
+	}
+	o.Key(name)
+	o.b = strconv.AppendBool(o.b, v)
+}
+
+// Value writes a member through Append (json.Marshal for what Append does
+// not write itself).
+func (o *Object) Value(name string, v any) {
+	o.Key(name)
+	var err error
+	if o.b, err = Append(o.b, v); err != nil && o.err == nil {
+		o.err = err
+	}
+}
+
+// Bytes returns the bytes written so far, for a caller appending a member's
+// value after Key; SetBytes gives them back.
+func (o *Object) Bytes() []byte { return o.b }
+
+// SetBytes replaces the bytes written so far (see Bytes).
+func (o *Object) SetBytes(b []byte) { o.b = b }
+
+// End closes the object.
+func (o *Object) End() ([]byte, error) { return append(o.b, '}'), o.err }

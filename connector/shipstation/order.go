@@ -242,25 +242,3 @@ type AdvancedOptions struct {
 	// BillToMyOtherAccount is the carrier's shippingProviderId for my_other_account.
 	BillToMyOtherAccount int64 `json:"billToMyOtherAccount,omitempty"`
 }
-
-// withoutReadOnly returns a copy of o without the fields ShipStation sets
-// itself, for sending back. OrderID is kept: split orders need it.
-func (o Order) withoutReadOnly() Order {
-	o.CreateDate, o.ModifyDate = Time{}, Time{}
-	o.CustomerID, o.OrderTotal, o.UserID = 0, 0, nil
-	o.ExternallyFulfilled, o.ExternallyFulfilledBy = false, ""
-	o.ExternallyFulfilledByID, o.ExternallyFulfilledByName = 0, ""
-	o.BillTo.AddressVerified, o.ShipTo.AddressVerified = "", ""
-	o.AdvancedOptions.MergedOrSplit, o.AdvancedOptions.MergedIDs, o.AdvancedOptions.ParentID = false, nil, 0
-	o.Weight.WeightUnits = 0
-	if o.Items != nil {
-		items := make([]OrderItem, len(o.Items))
-		for i, it := range o.Items {
-			it.CreateDate, it.ModifyDate = Time{}, Time{}
-			it.Weight.WeightUnits = 0
-			items[i] = it
-		}
-		o.Items = items
-	}
-	return o
-}

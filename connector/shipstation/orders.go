@@ -147,13 +147,20 @@ func (s *OrdersService) CreateOrders(ctx context.Context, orders []Order) (*Bulk
 	if len(orders) == 0 {
 		return &BulkResult{}, nil
 	}
-	body := make([]Order, len(orders))
-	for i, o := range orders {
-		body[i] = o.withoutReadOnly()
+	body := append(make([]byte, 0, 2048*len(orders)), '[')
+	for i := range orders {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		var err error
+		if body, err = AppendOrder(body, &orders[i]); err != nil {
+			return nil, fmt.Errorf("shipstation createorders: encode order %s: %w", orders[i].OrderKey, err)
+		}
 	}
+	body = append(body, ']')
 	var res BulkResult
 	var uncertain bool
-	r := request{method: http.MethodPost, endpoint: "/orders/createorders", path: "/orders/createorders", body: body, uncertain: &uncertain}
+	r := request{method: http.MethodPost, endpoint: "/orders/createorders", path: "/orders/createorders", encoded: body, uncertain: &uncertain}
 	if err := s.client.doJSON(ctx, r, &res); err != nil {
 		return nil, err
 	}

@@ -22,7 +22,8 @@ type request struct {
 	endpoint string // path template for metrics, e.g. "/orders/{id}"
 	path     string // path below the base URL, e.g. "/orders/123"
 	query    url.Values
-	body     any // JSON-encoded when not nil
+	body     any    // JSON-encoded when not nil
+	encoded  []byte // a body already encoded, sent as it is (body is then nil)
 	// atMostOnce marks a write that must not be sent again when an attempt
 	// may have been applied; only failures that prove nothing was applied
 	// (429, a connection that was never made) are retried.
@@ -61,7 +62,7 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) error {
 // wraps ErrUncertain). While the breaker is open nothing is sent, no rate slot
 // is claimed, and the error wraps ErrBreakerOpen.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
-	tr := transport.Request{Method: r.method, Endpoint: r.endpoint, Path: r.path, URL: c.url(r), AtMostOnce: r.atMostOnce}
+	tr := transport.Request{Method: r.method, Endpoint: r.endpoint, Path: r.path, URL: c.url(r), AtMostOnce: r.atMostOnce, Body: r.encoded}
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {

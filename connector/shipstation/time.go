@@ -69,11 +69,16 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes the Pacific wall clock as "2006-01-02T15:04:05.0000000",
 // and null for the zero Time.
-func (t Time) MarshalJSON() ([]byte, error) {
+func (t Time) MarshalJSON() ([]byte, error) { return t.appendJSON(nil), nil }
+
+// appendJSON appends t as MarshalJSON writes it.
+func (t Time) appendJSON(b []byte) []byte {
 	if t.IsZero() {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return []byte(`"` + t.In(Pacific()).Format(wireLayout) + `"`), nil
+	b = append(b, '"')
+	b = t.In(Pacific()).AppendFormat(b, wireLayout)
+	return append(b, '"')
 }
 
 // Date is a date-only ShipStation value such as a shipment's shipDate
@@ -95,11 +100,16 @@ func (d *Date) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the Pacific date as "2006-01-02", and null for the zero Date.
-func (d Date) MarshalJSON() ([]byte, error) {
+func (d Date) MarshalJSON() ([]byte, error) { return d.appendJSON(nil), nil }
+
+// appendJSON appends d as MarshalJSON writes it.
+func (d Date) appendJSON(b []byte) []byte {
 	if d.IsZero() {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return []byte(`"` + d.In(Pacific()).Format(dateLayout) + `"`), nil
+	b = append(b, '"')
+	b = d.In(Pacific()).AppendFormat(b, dateLayout)
+	return append(b, '"')
 }
 
 // parseWire decodes a JSON string or null holding a ShipStation timestamp.

@@ -109,10 +109,11 @@ func decodeRecord(s string) (pushRecord, error) {
 }
 
 // contentHash is the hex SHA-256 of the JSON of o exactly as createorders
-// sends it (o carries no read-only or volatile field), so two pushes hash
-// equal when, and only when, they would send the same order.
+// sends it (shipstation.AppendOrder; o carries no read-only or volatile
+// field, so it is json.Marshal(o): TestContentHashIsTheHashOfMarshal), so
+// two pushes hash equal when, and only when, they would send the same order.
 func contentHash(o shipstation.Order) (string, error) {
-	b, err := json.Marshal(o)
+	b, err := shipstation.AppendOrder(make([]byte, 0, 2048), &o)
 	if err != nil {
 		return "", fmt.Errorf("hash order %s: %w", o.OrderKey, err)
 	}

@@ -1,11 +1,15 @@
 package pushorders
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
 // TestRecordEncodeIsMarshal checks that the hand-written encode writes the
@@ -52,5 +56,43 @@ func checkEncodeIsMarshal(t *testing.T, r pushRecord) {
 	}
 	if got != string(want) {
 		t.Errorf("encode:\n%s\njson.Marshal:\n%s", got, want)
+	}
+}
+
+// TestContentHashIsTheHashOfMarshal checks that the content hash of orders
+// built from Quipt orders is the SHA-256 of their json.Marshal, as it was
+// before the encoding was written by hand: the push records keep these
+// hashes, and a change would send every order again.
+func TestContentHashIsTheHashOfMarshal(t *testing.T) {
+	job := newJob(newWorld(t, jobstest.Options{}))
+	company, carrier, method, yes := "Ruiz & Co <HQ>", "ups", "ups_ground", true
+	for _, o := range []quipt.Order{
+		{ID: "q1", OrderNumber: "Q-1", Status: quipt.StatusOpen, Channel: quipt.Channel{Name: "Web Store"},
+			ShipTo:   quipt.Address{Name: "Dana", Address1: "12 Elm", City: "Austin", State: "TX", PostalCode: "78701", Country: "US"},
+			Lines:    []quipt.Line{{ID: "l1", SKU: "CASE", Name: "Case", Quantity: 2, UnitPrice: 19.99}},
+			Shipping: quipt.Shipping{RequestedMethod: "Ground"}, WarehouseCode: "AUS1",
+			UpdatedAt: time.Date(2026, 3, 2, 17, 1, 2, 0, time.UTC)},
+		{ID: "q2", OrderNumber: "Q-2 é", Status: quipt.StatusOpen, Channel: quipt.Channel{Name: "Amazon"},
+			Customer: quipt.Customer{Name: "Ana", Email: "ANA@EXAMPLE.COM", Phone: "555"},
+			ShipTo: quipt.Address{Name: "Ana", Company: &company, Address1: "1 Main", City: "Boise", State: "ID",
+				PostalCode: "83702", Country: "US", Residential: &yes},
+			Lines: []quipt.Line{{ID: "a", SKU: "S1", Name: "One", Quantity: 1, UnitPrice: 1e-7},
+				{ID: "b", SKU: "S2", VendorSKU: "V2", Name: "Two", Quantity: 3, UnitPrice: 12.345}},
+			Shipping: quipt.Shipping{RequestedMethod: "Express", CarrierCode: &carrier, CarrierMethod: &method},
+			Totals:   quipt.Totals{Subtotal: 37.03, Tax: 3.3, Shipping: 5, Total: 45.33}, WarehouseCode: "AUS1"},
+	} {
+		ss, reason := job.shipStationOrder(o)
+		if reason != "" {
+			t.Fatalf("order %s: %s", o.ID, reason)
+		}
+		raw, err := json.Marshal(ss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(raw)
+		got, err := contentHash(ss)
+		if err != nil || got != hex.EncodeToString(sum[:]) {
+			t.Errorf("order %s: contentHash = %s, %v; the SHA-256 of json.Marshal is %x\n%s", o.ID, got, err, sum, raw)
+		}
 	}
 }
