@@ -1,13 +1,13 @@
 // Package jsonfields decodes JSON objects into Go structs through a table
-// written for each struct: member name to a function that decodes the
+// written for each struct: member name to a function that reads the
 // member's value into its field. It follows json.Unmarshal's rules, so that
 // a table can stand in for it where reflection costs too much (every order
 // of a listed page): a member name matches a field exactly or else without
 // regard to case, an unknown member is skipped, null leaves a value as it is
 // and clears a pointer or a slice, and a value of the wrong kind is an error.
-// The walk is connector/jsonscan's, which checks what json.Valid checks, each
-// byte once: an object or array is checked by the walk that decodes it (or
-// skips it), not before.
+// The walk is connector/jsonscan's, which checks what json.Valid checks,
+// each byte once: a field reads its value from where it starts, and an
+// object or array is checked by the walk that decodes it, not before.
 //
 // A table that stands in for json.Unmarshal is checked against it by a fuzz
 // test in its connector. Fields whose decoding is rare or intricate use Std,
@@ -24,109 +24,151 @@ import (
 )
 
 // Decoder decodes the JSON value raw (white space trimmed) into dst. An
-// object or array is handed over only delimited (jsonscan.Members): a
+// object or array may be handed over only delimited (jsonscan.Delimit): a
 // Decoder checks it in full by walking or decoding it, or refuses it, so
 // that what decodes without error is well-formed.
 type Decoder[T any] func(dst *T, raw []byte) error
 
-// Object decodes JSON objects into a T through a table of member decoders.
+// Field reads the JSON value that starts at b[i] into dst, checking it in
+// full, and returns the index just past it.
+type Field[T any] func(dst *T, b []byte, i int) (end int, err error)
+
+// Object decodes JSON objects into a T through a table of fields.
 type Object[T any] struct {
-	byName  map[string]Decoder[T]
-	names   []string // for the match without regard to case
-	members []Decoder[T]
+	byName map[string]Field[T]
+	names  []string // for the match without regard to case
+	fields []Field[T]
 }
 
 // NewObject returns the decoder of the members named in the table; other
 // members are skipped.
-func NewObject[T any](table map[string]Decoder[T]) *Object[T] {
+func NewObject[T any](table map[string]Field[T]) *Object[T] {
 	o := &Object[T]{byName: table}
-	for name, dec := range table {
+	for name, f := range table {
 		o.names = append(o.names, name)
-		o.members = append(o.members, dec)
+		o.fields = append(o.fields, f)
 	}
 	return o
 }
 
-// Decode decodes raw into dst as json.Unmarshal decodes an object into a
-// struct: null leaves dst as it is, each member goes into what dst already
-// holds.
+// Decode decodes raw, one JSON value, into dst as json.Unmarshal decodes an
+// object into a struct: null leaves dst as it is, each member goes into
+// what dst already holds. It is a Decoder.
 func (o *Object[T]) Decode(dst *T, raw []byte) error {
-	if isNull(raw) {
-		return nil
+	end, err := o.Read(dst, raw, 0)
+	if err == nil && jsonscan.SkipSpace(raw, end) != len(raw) {
+		err = fmt.Errorf("%w: data after the object at offset %d", jsonscan.ErrSyntax, end)
 	}
-	if len(raw) == 0 || raw[0] != '{' {
-		return kindError(raw, "an object")
-	}
-	_, err := jsonscan.Members(raw, 0, func(key, value []byte) error {
-		dec := o.member(key)
-		if dec == nil {
-			return checkSkipped(value)
-		}
-		if err := dec(dst, value); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		return nil
-	})
 	return err
 }
 
-// member returns the decoder of the member named key (as written, without
-// its quotes), nil when there is none.
-func (o *Object[T]) member(key []byte) Decoder[T] {
-	if dec, ok := o.byName[string(key)]; ok {
-		return dec
+// Read is Decode of the value that starts at b[i]; it returns the index
+// just past it. It is a Field.
+func (o *Object[T]) Read(dst *T, b []byte, i int) (int, error) {
+	if i < len(b) && b[i] != '{' {
+		return scalar(b, i, func(raw []byte) error {
+			if isNull(raw) {
+				return nil
+			}
+			return kindError(raw, "an object")
+		})
+	}
+	return jsonscan.ObjectAt(b, i, func(key []byte, at int) (int, error) {
+		f := o.field(key)
+		if f == nil {
+			_, end, err := jsonscan.Value(b, at) // skipped, still checked
+			return end, err
+		}
+		end, err := f(dst, b, at)
+		if err != nil {
+			return end, fmt.Errorf("%s: %w", key, err)
+		}
+		return end, nil
+	})
+}
+
+// field returns the field of the member named key (as written, without its
+// quotes), nil when there is none.
+func (o *Object[T]) field(key []byte) Field[T] {
+	if f, ok := o.byName[string(key)]; ok {
+		return f
 	}
 	for i, name := range o.names {
 		if jsonscan.KeyIs(key, name) {
-			return o.members[i]
+			return o.fields[i]
 		}
 	}
 	return nil
 }
 
-// checkSkipped checks in full a value no decoder reads: an object or array
-// was only delimited.
-func checkSkipped(value []byte) error {
-	if value[0] != '{' && value[0] != '[' {
-		return nil
-	}
-	_, _, err := jsonscan.Value(value, 0)
-	return err
-}
-
-// Std decodes with json.Unmarshal, for fields whose values are rare or
-// need its full rules.
-func Std[T any](dst *T, raw []byte) error { return json.Unmarshal(raw, dst) }
-
-// String decodes a JSON string; null leaves dst as it is.
-func String(dst *string, raw []byte) error {
-	if isNull(raw) {
-		return nil
-	}
-	s, err := jsonscan.String(raw)
+// scalar hands the value at b[i], checked in full, to read, and returns
+// the index just past it.
+func scalar(b []byte, i int, read func(raw []byte) error) (int, error) {
+	start, end, err := jsonscan.Value(b, i)
 	if err != nil {
-		return kindError(raw, "a string")
+		return end, err
 	}
-	*dst = s
-	return nil
+	return end, read(b[start:end])
 }
 
-// StringPtr decodes a JSON string into a new string; null sets dst nil.
-func StringPtr(dst **string, raw []byte) error {
-	if isNull(raw) {
-		*dst = nil
-		return nil
-	}
-	s, err := jsonscan.String(raw)
+// Raw reads the value at b[i] through a Decoder (or any function of its
+// bytes), after checking it in full.
+func Raw(b []byte, i int, decode func(raw []byte) error) (int, error) { return scalar(b, i, decode) }
+
+// Unmarshaler reads the value at b[i] through its UnmarshalJSON, as
+// json.Unmarshal calls it (null included).
+func Unmarshaler(u json.Unmarshaler, b []byte, i int) (int, error) {
+	return scalar(b, i, u.UnmarshalJSON)
+}
+
+// Std reads the value at b[i] with json.Unmarshal, for fields whose values
+// are rare or need its full rules.
+func Std[T any](dst *T, b []byte, i int) (int, error) {
+	start, end, err := jsonscan.Delimit(b, i) // json.Unmarshal checks it
 	if err != nil {
-		return kindError(raw, "a string")
+		return end, err
 	}
-	*dst = &s
-	return nil
+	return end, json.Unmarshal(b[start:end], dst)
 }
 
-// Bool decodes true or false; null leaves dst as it is.
-func Bool(dst *bool, raw []byte) error {
+// String reads a JSON string; null leaves dst as it is.
+func String(dst *string, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error {
+		if isNull(raw) {
+			return nil
+		}
+		s, err := jsonscan.String(raw)
+		if err != nil {
+			return kindError(raw, "a string")
+		}
+		*dst = s
+		return nil
+	})
+}
+
+// StringPtr reads a JSON string into a new string; null sets dst nil.
+func StringPtr(dst **string, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error {
+		if isNull(raw) {
+			*dst = nil
+			return nil
+		}
+		s, err := jsonscan.String(raw)
+		if err != nil {
+			return kindError(raw, "a string")
+		}
+		*dst = &s
+		return nil
+	})
+}
+
+// Bool reads true or false; null leaves dst as it is.
+func Bool(dst *bool, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error { return readBool(dst, raw) })
+}
+
+// readBool decodes true or false into dst; null leaves it.
+func readBool(dst *bool, raw []byte) error {
 	switch string(raw) {
 	case "null":
 	case "true":
@@ -139,84 +181,98 @@ func Bool(dst *bool, raw []byte) error {
 	return nil
 }
 
-// BoolPtr decodes true or false into a new bool; null sets dst nil.
-func BoolPtr(dst **bool, raw []byte) error {
-	if isNull(raw) {
-		*dst = nil
+// BoolPtr reads true or false into a new bool; null sets dst nil.
+func BoolPtr(dst **bool, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error {
+		if isNull(raw) {
+			*dst = nil
+			return nil
+		}
+		var v bool
+		if err := readBool(&v, raw); err != nil {
+			return err
+		}
+		*dst = &v
 		return nil
-	}
-	var b bool
-	if err := Bool(&b, raw); err != nil {
-		return err
-	}
-	*dst = &b
-	return nil
+	})
 }
 
-// Int64 decodes a JSON number that is a whole number written without a
+// Int64 reads a JSON number that is a whole number written without a
 // fraction or exponent, as json.Unmarshal decodes into an int64; null
 // leaves dst as it is.
-func Int64(dst *int64, raw []byte) error {
-	if isNull(raw) {
+func Int64(dst *int64, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error {
+		if isNull(raw) {
+			return nil
+		}
+		n, err := parseInt(raw)
+		if err != nil {
+			return err
+		}
+		*dst = n
 		return nil
-	}
-	n, err := parseInt(raw)
-	if err != nil {
-		return err
-	}
-	*dst = n
-	return nil
+	})
 }
 
 // Int is Int64 for an int.
-func Int(dst *int, raw []byte) error {
-	var n int64
-	if err := Int64(&n, raw); err != nil || isNull(raw) {
-		return err
-	}
-	*dst = int(n)
-	return nil
-}
-
-// Float64 decodes a JSON number; null leaves dst as it is.
-func Float64(dst *float64, raw []byte) error {
-	if isNull(raw) {
-		return nil
-	}
-	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
-		return kindError(raw, "a number")
-	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil {
-		return kindError(raw, "a float64")
-	}
-	*dst = f
-	return nil
-}
-
-// Slice decodes a JSON array, each element into a zero E through elem;
-// null sets dst nil, [] makes it empty (not nil).
-func Slice[E any](dst *[]E, raw []byte, elem Decoder[E]) error {
-	if isNull(raw) {
-		*dst = nil
-		return nil
-	}
-	if len(raw) == 0 || raw[0] != '[' {
-		return kindError(raw, "an array")
-	}
-	out := make([]E, 0, 4)
-	_, err := jsonscan.Elements(raw, 0, func(i int, value []byte) error {
-		out = append(out, *new(E))
-		if err := elem(&out[i], value); err != nil {
-			return fmt.Errorf("[%d]: %w", i, err)
+func Int(dst *int, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error {
+		if isNull(raw) {
+			return nil
 		}
+		n, err := parseInt(raw)
+		if err != nil {
+			return err
+		}
+		*dst = int(n)
 		return nil
 	})
+}
+
+// Float64 reads a JSON number; null leaves dst as it is.
+func Float64(dst *float64, b []byte, i int) (int, error) {
+	return scalar(b, i, func(raw []byte) error {
+		if isNull(raw) {
+			return nil
+		}
+		if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+			return kindError(raw, "a number")
+		}
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return kindError(raw, "a float64")
+		}
+		*dst = f
+		return nil
+	})
+}
+
+// Slice reads a JSON array, each element into a zero E through elem; null
+// sets dst nil, [] makes it empty (not nil).
+func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {
+	if i < len(b) && b[i] != '[' {
+		return scalar(b, i, func(raw []byte) error {
+			if isNull(raw) {
+				*dst = nil
+				return nil
+			}
+			return kindError(raw, "an array")
+		})
+	}
+	out := make([]E, 0, 4)
+	end, err := jsonscan.ArrayAt(b, i, func(n, at int) (int, error) {
+		out = append(out, *new(E))
+		end, err := elem(&out[n], b, at)
+		if err != nil {
+			return end, fmt.Errorf("[%d]: %w", n, err)
+		}
+		return end, nil
+	})
 	if err != nil {
-		return err
+		return end, err
 	}
 	*dst = out
-	return nil
+	return end, nil
 }
 
 // errRange is a whole number beyond int64.

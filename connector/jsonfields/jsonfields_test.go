@@ -27,20 +27,20 @@ type inner struct {
 }
 
 func sampleTable() *Object[sample] {
-	in := NewObject(map[string]Decoder[inner]{
-		"Name": func(v *inner, raw []byte) error { return String(&v.Name, raw) },
+	in := NewObject(map[string]Field[inner]{
+		"Name": func(v *inner, b []byte, i int) (int, error) { return String(&v.Name, b, i) },
 	})
-	return NewObject(map[string]Decoder[sample]{
-		"s":   func(v *sample, raw []byte) error { return String(&v.S, raw) },
-		"sp":  func(v *sample, raw []byte) error { return StringPtr(&v.SP, raw) },
-		"b":   func(v *sample, raw []byte) error { return Bool(&v.B, raw) },
-		"bp":  func(v *sample, raw []byte) error { return BoolPtr(&v.BP, raw) },
-		"i":   func(v *sample, raw []byte) error { return Int(&v.I, raw) },
-		"i64": func(v *sample, raw []byte) error { return Int64(&v.I64, raw) },
-		"f":   func(v *sample, raw []byte) error { return Float64(&v.F, raw) },
-		"ns":  func(v *sample, raw []byte) error { return Slice(&v.Ns, raw, Int64) },
-		"in":  func(v *sample, raw []byte) error { return in.Decode(&v.In, raw) },
-		"std": func(v *sample, raw []byte) error { return Std(&v.Std, raw) },
+	return NewObject(map[string]Field[sample]{
+		"s":   func(v *sample, b []byte, i int) (int, error) { return String(&v.S, b, i) },
+		"sp":  func(v *sample, b []byte, i int) (int, error) { return StringPtr(&v.SP, b, i) },
+		"b":   func(v *sample, b []byte, i int) (int, error) { return Bool(&v.B, b, i) },
+		"bp":  func(v *sample, b []byte, i int) (int, error) { return BoolPtr(&v.BP, b, i) },
+		"i":   func(v *sample, b []byte, i int) (int, error) { return Int(&v.I, b, i) },
+		"i64": func(v *sample, b []byte, i int) (int, error) { return Int64(&v.I64, b, i) },
+		"f":   func(v *sample, b []byte, i int) (int, error) { return Float64(&v.F, b, i) },
+		"ns":  func(v *sample, b []byte, i int) (int, error) { return Slice(&v.Ns, b, i, Int64) },
+		"in":  func(v *sample, b []byte, i int) (int, error) { return in.Read(&v.In, b, i) },
+		"std": func(v *sample, b []byte, i int) (int, error) { return Std(&v.Std, b, i) },
 	})
 }
 

@@ -119,14 +119,23 @@ func Members(b []byte, i int, fn func(key, value []byte) error) (int, error) {
 	return object(b, i, fn, Delimit)
 }
 
-// Elements is Array for a caller that reads the elements it is handed, on
-// the terms of Members.
-func Elements(b []byte, i int, fn func(index int, elem []byte) error) (int, error) {
-	return array(b, i, fn, Delimit)
-}
-
 // object walks an object, finding each member's value with value.
 func object(b []byte, i int, fn func(key, value []byte) error, value func([]byte, int) (int, int, error)) (int, error) {
+	return ObjectAt(b, i, func(key []byte, at int) (int, error) {
+		start, end, err := value(b, at)
+		if err != nil || fn == nil {
+			return end, err
+		}
+		return end, fn(key, b[start:end])
+	})
+}
+
+// ObjectAt walks the object that starts at b[i] (after white space) and
+// returns the index just past its '}', handing fn each member's key (as
+// Object does) and the index where its value starts; fn reads the value
+// itself, checking it in full (Value, or a walk of its own), and returns
+// the index just past it. Nothing is scanned twice.
+func ObjectAt(b []byte, i int, fn func(key []byte, start int) (end int, err error)) (int, error) {
 	i = SkipSpace(b, i)
 	if i >= len(b) || b[i] != '{' {
 		return i, syntaxError(i, "want an object")
@@ -148,14 +157,9 @@ func object(b []byte, i int, fn func(key, value []byte) error, value func([]byte
 		if i >= len(b) || b[i] != ':' {
 			return i, syntaxError(i, "want ':' after a member name")
 		}
-		start, end, err := value(b, i+1)
+		end, err := fn(key, SkipSpace(b, i+1))
 		if err != nil {
 			return end, err
-		}
-		if fn != nil {
-			if err := fn(key, b[start:end]); err != nil {
-				return end, err
-			}
 		}
 		i = SkipSpace(b, end)
 		switch {
@@ -179,6 +183,19 @@ func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) 
 
 // array walks an array, finding each element with value.
 func array(b []byte, i int, fn func(index int, elem []byte) error, value func([]byte, int) (int, int, error)) (int, error) {
+	return ArrayAt(b, i, func(n, at int) (int, error) {
+		start, end, err := value(b, at)
+		if err != nil || fn == nil {
+			return end, err
+		}
+		return end, fn(n, b[start:end])
+	})
+}
+
+// ArrayAt walks the array that starts at b[i] (after white space) and
+// returns the index just past its ']', handing fn each element's index and
+// the index where it starts, on the terms of ObjectAt.
+func ArrayAt(b []byte, i int, fn func(index, start int) (end int, err error)) (int, error) {
 	i = SkipSpace(b, i)
 	if i >= len(b) || b[i] != '[' {
 		return i, syntaxError(i, "want an array")
@@ -188,14 +205,9 @@ func array(b []byte, i int, fn func(index int, elem []byte) error, value func([]
 		return i + 1, nil
 	}
 	for n := 0; ; n++ {
-		start, end, err := value(b, i)
+		end, err := fn(n, SkipSpace(b, i))
 		if err != nil {
 			return end, err
-		}
-		if fn != nil {
-			if err := fn(n, b[start:end]); err != nil {
-				return end, err
-			}
 		}
 		i = SkipSpace(b, end)
 		switch {

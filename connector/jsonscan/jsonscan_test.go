@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"os"
@@ -105,12 +106,39 @@ func TestMembersWalkLikeObjectAndOnlyDelimitContainers(t *testing.T) {
 			t.Errorf("Members(%s) = %v, want ErrSyntax", bad, err)
 		}
 	}
-	var elems []string
-	if _, err := Elements([]byte(`[{"a":1}, [2], 3]`), 0, func(_ int, v []byte) error { elems = append(elems, string(v)); return nil }); err != nil {
-		t.Fatal(err)
+}
+
+// TestObjectAtAndArrayAtHandWhereEachValueStarts walks a document with the
+// positional walkers, reading each value with Value from where it starts.
+func TestObjectAtAndArrayAtHandWhereEachValueStarts(t *testing.T) {
+	doc := []byte(` { "a" :  [ {"b": 1} , [2], "3" ] , "c": null } `)
+	var got []string
+	end, err := ObjectAt(doc, 0, func(key []byte, at int) (int, error) {
+		if string(key) != "a" {
+			s, e, err := Value(doc, at)
+			got = append(got, string(key)+"="+string(doc[s:e]))
+			return e, err
+		}
+		return ArrayAt(doc, at, func(n, at int) (int, error) {
+			s, e, err := Value(doc, at)
+			got = append(got, fmt.Sprintf("a[%d]=%s", n, doc[s:e]))
+			return e, err
+		})
+	})
+	if err != nil || SkipSpace(doc, end) != len(doc) {
+		t.Fatalf("ObjectAt = %d, %v", end, err)
 	}
-	if got := strings.Join(elems, "|"); got != `{"a":1}|[2]|3` {
-		t.Errorf("Elements handed %s", got)
+	if want := `a[0]={"b": 1}|a[1]=[2]|a[2]="3"|c=null`; strings.Join(got, "|") != want {
+		t.Errorf("handed %s, want %s", strings.Join(got, "|"), want)
+	}
+	for _, bad := range []string{`{"a" 1}`, `{"a":1,}`, `[1 2]`, `{"a":1`} {
+		_, err := ObjectAt([]byte(bad), 0, func(_ []byte, at int) (int, error) { _, e, err := Value([]byte(bad), at); return e, err })
+		if bad[0] == '[' {
+			_, err = ArrayAt([]byte(bad), 0, func(_, at int) (int, error) { _, e, err := Value([]byte(bad), at); return e, err })
+		}
+		if !errors.Is(err, ErrSyntax) {
+			t.Errorf("walking %s: %v, want ErrSyntax", bad, err)
+		}
 	}
 }
 

@@ -51,18 +51,18 @@ type PurchaseListOptions struct {
 // a time, from page 1 until HasMoreRecords is false or a page is empty. After
 // an error it yields (nil, err) once and stops.
 func (s *FulfillmentOrdersService) List(ctx context.Context, opts FulfillmentListOptions) iter.Seq2[*Page[Order], error] {
-	return listPages(ctx, s.client, "/v2/orders/fulfillment", endpointFulfillmentList, listQuery(opts.Statuses, opts.Include), s.client.orders.Decode, validateOrder)
+	return listPages(ctx, s.client, "/v2/orders/fulfillment", endpointFulfillmentList, listQuery(opts.Statuses, opts.Include), s.client.orders.Read, validateOrder)
 }
 
 // List walks the orders placed through the Retailer API (the ones Create
 // made), like FulfillmentOrdersService.List.
 func (s *PurchaseOrdersService) List(ctx context.Context, opts PurchaseListOptions) iter.Seq2[*Page[Order], error] {
-	return listPages(ctx, s.client, "/v2/orders/purchase", endpointPurchaseList, listQuery(opts.Statuses, opts.Include), s.client.orders.Decode, validateOrder)
+	return listPages(ctx, s.client, "/v2/orders/purchase", endpointPurchaseList, listQuery(opts.Statuses, opts.Include), s.client.orders.Read, validateOrder)
 }
 
 // List walks the physical inventory records, like FulfillmentOrdersService.List.
 func (s *InventoryService) List(ctx context.Context) iter.Seq2[*Page[InventoryItem], error] {
-	return listPages(ctx, s.client, "/v2/inventory/physical", endpointInventoryList, url.Values{}, (*InventoryItem).UnmarshalJSON, validateInventoryItem)
+	return listPages(ctx, s.client, "/v2/inventory/physical", endpointInventoryList, url.Values{}, readInventoryItem, validateInventoryItem)
 }
 
 // Get fetches one fulfillment order, with its shipments and
@@ -120,7 +120,7 @@ func listQuery(statuses []int, include []string) url.Values {
 
 // listPages walks a paged list at MaxPageSize per page.
 func listPages[T any](ctx context.Context, c *Client, prefix, template string, query url.Values,
-	decode jsonfields.Decoder[T], validate func(*T) error) iter.Seq2[*Page[T], error] {
+	decode jsonfields.Field[T], validate func(*T) error) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		for number := 1; ; number++ {
 			req := request{

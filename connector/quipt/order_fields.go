@@ -17,76 +17,87 @@ type orderDecoder struct {
 // newOrderDecoder builds the tables.
 func newOrderDecoder() *orderDecoder {
 	str := jsonfields.String
-	channel := jsonfields.NewObject(map[string]jsonfields.Decoder[Channel]{
-		"Id":   func(c *Channel, raw []byte) error { return str(&c.ID, raw) },
-		"Name": func(c *Channel, raw []byte) error { return str(&c.Name, raw) },
+	channel := jsonfields.NewObject(map[string]jsonfields.Field[Channel]{
+		"Id":   func(c *Channel, b []byte, i int) (int, error) { return str(&c.ID, b, i) },
+		"Name": func(c *Channel, b []byte, i int) (int, error) { return str(&c.Name, b, i) },
 	})
-	customer := jsonfields.NewObject(map[string]jsonfields.Decoder[Customer]{
-		"Name":  func(c *Customer, raw []byte) error { return str(&c.Name, raw) },
-		"Email": func(c *Customer, raw []byte) error { return str(&c.Email, raw) },
-		"Phone": func(c *Customer, raw []byte) error { return str(&c.Phone, raw) },
+	customer := jsonfields.NewObject(map[string]jsonfields.Field[Customer]{
+		"Name":  func(c *Customer, b []byte, i int) (int, error) { return str(&c.Name, b, i) },
+		"Email": func(c *Customer, b []byte, i int) (int, error) { return str(&c.Email, b, i) },
+		"Phone": func(c *Customer, b []byte, i int) (int, error) { return str(&c.Phone, b, i) },
 	})
-	address := jsonfields.NewObject(map[string]jsonfields.Decoder[Address]{
-		"Name":        func(a *Address, raw []byte) error { return str(&a.Name, raw) },
-		"Company":     func(a *Address, raw []byte) error { return jsonfields.StringPtr(&a.Company, raw) },
-		"Address1":    func(a *Address, raw []byte) error { return str(&a.Address1, raw) },
-		"Address2":    func(a *Address, raw []byte) error { return jsonfields.StringPtr(&a.Address2, raw) },
-		"City":        func(a *Address, raw []byte) error { return str(&a.City, raw) },
-		"State":       func(a *Address, raw []byte) error { return str(&a.State, raw) },
-		"PostalCode":  func(a *Address, raw []byte) error { return str(&a.PostalCode, raw) },
-		"Country":     func(a *Address, raw []byte) error { return str(&a.Country, raw) },
-		"Phone":       func(a *Address, raw []byte) error { return str(&a.Phone, raw) },
-		"Residential": func(a *Address, raw []byte) error { return jsonfields.BoolPtr(&a.Residential, raw) },
+	address := jsonfields.NewObject(map[string]jsonfields.Field[Address]{
+		"Name":        func(a *Address, b []byte, i int) (int, error) { return str(&a.Name, b, i) },
+		"Company":     func(a *Address, b []byte, i int) (int, error) { return jsonfields.StringPtr(&a.Company, b, i) },
+		"Address1":    func(a *Address, b []byte, i int) (int, error) { return str(&a.Address1, b, i) },
+		"Address2":    func(a *Address, b []byte, i int) (int, error) { return jsonfields.StringPtr(&a.Address2, b, i) },
+		"City":        func(a *Address, b []byte, i int) (int, error) { return str(&a.City, b, i) },
+		"State":       func(a *Address, b []byte, i int) (int, error) { return str(&a.State, b, i) },
+		"PostalCode":  func(a *Address, b []byte, i int) (int, error) { return str(&a.PostalCode, b, i) },
+		"Country":     func(a *Address, b []byte, i int) (int, error) { return str(&a.Country, b, i) },
+		"Phone":       func(a *Address, b []byte, i int) (int, error) { return str(&a.Phone, b, i) },
+		"Residential": func(a *Address, b []byte, i int) (int, error) { return jsonfields.BoolPtr(&a.Residential, b, i) },
 	})
-	line := jsonfields.NewObject(map[string]jsonfields.Decoder[Line]{
-		"Id":        func(l *Line, raw []byte) error { return str(&l.ID, raw) },
-		"SKU":       func(l *Line, raw []byte) error { return str(&l.SKU, raw) },
-		"VendorSKU": func(l *Line, raw []byte) error { return str(&l.VendorSKU, raw) },
-		"Name":      func(l *Line, raw []byte) error { return str(&l.Name, raw) },
-		"Quantity":  func(l *Line, raw []byte) error { return jsonfields.Int(&l.Quantity, raw) },
-		"UnitPrice": func(l *Line, raw []byte) error { return jsonfields.Float64(&l.UnitPrice, raw) },
+	line := jsonfields.NewObject(map[string]jsonfields.Field[Line]{
+		"Id":        func(l *Line, b []byte, i int) (int, error) { return str(&l.ID, b, i) },
+		"SKU":       func(l *Line, b []byte, i int) (int, error) { return str(&l.SKU, b, i) },
+		"VendorSKU": func(l *Line, b []byte, i int) (int, error) { return str(&l.VendorSKU, b, i) },
+		"Name":      func(l *Line, b []byte, i int) (int, error) { return str(&l.Name, b, i) },
+		"Quantity":  func(l *Line, b []byte, i int) (int, error) { return jsonfields.Int(&l.Quantity, b, i) },
+		"UnitPrice": func(l *Line, b []byte, i int) (int, error) { return jsonfields.Float64(&l.UnitPrice, b, i) },
 	})
-	shipping := jsonfields.NewObject(map[string]jsonfields.Decoder[Shipping]{
-		"RequestedMethod": func(s *Shipping, raw []byte) error { return str(&s.RequestedMethod, raw) },
-		"CarrierCode":     func(s *Shipping, raw []byte) error { return jsonfields.StringPtr(&s.CarrierCode, raw) },
-		"CarrierMethod":   func(s *Shipping, raw []byte) error { return jsonfields.StringPtr(&s.CarrierMethod, raw) },
+	shipping := jsonfields.NewObject(map[string]jsonfields.Field[Shipping]{
+		"RequestedMethod": func(s *Shipping, b []byte, i int) (int, error) { return str(&s.RequestedMethod, b, i) },
+		"CarrierCode":     func(s *Shipping, b []byte, i int) (int, error) { return jsonfields.StringPtr(&s.CarrierCode, b, i) },
+		"CarrierMethod":   func(s *Shipping, b []byte, i int) (int, error) { return jsonfields.StringPtr(&s.CarrierMethod, b, i) },
 	})
-	totals := jsonfields.NewObject(map[string]jsonfields.Decoder[Totals]{
-		"Subtotal": func(t *Totals, raw []byte) error { return jsonfields.Float64(&t.Subtotal, raw) },
-		"Tax":      func(t *Totals, raw []byte) error { return jsonfields.Float64(&t.Tax, raw) },
-		"Shipping": func(t *Totals, raw []byte) error { return jsonfields.Float64(&t.Shipping, raw) },
-		"Total":    func(t *Totals, raw []byte) error { return jsonfields.Float64(&t.Total, raw) },
+	totals := jsonfields.NewObject(map[string]jsonfields.Field[Totals]{
+		"Subtotal": func(t *Totals, b []byte, i int) (int, error) { return jsonfields.Float64(&t.Subtotal, b, i) },
+		"Tax":      func(t *Totals, b []byte, i int) (int, error) { return jsonfields.Float64(&t.Tax, b, i) },
+		"Shipping": func(t *Totals, b []byte, i int) (int, error) { return jsonfields.Float64(&t.Shipping, b, i) },
+		"Total":    func(t *Totals, b []byte, i int) (int, error) { return jsonfields.Float64(&t.Total, b, i) },
 	})
-	order := jsonfields.NewObject(map[string]jsonfields.Decoder[Order]{
-		"Id":               func(o *Order, raw []byte) error { return str(&o.ID, raw) },
-		"OrderNumber":      func(o *Order, raw []byte) error { return str(&o.OrderNumber, raw) },
-		"PartnerReference": func(o *Order, raw []byte) error { return jsonfields.StringPtr(&o.PartnerReference, raw) },
-		"Status":           func(o *Order, raw []byte) error { return jsonfields.Int(&o.Status, raw) },
-		"SubStatus":        func(o *Order, raw []byte) error { return jsonfields.Int(&o.SubStatus, raw) },
-		"CreatedAt":        func(o *Order, raw []byte) error { return lenientInto(&o.CreatedAt, raw) },
-		"UpdatedAt":        func(o *Order, raw []byte) error { return lenientInto(&o.UpdatedAt, raw) },
-		"Channel":          func(o *Order, raw []byte) error { return channel.Decode(&o.Channel, raw) },
-		"Customer":         func(o *Order, raw []byte) error { return customer.Decode(&o.Customer, raw) },
-		"ShipTo":           func(o *Order, raw []byte) error { return address.Decode(&o.ShipTo, raw) },
-		"Lines":            func(o *Order, raw []byte) error { return jsonfields.Slice(&o.Lines, raw, line.Decode) },
-		"Shipping":         func(o *Order, raw []byte) error { return shipping.Decode(&o.Shipping, raw) },
-		"WarehouseCode":    func(o *Order, raw []byte) error { return str(&o.WarehouseCode, raw) },
-		"Totals":           func(o *Order, raw []byte) error { return totals.Decode(&o.Totals, raw) },
-		"Shipments":        func(o *Order, raw []byte) error { return jsonfields.Std(&o.Shipments, raw) },
-		"Cancellations":    func(o *Order, raw []byte) error { return jsonfields.Std(&o.Cancellations, raw) },
+	order := jsonfields.NewObject(map[string]jsonfields.Field[Order]{
+		"Id":               func(o *Order, b []byte, i int) (int, error) { return str(&o.ID, b, i) },
+		"OrderNumber":      func(o *Order, b []byte, i int) (int, error) { return str(&o.OrderNumber, b, i) },
+		"PartnerReference": func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.PartnerReference, b, i) },
+		"Status":           func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int(&o.Status, b, i) },
+		"SubStatus":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int(&o.SubStatus, b, i) },
+		"CreatedAt":        func(o *Order, b []byte, i int) (int, error) { return lenientInto(&o.CreatedAt, b, i) },
+		"UpdatedAt":        func(o *Order, b []byte, i int) (int, error) { return lenientInto(&o.UpdatedAt, b, i) },
+		"Channel":          func(o *Order, b []byte, i int) (int, error) { return channel.Read(&o.Channel, b, i) },
+		"Customer":         func(o *Order, b []byte, i int) (int, error) { return customer.Read(&o.Customer, b, i) },
+		"ShipTo":           func(o *Order, b []byte, i int) (int, error) { return address.Read(&o.ShipTo, b, i) },
+		"Lines":            func(o *Order, b []byte, i int) (int, error) { return jsonfields.Slice(&o.Lines, b, i, line.Read) },
+		"Shipping":         func(o *Order, b []byte, i int) (int, error) { return shipping.Read(&o.Shipping, b, i) },
+		"WarehouseCode":    func(o *Order, b []byte, i int) (int, error) { return str(&o.WarehouseCode, b, i) },
+		"Totals":           func(o *Order, b []byte, i int) (int, error) { return totals.Read(&o.Totals, b, i) },
+		"Shipments":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.Shipments, b, i) },
+		"Cancellations":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.Cancellations, b, i) },
 	})
 	return &orderDecoder{order: order}
 }
 
-// Decode decodes the order raw into o.
+// Decode decodes the order raw into o (a jsonfields.Decoder).
 func (d *orderDecoder) Decode(o *Order, raw []byte) error { return d.order.Decode(o, raw) }
 
-// lenientInto reads a timestamp as lenientTime does into dst.
-func lenientInto(dst *time.Time, raw []byte) error {
-	var t lenientTime
-	if err := t.UnmarshalJSON(raw); err != nil {
-		return err
-	}
-	*dst = t.Time
-	return nil
+// Read reads the order that starts at b[i] into o (a jsonfields.Field).
+func (d *orderDecoder) Read(o *Order, b []byte, i int) (int, error) { return d.order.Read(o, b, i) }
+
+// readInventoryItem reads the inventory record that starts at b[i] through
+// its UnmarshalJSON (a jsonfields.Field).
+func readInventoryItem(it *InventoryItem, b []byte, i int) (int, error) {
+	return jsonfields.Unmarshaler(it, b, i)
+}
+
+// lenientInto reads the timestamp at b[i] as lenientTime does into dst.
+func lenientInto(dst *time.Time, b []byte, i int) (int, error) {
+	return jsonfields.Raw(b, i, func(raw []byte) error {
+		var t lenientTime
+		if err := t.UnmarshalJSON(raw); err != nil {
+			return err
+		}
+		*dst = t.Time
+		return nil
+	})
 }

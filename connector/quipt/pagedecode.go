@@ -14,7 +14,7 @@ import (
 // Result array decoded on its own into T, so that one malformed item lands in
 // Invalid and never fails the page. A body that is not an envelope is a
 // *decodeError, an envelope reporting failure an *APIError, as for readAnswer.
-func readPage[T any](req request, a transport.Answer, number int, decode jsonfields.Decoder[T], validate func(*T) error) (*Page[T], error) {
+func readPage[T any](req request, a transport.Answer, number int, decode jsonfields.Field[T], validate func(*T) error) (*Page[T], error) {
 	page := &Page[T]{PageNumber: number}
 	env, err := readAnswer(req, a, func(raw []byte) error { return decodeResult(raw, page, decode, validate) })
 	if errors.As(err, new(notAListError)) {
@@ -104,25 +104,32 @@ type notAListError struct{ got string }
 
 func (e notAListError) Error() string { return "got " + e.got }
 
-// decodeResult decodes the Result array (or null) raw into page, each item on
-// its own by decode: an item that does not decode or validate is recorded as
-// invalid with a copy of its bytes.
-func decodeResult[T any](raw []byte, page *Page[T], decode jsonfields.Decoder[T], validate func(*T) error) error {
+// decodeResult decodes the Result array (or null) raw into page, each item
+// read where it starts by decode and then validated: an item that does not
+// decode or validate is recorded as invalid with a copy of its bytes.
+func decodeResult[T any](raw []byte, page *Page[T], decode jsonfields.Field[T], validate func(*T) error) error {
 	switch {
 	case string(raw) == "null":
 		return nil
 	case raw[0] != '[':
 		return notAListError{fmt.Sprintf("%.20s", raw)}
 	}
-	_, err := jsonscan.Elements(raw, 0, func(i int, elem []byte) error {
-		item, err := decodeItem(elem, decode, validate)
+	_, err := jsonscan.ArrayAt(raw, 0, func(n, at int) (int, error) {
+		var item T
+		end, err := decode(&item, raw, at)
 		if err != nil {
-			elem = append(json.RawMessage(nil), elem...)
-			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(elem), Err: err, Raw: elem})
-			return nil
+			err = fmt.Errorf("decode: %w", err)
+		} else if err = validate(&item); err == nil {
+			page.Items = append(page.Items, item)
+			return end, nil
 		}
-		page.Items = append(page.Items, item)
-		return nil
+		start, end, scanErr := jsonscan.Delimit(raw, at)
+		if scanErr != nil {
+			return end, scanErr
+		}
+		elem := append(json.RawMessage(nil), raw[start:end]...)
+		page.Invalid = append(page.Invalid, InvalidItem{Index: n, ID: itemID(elem), Err: err, Raw: elem})
+		return end, nil
 	})
 	return err
 }

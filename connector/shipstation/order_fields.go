@@ -31,129 +31,163 @@ type itemWire struct {
 // newOrderDecoders builds the tables.
 func newOrderDecoders() *orderDecoders {
 	d := &orderDecoders{}
-	d.address = jsonfields.NewObject(map[string]jsonfields.Decoder[Address]{
-		"name":            func(a *Address, raw []byte) error { return jsonfields.String(&a.Name, raw) },
-		"company":         func(a *Address, raw []byte) error { return jsonfields.String(&a.Company, raw) },
-		"street1":         func(a *Address, raw []byte) error { return jsonfields.String(&a.Street1, raw) },
-		"street2":         func(a *Address, raw []byte) error { return jsonfields.String(&a.Street2, raw) },
-		"street3":         func(a *Address, raw []byte) error { return jsonfields.String(&a.Street3, raw) },
-		"city":            func(a *Address, raw []byte) error { return jsonfields.String(&a.City, raw) },
-		"state":           func(a *Address, raw []byte) error { return jsonfields.String(&a.State, raw) },
-		"postalCode":      func(a *Address, raw []byte) error { return jsonfields.String(&a.PostalCode, raw) },
-		"country":         func(a *Address, raw []byte) error { return jsonfields.String(&a.Country, raw) },
-		"phone":           func(a *Address, raw []byte) error { return jsonfields.String(&a.Phone, raw) },
-		"residential":     func(a *Address, raw []byte) error { return jsonfields.BoolPtr(&a.Residential, raw) },
-		"addressVerified": func(a *Address, raw []byte) error { return jsonfields.String(&a.AddressVerified, raw) },
+	d.address = jsonfields.NewObject(map[string]jsonfields.Field[Address]{
+		"name":            func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Name, b, i) },
+		"company":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Company, b, i) },
+		"street1":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Street1, b, i) },
+		"street2":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Street2, b, i) },
+		"street3":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Street3, b, i) },
+		"city":            func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.City, b, i) },
+		"state":           func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.State, b, i) },
+		"postalCode":      func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.PostalCode, b, i) },
+		"country":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Country, b, i) },
+		"phone":           func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Phone, b, i) },
+		"residential":     func(a *Address, b []byte, i int) (int, error) { return jsonfields.BoolPtr(&a.Residential, b, i) },
+		"addressVerified": func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.AddressVerified, b, i) },
 	})
-	d.weight = jsonfields.NewObject(map[string]jsonfields.Decoder[Weight]{
-		"value":       func(w *Weight, raw []byte) error { return jsonfields.Float64(&w.Value, raw) },
-		"units":       func(w *Weight, raw []byte) error { return jsonfields.String(&w.Units, raw) },
-		"WeightUnits": func(w *Weight, raw []byte) error { return jsonfields.Int(&w.WeightUnits, raw) },
+	d.weight = jsonfields.NewObject(map[string]jsonfields.Field[Weight]{
+		"value":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Float64(&w.Value, b, i) },
+		"units":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.String(&w.Units, b, i) },
+		"WeightUnits": func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Int(&w.WeightUnits, b, i) },
 	})
-	d.item = jsonfields.NewObject(map[string]jsonfields.Decoder[itemWire]{
-		"orderItemId":       func(it *itemWire, raw []byte) error { return jsonfields.Int64(&it.OrderItemID, raw) },
-		"lineItemKey":       func(it *itemWire, raw []byte) error { return jsonfields.String(&it.LineItemKey, raw) },
-		"sku":               func(it *itemWire, raw []byte) error { return jsonfields.String(&it.SKU, raw) },
-		"name":              func(it *itemWire, raw []byte) error { return jsonfields.String(&it.Name, raw) },
-		"imageUrl":          func(it *itemWire, raw []byte) error { return jsonfields.String(&it.ImageURL, raw) },
-		"weight":            func(it *itemWire, raw []byte) error { return d.weight.Decode(&it.Weight, raw) },
-		"quantity":          func(it *itemWire, raw []byte) error { return quantityText(&it.quantity, raw) },
-		"unitPrice":         func(it *itemWire, raw []byte) error { return jsonfields.Float64(&it.UnitPrice, raw) },
-		"taxAmount":         func(it *itemWire, raw []byte) error { return jsonfields.Float64(&it.TaxAmount, raw) },
-		"shippingAmount":    func(it *itemWire, raw []byte) error { return jsonfields.Float64(&it.ShippingAmount, raw) },
-		"warehouseLocation": func(it *itemWire, raw []byte) error { return jsonfields.String(&it.WarehouseLocation, raw) },
-		"options":           func(it *itemWire, raw []byte) error { return jsonfields.Std(&it.Options, raw) },
-		"productId":         func(it *itemWire, raw []byte) error { return jsonfields.Int64(&it.ProductID, raw) },
-		"fulfillmentSku":    func(it *itemWire, raw []byte) error { return jsonfields.String(&it.FulfillmentSKU, raw) },
-		"adjustment":        func(it *itemWire, raw []byte) error { return jsonfields.Bool(&it.Adjustment, raw) },
-		"upc":               func(it *itemWire, raw []byte) error { return jsonfields.String(&it.UPC, raw) },
-		"createDate":        func(it *itemWire, raw []byte) error { return it.CreateDate.UnmarshalJSON(raw) },
-		"modifyDate":        func(it *itemWire, raw []byte) error { return it.ModifyDate.UnmarshalJSON(raw) },
-	})
-	d.advanced = jsonfields.NewObject(map[string]jsonfields.Decoder[AdvancedOptions]{
-		"warehouseId":      func(a *AdvancedOptions, raw []byte) error { return jsonfields.Int64(&a.WarehouseID, raw) },
-		"nonMachinable":    func(a *AdvancedOptions, raw []byte) error { return jsonfields.Bool(&a.NonMachinable, raw) },
-		"saturdayDelivery": func(a *AdvancedOptions, raw []byte) error { return jsonfields.Bool(&a.SaturdayDelivery, raw) },
-		"containsAlcohol":  func(a *AdvancedOptions, raw []byte) error { return jsonfields.Bool(&a.ContainsAlcohol, raw) },
-		"storeId":          func(a *AdvancedOptions, raw []byte) error { return jsonfields.Int64(&a.StoreID, raw) },
-		"customField1":     func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.CustomField1, raw) },
-		"customField2":     func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.CustomField2, raw) },
-		"customField3":     func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.CustomField3, raw) },
-		"source":           func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.Source, raw) },
-		"mergedOrSplit":    func(a *AdvancedOptions, raw []byte) error { return jsonfields.Bool(&a.MergedOrSplit, raw) },
-		"mergedIds": func(a *AdvancedOptions, raw []byte) error {
-			return jsonfields.Slice(&a.MergedIDs, raw, jsonfields.Int64)
+	d.item = jsonfields.NewObject(map[string]jsonfields.Field[itemWire]{
+		"orderItemId":    func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int64(&it.OrderItemID, b, i) },
+		"lineItemKey":    func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.LineItemKey, b, i) },
+		"sku":            func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.SKU, b, i) },
+		"name":           func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.Name, b, i) },
+		"imageUrl":       func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.ImageURL, b, i) },
+		"weight":         func(it *itemWire, b []byte, i int) (int, error) { return d.weight.Read(&it.Weight, b, i) },
+		"quantity":       func(it *itemWire, b []byte, i int) (int, error) { return quantityText(&it.quantity, b, i) },
+		"unitPrice":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Float64(&it.UnitPrice, b, i) },
+		"taxAmount":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Float64(&it.TaxAmount, b, i) },
+		"shippingAmount": func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Float64(&it.ShippingAmount, b, i) },
+		"warehouseLocation": func(it *itemWire, b []byte, i int) (int, error) {
+			return jsonfields.String(&it.WarehouseLocation, b, i)
 		},
-		"parentId":             func(a *AdvancedOptions, raw []byte) error { return jsonfields.Int64(&a.ParentID, raw) },
-		"billToParty":          func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.BillToParty, raw) },
-		"billToAccount":        func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.BillToAccount, raw) },
-		"billToPostalCode":     func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.BillToPostalCode, raw) },
-		"billToCountryCode":    func(a *AdvancedOptions, raw []byte) error { return jsonfields.String(&a.BillToCountryCode, raw) },
-		"billToMyOtherAccount": func(a *AdvancedOptions, raw []byte) error { return jsonfields.Int64(&a.BillToMyOtherAccount, raw) },
+		"options":        func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Std(&it.Options, b, i) },
+		"productId":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int64(&it.ProductID, b, i) },
+		"fulfillmentSku": func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.FulfillmentSKU, b, i) },
+		"adjustment":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Bool(&it.Adjustment, b, i) },
+		"upc":            func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.UPC, b, i) },
+		"createDate":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&it.CreateDate, b, i) },
+		"modifyDate":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&it.ModifyDate, b, i) },
 	})
-	d.order = jsonfields.NewObject(map[string]jsonfields.Decoder[Order]{
-		"orderId":                   func(o *Order, raw []byte) error { return jsonfields.Int64(&o.OrderID, raw) },
-		"orderNumber":               func(o *Order, raw []byte) error { return jsonfields.String(&o.OrderNumber, raw) },
-		"orderKey":                  func(o *Order, raw []byte) error { return jsonfields.String(&o.OrderKey, raw) },
-		"orderDate":                 func(o *Order, raw []byte) error { return o.OrderDate.UnmarshalJSON(raw) },
-		"createDate":                func(o *Order, raw []byte) error { return o.CreateDate.UnmarshalJSON(raw) },
-		"modifyDate":                func(o *Order, raw []byte) error { return o.ModifyDate.UnmarshalJSON(raw) },
-		"paymentDate":               func(o *Order, raw []byte) error { return o.PaymentDate.UnmarshalJSON(raw) },
-		"shipByDate":                func(o *Order, raw []byte) error { return o.ShipByDate.UnmarshalJSON(raw) },
-		"orderStatus":               func(o *Order, raw []byte) error { return jsonfields.String(&o.OrderStatus, raw) },
-		"customerId":                func(o *Order, raw []byte) error { return jsonfields.Int64(&o.CustomerID, raw) },
-		"customerUsername":          func(o *Order, raw []byte) error { return jsonfields.String(&o.CustomerUsername, raw) },
-		"customerEmail":             func(o *Order, raw []byte) error { return jsonfields.String(&o.CustomerEmail, raw) },
-		"billTo":                    func(o *Order, raw []byte) error { return d.address.Decode(&o.BillTo, raw) },
-		"shipTo":                    func(o *Order, raw []byte) error { return d.address.Decode(&o.ShipTo, raw) },
-		"items":                     func(o *Order, raw []byte) error { return jsonfields.Slice(&o.Items, raw, d.decodeItem) },
-		"orderTotal":                func(o *Order, raw []byte) error { return jsonfields.Float64(&o.OrderTotal, raw) },
-		"amountPaid":                func(o *Order, raw []byte) error { return jsonfields.Float64(&o.AmountPaid, raw) },
-		"taxAmount":                 func(o *Order, raw []byte) error { return jsonfields.Float64(&o.TaxAmount, raw) },
-		"shippingAmount":            func(o *Order, raw []byte) error { return jsonfields.Float64(&o.ShippingAmount, raw) },
-		"customerNotes":             func(o *Order, raw []byte) error { return jsonfields.String(&o.CustomerNotes, raw) },
-		"internalNotes":             func(o *Order, raw []byte) error { return jsonfields.String(&o.InternalNotes, raw) },
-		"gift":                      func(o *Order, raw []byte) error { return jsonfields.Bool(&o.Gift, raw) },
-		"giftMessage":               func(o *Order, raw []byte) error { return jsonfields.String(&o.GiftMessage, raw) },
-		"paymentMethod":             func(o *Order, raw []byte) error { return jsonfields.String(&o.PaymentMethod, raw) },
-		"requestedShippingService":  func(o *Order, raw []byte) error { return jsonfields.String(&o.RequestedShippingService, raw) },
-		"carrierCode":               func(o *Order, raw []byte) error { return jsonfields.StringPtr(&o.CarrierCode, raw) },
-		"serviceCode":               func(o *Order, raw []byte) error { return jsonfields.StringPtr(&o.ServiceCode, raw) },
-		"packageCode":               func(o *Order, raw []byte) error { return jsonfields.StringPtr(&o.PackageCode, raw) },
-		"confirmation":              func(o *Order, raw []byte) error { return jsonfields.String(&o.Confirmation, raw) },
-		"shipDate":                  func(o *Order, raw []byte) error { return o.ShipDate.UnmarshalJSON(raw) },
-		"holdUntilDate":             func(o *Order, raw []byte) error { return o.HoldUntilDate.UnmarshalJSON(raw) },
-		"weight":                    func(o *Order, raw []byte) error { return d.weight.Decode(&o.Weight, raw) },
-		"dimensions":                func(o *Order, raw []byte) error { return jsonfields.Std(&o.Dimensions, raw) },
-		"insuranceOptions":          func(o *Order, raw []byte) error { return jsonfields.Std(&o.InsuranceOptions, raw) },
-		"internationalOptions":      func(o *Order, raw []byte) error { return jsonfields.Std(&o.InternationalOptions, raw) },
-		"advancedOptions":           func(o *Order, raw []byte) error { return d.advanced.Decode(&o.AdvancedOptions, raw) },
-		"tagIds":                    func(o *Order, raw []byte) error { return jsonfields.Slice(&o.TagIDs, raw, jsonfields.Int64) },
-		"userId":                    func(o *Order, raw []byte) error { return jsonfields.StringPtr(&o.UserID, raw) },
-		"externallyFulfilled":       func(o *Order, raw []byte) error { return jsonfields.Bool(&o.ExternallyFulfilled, raw) },
-		"externallyFulfilledBy":     func(o *Order, raw []byte) error { return jsonfields.String(&o.ExternallyFulfilledBy, raw) },
-		"externallyFulfilledById":   func(o *Order, raw []byte) error { return jsonfields.Int64(&o.ExternallyFulfilledByID, raw) },
-		"externallyFulfilledByName": func(o *Order, raw []byte) error { return jsonfields.String(&o.ExternallyFulfilledByName, raw) },
+	d.advanced = jsonfields.NewObject(map[string]jsonfields.Field[AdvancedOptions]{
+		"warehouseId":   func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int64(&a.WarehouseID, b, i) },
+		"nonMachinable": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Bool(&a.NonMachinable, b, i) },
+		"saturdayDelivery": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.Bool(&a.SaturdayDelivery, b, i)
+		},
+		"containsAlcohol": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.Bool(&a.ContainsAlcohol, b, i)
+		},
+		"storeId": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int64(&a.StoreID, b, i) },
+		"customField1": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&a.CustomField1, b, i)
+		},
+		"customField2": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&a.CustomField2, b, i)
+		},
+		"customField3": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&a.CustomField3, b, i)
+		},
+		"source":        func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.String(&a.Source, b, i) },
+		"mergedOrSplit": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Bool(&a.MergedOrSplit, b, i) },
+		"mergedIds": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.Slice(&a.MergedIDs, b, i, jsonfields.Int64)
+		},
+		"parentId":    func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int64(&a.ParentID, b, i) },
+		"billToParty": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.String(&a.BillToParty, b, i) },
+		"billToAccount": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&a.BillToAccount, b, i)
+		},
+		"billToPostalCode": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&a.BillToPostalCode, b, i)
+		},
+		"billToCountryCode": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&a.BillToCountryCode, b, i)
+		},
+		"billToMyOtherAccount": func(a *AdvancedOptions, b []byte, i int) (int, error) {
+			return jsonfields.Int64(&a.BillToMyOtherAccount, b, i)
+		},
+	})
+	d.order = jsonfields.NewObject(map[string]jsonfields.Field[Order]{
+		"orderId":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int64(&o.OrderID, b, i) },
+		"orderNumber":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.OrderNumber, b, i) },
+		"orderKey":         func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.OrderKey, b, i) },
+		"orderDate":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.OrderDate, b, i) },
+		"createDate":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.CreateDate, b, i) },
+		"modifyDate":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ModifyDate, b, i) },
+		"paymentDate":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.PaymentDate, b, i) },
+		"shipByDate":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ShipByDate, b, i) },
+		"orderStatus":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.OrderStatus, b, i) },
+		"customerId":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int64(&o.CustomerID, b, i) },
+		"customerUsername": func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerUsername, b, i) },
+		"customerEmail":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerEmail, b, i) },
+		"billTo":           func(o *Order, b []byte, i int) (int, error) { return d.address.Read(&o.BillTo, b, i) },
+		"shipTo":           func(o *Order, b []byte, i int) (int, error) { return d.address.Read(&o.ShipTo, b, i) },
+		"items":            func(o *Order, b []byte, i int) (int, error) { return jsonfields.Slice(&o.Items, b, i, d.decodeItem) },
+		"orderTotal":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Float64(&o.OrderTotal, b, i) },
+		"amountPaid":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Float64(&o.AmountPaid, b, i) },
+		"taxAmount":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Float64(&o.TaxAmount, b, i) },
+		"shippingAmount":   func(o *Order, b []byte, i int) (int, error) { return jsonfields.Float64(&o.ShippingAmount, b, i) },
+		"customerNotes":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerNotes, b, i) },
+		"internalNotes":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.InternalNotes, b, i) },
+		"gift":             func(o *Order, b []byte, i int) (int, error) { return jsonfields.Bool(&o.Gift, b, i) },
+		"giftMessage":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.GiftMessage, b, i) },
+		"paymentMethod":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.PaymentMethod, b, i) },
+		"requestedShippingService": func(o *Order, b []byte, i int) (int, error) {
+			return jsonfields.String(&o.RequestedShippingService, b, i)
+		},
+		"carrierCode":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.CarrierCode, b, i) },
+		"serviceCode":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.ServiceCode, b, i) },
+		"packageCode":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.PackageCode, b, i) },
+		"confirmation":         func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.Confirmation, b, i) },
+		"shipDate":             func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ShipDate, b, i) },
+		"holdUntilDate":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.HoldUntilDate, b, i) },
+		"weight":               func(o *Order, b []byte, i int) (int, error) { return d.weight.Read(&o.Weight, b, i) },
+		"dimensions":           func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.Dimensions, b, i) },
+		"insuranceOptions":     func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.InsuranceOptions, b, i) },
+		"internationalOptions": func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.InternationalOptions, b, i) },
+		"advancedOptions":      func(o *Order, b []byte, i int) (int, error) { return d.advanced.Read(&o.AdvancedOptions, b, i) },
+		"tagIds": func(o *Order, b []byte, i int) (int, error) {
+			return jsonfields.Slice(&o.TagIDs, b, i, jsonfields.Int64)
+		},
+		"userId":                func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.UserID, b, i) },
+		"externallyFulfilled":   func(o *Order, b []byte, i int) (int, error) { return jsonfields.Bool(&o.ExternallyFulfilled, b, i) },
+		"externallyFulfilledBy": func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.ExternallyFulfilledBy, b, i) },
+		"externallyFulfilledById": func(o *Order, b []byte, i int) (int, error) {
+			return jsonfields.Int64(&o.ExternallyFulfilledByID, b, i)
+		},
+		"externallyFulfilledByName": func(o *Order, b []byte, i int) (int, error) {
+			return jsonfields.String(&o.ExternallyFulfilledByName, b, i)
+		},
 	})
 	return d
 }
 
 // decodeItem decodes one item of an order's items as OrderItem.UnmarshalJSON
 // does: its fields, then the quantity as a whole number.
-func (d *orderDecoders) decodeItem(it *OrderItem, raw []byte) error {
+func (d *orderDecoders) decodeItem(it *OrderItem, b []byte, i int) (int, error) {
 	w := itemWire{OrderItem: *it}
-	if err := d.item.Decode(&w, raw); err != nil {
-		return err
+	end, err := d.item.Read(&w, b, i)
+	if err != nil {
+		return end, err
 	}
 	*it = w.OrderItem
 	q, err := wholeQuantity(json.Number(w.quantity))
 	it.Quantity = q
-	return err
+	return end, err
 }
 
 // quantityText keeps an item quantity as written, as a json.Number field
 // keeps it: a number, or a string holding a valid one; null leaves it.
-func quantityText(dst *string, raw []byte) error {
+func quantityText(dst *string, b []byte, i int) (int, error) {
+	return jsonfields.Raw(b, i, func(raw []byte) error { return readQuantity(dst, raw) })
+}
+
+// readQuantity is quantityText of the value raw.
+func readQuantity(dst *string, raw []byte) error {
 	switch {
 	case string(raw) == "null":
 		return nil
@@ -161,9 +195,9 @@ func quantityText(dst *string, raw []byte) error {
 		*dst = string(raw) // a number: the scan checked its grammar
 		return nil
 	}
-	var s string
-	if err := jsonfields.String(&s, raw); err != nil {
-		return err
+	s, err := jsonscan.String(raw)
+	if err != nil {
+		return fmt.Errorf("item quantity %.40s is not a number or a string", raw)
 	}
 	if !isNumber(s) {
 		return fmt.Errorf("item quantity %s is not a number", raw)

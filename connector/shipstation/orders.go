@@ -55,7 +55,7 @@ func (s *OrdersService) Pages(ctx context.Context, opts OrderListOptions) iter.S
 	q.str("sortDir", opts.SortDir)
 	return pages[Order](ctx, s.client, listSpec{
 		path: "/orders", query: url.Values(q), pageSize: opts.PageSize, itemsKey: "orders", idKey: "orderId",
-	}, s.client.orderDecoders.order.Decode)
+	}, s.client.orderDecoders.order.Read)
 }
 
 // ListByTagOptions selects GET /orders/listbytag; both OrderStatus and TagID
@@ -74,7 +74,7 @@ func (s *OrdersService) PagesByTag(ctx context.Context, opts ListByTagOptions) i
 	q.id("tagId", opts.TagID)
 	return pages[Order](ctx, s.client, listSpec{
 		path: "/orders/listbytag", query: url.Values(q), pageSize: opts.PageSize, itemsKey: "orders", idKey: "orderId",
-	}, s.client.orderDecoders.order.Decode)
+	}, s.client.orderDecoders.order.Read)
 }
 
 // Get returns one order.

@@ -1,7 +1,6 @@
 package shipstation
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -10,33 +9,35 @@ import (
 )
 
 // decodePage decodes a list envelope in one pass: the envelope's counts and
-// each entry of its items array, decoded into T by decode, so that one bad
-// item lands in Invalid (with its raw bytes) instead of failing the page. A
-// body that is not well-formed JSON, or whose envelope is not an object,
-// fails the page.
-func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.Decoder[T]) (*Page[T], error) {
+// each entry of its items array, read into T by decode where it starts (no
+// byte is scanned twice), so that one bad item lands in Invalid (with its
+// raw bytes) instead of failing the page. A body that is not well-formed
+// JSON outside its items, or whose envelope is not an object, fails the
+// page.
+func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.Field[T]) (*Page[T], error) {
 	page := &Page[T]{}
 	if start := jsonscan.SkipSpace(body, 0); start >= len(body) || body[start] != '{' {
 		return nil, fmt.Errorf("decode envelope: want an object, got %.20q", body[start:])
 	}
-	_, err := jsonscan.Members(body, 0, func(key, value []byte) error {
+	_, err := jsonscan.ObjectAt(body, 0, func(key []byte, at int) (int, error) {
+		var end int
 		var err error
 		switch string(key) {
 		case itemsKey:
-			err = decodeItems(value, idKey, decode, page)
+			end, err = decodeItems(body, at, idKey, decode, page)
 		case "total":
-			err = jsonfields.Int(&page.Total, value)
+			end, err = jsonfields.Int(&page.Total, body, at)
 		case "page":
-			err = jsonfields.Int(&page.Page, value)
+			end, err = jsonfields.Int(&page.Page, body, at)
 		case "pages":
-			err = jsonfields.Int(&page.Pages, value)
+			end, err = jsonfields.Int(&page.Pages, body, at)
 		default: // not read, still checked
-			_, _, err = jsonscan.Value(value, 0)
+			_, end, err = jsonscan.Value(body, at)
 		}
 		if err != nil {
-			return fmt.Errorf("decode envelope %q: %w", key, err)
+			return end, fmt.Errorf("decode envelope %q: %w", key, err)
 		}
-		return nil
+		return end, nil
 	})
 	if err != nil {
 		return nil, err
@@ -44,26 +45,33 @@ func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.De
 	return page, nil
 }
 
-// decodeItems decodes the items array (or null) into page. An item that
-// does not decode into T (or is malformed: decode checks what the walk only
-// delimits) is recorded as invalid with its raw bytes, and its ID when
-// readable; the walk goes on with the next item.
-func decodeItems[T any](raw []byte, idKey string, decode jsonfields.Decoder[T], page *Page[T]) error {
-	if string(raw) == "null" {
-		return nil
+// decodeItems decodes the items array (or null) that starts at b[i] into
+// page and returns the index just past it. An item that does not decode
+// into T (or is malformed) is recorded as invalid with its raw bytes, and
+// its ID when readable; the walk goes on after it, as long as its end can
+// be found.
+func decodeItems[T any](b []byte, i int, idKey string, decode jsonfields.Field[T], page *Page[T]) (int, error) {
+	if b[i] != '[' {
+		return jsonfields.Raw(b, i, func(raw []byte) error {
+			if string(raw) == "null" {
+				return nil
+			}
+			return fmt.Errorf("want a list, got %.20q", raw)
+		})
 	}
-	if raw[0] != '[' {
-		return fmt.Errorf("want a list, got %.20q", raw)
-	}
-	_, err := jsonscan.Elements(raw, 0, func(i int, value []byte) error {
+	return jsonscan.ArrayAt(b, i, func(n, at int) (int, error) {
 		var item T
-		if err := decode(&item, value); err != nil {
-			kept := append(json.RawMessage(nil), bytes.TrimSpace(value)...)
-			page.Invalid = append(page.Invalid, InvalidItem{Index: i, ID: itemID(kept, idKey), Err: err, Raw: kept})
-			return nil
+		end, err := decode(&item, b, at)
+		if err == nil {
+			page.Items = append(page.Items, item)
+			return end, nil
 		}
-		page.Items = append(page.Items, item)
-		return nil
+		start, end, scanErr := jsonscan.Delimit(b, at)
+		if scanErr != nil {
+			return end, scanErr
+		}
+		kept := append(json.RawMessage(nil), b[start:end]...)
+		page.Invalid = append(page.Invalid, InvalidItem{Index: n, ID: itemID(kept, idKey), Err: err, Raw: kept})
+		return end, nil
 	})
-	return err
 }

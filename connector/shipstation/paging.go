@@ -58,7 +58,7 @@ type listSpec struct {
 // server has been seen to send pages: 0), at the first empty page, which is
 // not yielded, and at the first error, which is yielded. decode decodes one
 // item.
-func pages[T any](ctx context.Context, c *Client, spec listSpec, decode jsonfields.Decoder[T]) iter.Seq2[*Page[T], error] {
+func pages[T any](ctx context.Context, c *Client, spec listSpec, decode jsonfields.Field[T]) iter.Seq2[*Page[T], error] {
 	size := spec.pageSize
 	if size <= 0 || size > MaxPageSize {
 		size = MaxPageSize

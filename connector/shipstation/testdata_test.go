@@ -19,7 +19,7 @@ func utc(t *testing.T, s string) time.Time {
 }
 
 func TestSampleOrdersPage(t *testing.T) {
-	page, err := decodePage(mustReadFile(t, "orders-list-page.json"), "orders", "orderId", newOrderDecoders().order.Decode)
+	page, err := decodePage(mustReadFile(t, "orders-list-page.json"), "orders", "orderId", newOrderDecoders().order.Read)
 	if err != nil {
 		t.Fatal(err)
 	}
