@@ -82,7 +82,8 @@ func envelopeField(key, value []byte, env *envelope, result func([]byte) error) 
 	case jsonscan.KeyIs(key, "Result"):
 		return result(value)
 	case jsonscan.KeyIs(key, "Success"):
-		return json.Unmarshal(value, &env.Success)
+		_, err := jsonfields.Bool(&env.Success, value, 0)
+		return err
 	case jsonscan.KeyIs(key, "Messages"):
 		if string(value) == "[]" {
 			return nil
@@ -91,9 +92,11 @@ func envelopeField(key, value []byte, env *envelope, result func([]byte) error) 
 	case jsonscan.KeyIs(key, "Paging"):
 		return json.Unmarshal(value, &env.Paging)
 	case jsonscan.KeyIs(key, "TransactionId"):
-		return json.Unmarshal(value, &env.TransactionID)
+		_, err := jsonfields.String(&env.TransactionID, value, 0)
+		return err
 	case jsonscan.KeyIs(key, "TransactionTime"):
-		return json.Unmarshal(value, &env.TransactionTime)
+		_, err := jsonfields.String(&env.TransactionTime, value, 0)
+		return err
 	}
 	_, _, err := jsonscan.Value(value, 0) // a field not read, still checked
 	return err

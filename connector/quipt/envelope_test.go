@@ -1,0 +1,40 @@
+package quipt
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// FuzzScanEnvelope compares the one-scan envelope reader with json.Unmarshal
+// into the envelope on any well-formed input: the same success and the same
+// fields, Result as its bytes.
+func FuzzScanEnvelope(f *testing.F) {
+	f.Add(`{"Success":true,"Messages":[],"TransactionId":"t1","TransactionTime":"2026-03-02T17:01:02Z","Result":{"Id":"o1"}}`)
+	f.Add(`{"success":false,"messages":[{"Severity":"Error","Code":"E1","Description":"bad"}],"paging":{"PageNumber":2,"Total":5,"HasMoreRecords":true},"Result":[1,2]}`)
+	f.Add(`{"Success":"yes","TransactionId":7,"Result":null}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		if !json.Valid([]byte(doc)) {
+			return
+		}
+		var want envelope
+		wantErr := json.Unmarshal([]byte(doc), &want)
+		var got envelope
+		gotErr := scanEnvelope([]byte(doc), &got, func(raw []byte) error { got.Result = raw; return nil })
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("%s: scanEnvelope: %v, json.Unmarshal: %v", doc, gotErr, wantErr)
+		}
+		if wantErr != nil {
+			return
+		}
+		if string(want.Result) == "null" && got.Result == nil {
+			got.Result = want.Result // json.RawMessage keeps null's bytes; absent and null read alike
+		}
+		// An empty Messages is left nil (the reader's shortcut for []).
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(envelope{}), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: scanEnvelope differs from json.Unmarshal (-want +got):\n%s", doc, diff)
+		}
+	})
+}
