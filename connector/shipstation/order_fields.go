@@ -16,6 +16,7 @@ type orderDecoders struct {
 	order    *jsonfields.Object[Order]
 	address  *jsonfields.Object[Address]
 	item     *jsonfields.Object[itemWire]
+	option   *jsonfields.Object[ItemOption]
 	weight   *jsonfields.Object[Weight]
 	advanced *jsonfields.Object[AdvancedOptions]
 }
@@ -45,6 +46,10 @@ func newOrderDecoders() *orderDecoders {
 		"residential":     func(a *Address, b []byte, i int) (int, error) { return jsonfields.BoolPtr(&a.Residential, b, i) },
 		"addressVerified": func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.AddressVerified, b, i) },
 	})
+	d.option = jsonfields.NewObject(map[string]jsonfields.Field[ItemOption]{
+		"name":  func(o *ItemOption, b []byte, i int) (int, error) { return jsonfields.String(&o.Name, b, i) },
+		"value": func(o *ItemOption, b []byte, i int) (int, error) { return jsonfields.String(&o.Value, b, i) },
+	})
 	d.weight = jsonfields.NewObject(map[string]jsonfields.Field[Weight]{
 		"value":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Float64(&w.Value, b, i) },
 		"units":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.String(&w.Units, b, i) },
@@ -64,7 +69,9 @@ func newOrderDecoders() *orderDecoders {
 		"warehouseLocation": func(it *itemWire, b []byte, i int) (int, error) {
 			return jsonfields.String(&it.WarehouseLocation, b, i)
 		},
-		"options":        func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Std(&it.Options, b, i) },
+		"options": func(it *itemWire, b []byte, i int) (int, error) {
+			return jsonfields.Slice(&it.Options, b, i, d.readOption)
+		},
 		"productId":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int64(&it.ProductID, b, i) },
 		"fulfillmentSku": func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.FulfillmentSKU, b, i) },
 		"adjustment":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Bool(&it.Adjustment, b, i) },
@@ -178,6 +185,16 @@ func (d *orderDecoders) decodeItem(it *OrderItem, b []byte, i int) (int, error) 
 	q, err := wholeQuantity(json.Number(w.quantity))
 	it.Quantity = q
 	return end, err
+}
+
+// readOption reads an item option as ItemOption.UnmarshalJSON does: a
+// {name, value} object through its table, a string ("Size: L") or null
+// through UnmarshalJSON itself.
+func (d *orderDecoders) readOption(o *ItemOption, b []byte, i int) (int, error) {
+	if b[i] == '{' {
+		return d.option.Read(o, b, i)
+	}
+	return jsonfields.Raw(b, i, o.UnmarshalJSON)
 }
 
 // quantityText keeps an item quantity as written, as a json.Number field
