@@ -90,7 +90,7 @@ func AppendFloat(b []byte, f float64) ([]byte, error) {
 // that needs no escape is copied; anything else is left to json.Marshal.
 func AppendString(b []byte, s string) []byte {
 	for i := range len(s) {
-		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainByte[s[i]] {
 			q, _ := json.Marshal(s) // a string always encodes
 			return append(b, q...)
 		}
@@ -99,6 +99,19 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// plainByte lists the bytes json.Marshal writes as they are inside a
+// string: printable ASCII but the quote, the backslash and <, > and &
+// (which it escapes for HTML). A read-only table, as encoding/json keeps.
+var plainByte = func() (plain [256]bool) {
+	for c := ' '; c <= '~'; c++ {
+		plain[c] = true
+	}
+	for _, c := range `"\<>&` {
+		plain[c] = false
+	}
+	return plain
+}()
 
 // Object writes the members of one JSON object in the order they are given,
 // as json.Marshal writes a struct's fields: each method takes the member's

@@ -62,3 +62,16 @@ func FuzzAppend(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendStringEveryByte checks AppendString against json.Marshal on
+// every byte value, alone and inside plain text.
+func TestAppendStringEveryByte(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "cd"} {
+			want, _ := json.Marshal(s)
+			if got := AppendString(nil, s); string(got) != string(want) {
+				t.Errorf("AppendString(%q) = %s, json.Marshal %s", s, got, want)
+			}
+		}
+	}
+}

@@ -88,6 +88,17 @@ var groups = []group{
 	{"other", ownerShipStation, false, otherValue, takeOther},
 }
 
+// groupOrder is the names of the field groups in byte order, the order
+// json.Marshal writes a map's keys in (appendStringMap).
+var groupOrder = func() []string {
+	names := make([]string, len(groups))
+	for i, g := range groups {
+		names[i] = g.name
+	}
+	slices.Sort(names)
+	return names
+}()
+
 // groupHashes returns the hash of every field group of o.
 func groupHashes(o *shipstation.Order) map[string]string {
 	out := make(map[string]string, len(groups))

@@ -75,9 +75,31 @@ func (r pushRecord) encode() (string, error) {
 }
 
 // appendStringMap appends m as a JSON object, its keys sorted as
-// json.Marshal sorts them. The members are sorted as pairs, so that no key
-// is looked up again.
+// json.Marshal sorts them. A map of every field group (a record's Groups) is
+// written in the groups' sorted order, looked up by name; any other map is
+// sorted as name-hash pairs.
 func appendStringMap(b []byte, m map[string]string) []byte {
+	b = append(b, '{')
+	if len(m) == len(groupOrder) {
+		out, complete := b, true
+		for i, name := range groupOrder {
+			v, ok := m[name]
+			if !ok {
+				complete = false
+				break
+			}
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = jsonwrite.AppendString(out, name)
+			out = append(out, ':')
+			out = jsonwrite.AppendString(out, v)
+		}
+		if complete {
+			return append(out, '}')
+		}
+		b = out[:len(b)]
+	}
 	type member struct{ key, value string }
 	var stack [32]member
 	members := stack[:0]
@@ -85,7 +107,6 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		members = append(members, member{k, v})
 	}
 	slices.SortFunc(members, func(x, y member) int { return strings.Compare(x.key, y.key) })
-	b = append(b, '{')
 	for i, mem := range members {
 		if i > 0 {
 			b = append(b, ',')

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"testing"
 	"time"
 
@@ -18,12 +19,17 @@ func TestRecordEncodeIsMarshal(t *testing.T) {
 	version := time.Date(2026, 3, 2, 17, 1, 2, 123456789, time.UTC)
 	pacific := time.FixedZone("PST", -8*3600)
 	groups := groupHashes(&shipstation.Order{OrderNumber: "Q-1", OrderKey: "quipt:1", TagIDs: []int64{3, 1}})
+	// As many names as there are groups, one of them not a group's.
+	otherNames := maps.Clone(groups)
+	delete(otherNames, "items")
+	otherNames["zz_not_a_group"] = "0123"
 	for name, r := range map[string]pushRecord{
 		"zero":          {},
 		"new":           {Hash: "ab12", Version: version, SSOrderID: 81234, Groups: groups},
 		"acked":         {Hash: "ab12", Version: version.In(pacific), SSOrderID: 81234, Acked: true, PushedAt: version.Add(time.Second), Groups: groups},
 		"quipt":         {Hash: "ab12", Version: version, SSOrderID: -1, Groups: groups, Quipt: map[string]string{"weight": "0011", "items": "ff"}},
 		"empty maps":    {Hash: "ab12", Groups: map[string]string{}, Quipt: map[string]string{}},
+		"other names":   {Hash: "ab12", Groups: otherNames, Quipt: otherNames},
 		"escapes":       {Hash: "<a&b>\"\\\n\u2028é\xff", Groups: map[string]string{"ü": "\t", "<": ">", "": ""}},
 		"whole seconds": {Hash: "x", Version: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), PushedAt: time.Unix(1, 0).In(pacific)},
 	} {
