@@ -208,3 +208,84 @@ func (o *Object) SetBytes(b []byte) { o.b = b }
 
 // End closes the object.
 func (o *Object) End() ([]byte, error) { return append(o.b, '}'), o.err }
+
+// Array writes the elements of one JSON array in the order they are given,
+// as json.Marshal writes a slice. End closes it and returns the bytes and the
+// first error.
+type Array struct {
+	b     []byte
+	elems int
+	err   error
+}
+
+// BeginArray starts an array at the end of b.
+func BeginArray(b []byte) Array { return Array{b: append(b, '[')} }
+
+// next writes the comma before every element but the first.
+func (a *Array) next() {
+	if a.elems > 0 {
+		a.b = append(a.b, ',')
+	}
+	a.elems++
+}
+
+// String writes a string element.
+func (a *Array) String(v string) {
+	a.next()
+	a.b = AppendString(a.b, v)
+}
+
+// Int writes an integer element.
+func (a *Array) Int(v int64) {
+	a.next()
+	a.b = strconv.AppendInt(a.b, v, 10)
+}
+
+// Float writes a float64 element.
+func (a *Array) Float(v float64) {
+	a.next()
+	var err error
+	if a.b, err = AppendFloat(a.b, v); err != nil && a.err == nil {
+		a.err = err
+	}
+}
+
+// Bool writes a boolean element.
+func (a *Array) Bool(v bool) {
+	a.next()
+	a.b = strconv.AppendBool(a.b, v)
+}
+
+// Value writes an element through Append.
+func (a *Array) Value(v any) {
+	a.next()
+	var err error
+	if a.b, err = Append(a.b, v); err != nil && a.err == nil {
+		a.err = err
+	}
+}
+
+// End closes the array.
+func (a *Array) End() ([]byte, error) { return append(a.b, ']'), a.err }
+
+// Array writes an array element, filled by fill.
+func (a *Array) Array(fill func(inner *Array)) {
+	a.next()
+	inner := BeginArray(a.b)
+	fill(&inner)
+	a.b = append(inner.b, ']')
+	if inner.err != nil && a.err == nil {
+		a.err = inner.err
+	}
+}
+
+// Object writes an object element, filled by fill.
+func (a *Array) Object(fill func(o *Object)) {
+	a.next()
+	o := Begin(a.b)
+	fill(&o)
+	var err error
+	if a.b, err = o.End(); err != nil && a.err == nil {
+		a.err = err
+	}
+}

@@ -75,3 +75,25 @@ func TestAppendStringEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// TestArrayIsMarshal checks Array against json.Marshal of the same []any.
+func TestArrayIsMarshal(t *testing.T) {
+	a := BeginArray([]byte("x"))
+	a.String("<a>")
+	a.Int(-3)
+	a.Float(1e-7)
+	a.Bool(true)
+	a.Value(sample{A: 2})
+	a.Value([]int64(nil))
+	a.Array(func(inner *Array) { inner.String("x"); inner.Float(0.5) })
+	a.Object(func(o *Object) { o.Float("a", 2, false) })
+	got, err := a.End()
+	want, _ := json.Marshal([]any{"<a>", -3, 1e-7, true, sample{A: 2}, []int64(nil), []any{"x", 0.5}, sample{A: 2}})
+	if err != nil || string(got) != "x"+string(want) {
+		t.Errorf("Array wrote %s, %v; json.Marshal %s", got, err, want)
+	}
+	empty := BeginArray(nil)
+	if got, _ := empty.End(); string(got) != "[]" {
+		t.Errorf("an empty Array wrote %s", got)
+	}
+}

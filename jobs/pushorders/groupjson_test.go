@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"os"
 	"testing"
 	"time"
@@ -54,10 +56,18 @@ func groupTestOrders(t *testing.T) []shipstation.Order {
 // test order against the SHA-256 of the group value's json.Marshal: push
 // records keep these hashes, so writing the JSON by hand must not change one.
 func TestGroupHashesAreMarshalHashes(t *testing.T) {
-	for i, o := range groupTestOrders(t) {
+	if len(groupValues) != len(groups) {
+		t.Fatalf("%d group values defined for %d groups", len(groupValues), len(groups))
+	}
+	orders := groupTestOrders(t)
+	rng := rand.New(rand.NewPCG(3, 5))
+	for range 5_000 {
+		orders = append(orders, randomGroupOrder(rng))
+	}
+	for i, o := range orders {
 		hashes := groupHashes(&o)
 		for _, g := range groups {
-			raw, err := json.Marshal(g.value(&o))
+			raw, err := json.Marshal(groupValues[g.name](&o))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,4 +78,73 @@ func TestGroupHashesAreMarshalHashes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomGroupOrder is an order whose field-group fields are each empty or
+// set at random, with values that test the JSON's edges and lines that
+// share keys.
+func randomGroupOrder(rng *rand.Rand) shipstation.Order {
+	strs := []string{"", " plain ", "<a&b> \"q\" \\ é", "tab\there\u2028", "\xff", "MiXeD@Example.COM", shipstation.StatusOnHold}
+	str := func() string { return strs[rng.IntN(len(strs))] }
+	strPtr := func() *string {
+		if rng.IntN(3) == 0 {
+			return nil
+		}
+		s := str()
+		return &s
+	}
+	floats := []float64{0, math.Copysign(0, -1), 1.005, 1e-7, 1e21, 12.345, -3, 0.125}
+	num := func() float64 { return floats[rng.IntN(len(floats))] }
+	at := func() shipstation.Time {
+		if rng.IntN(2) == 0 {
+			return shipstation.Time{}
+		}
+		return shipstation.Time{Time: time.Date(2025, 3, 9, 3, 43, 11, rng.IntN(1e9), time.UTC)}
+	}
+	address := func() shipstation.Address {
+		return shipstation.Address{Name: str(), Company: str(), Street1: str(), Street2: str(), Street3: str(),
+			City: str(), State: str(), PostalCode: str(), Country: str(), Phone: str()}
+	}
+	o := shipstation.Order{
+		OrderNumber: str(), OrderDate: at(), PaymentDate: at(), ShipByDate: at(), HoldUntilDate: at(),
+		OrderStatus: str(), CustomerUsername: str(), CustomerEmail: str(), BillTo: address(), ShipTo: address(),
+		AmountPaid: num(), TaxAmount: num(), ShippingAmount: num(), CustomerNotes: str(), InternalNotes: str(),
+		Gift: rng.IntN(2) == 0, GiftMessage: str(), PaymentMethod: str(), RequestedShippingService: str(),
+		CarrierCode: strPtr(), ServiceCode: strPtr(), PackageCode: strPtr(), Confirmation: str(),
+		Weight: shipstation.Weight{Value: num(), Units: str()},
+		AdvancedOptions: shipstation.AdvancedOptions{WarehouseID: int64(rng.IntN(3)), StoreID: int64(rng.IntN(3)),
+			CustomField1: str(), CustomField2: str(), CustomField3: str(), Source: str(), NonMachinable: rng.IntN(2) == 0,
+			SaturdayDelivery: rng.IntN(2) == 0, ContainsAlcohol: rng.IntN(2) == 0, BillToParty: str(),
+			BillToAccount: str(), BillToPostalCode: str(), BillToCountryCode: str(), BillToMyOtherAccount: int64(rng.IntN(3) - 1)},
+	}
+	if rng.IntN(2) == 0 {
+		o.Dimensions = &shipstation.Dimensions{Units: str(), Length: num(), Width: num(), Height: num()}
+	}
+	if rng.IntN(2) == 0 {
+		o.InsuranceOptions = shipstation.InsuranceOptions{Provider: str(), InsureShipment: rng.IntN(2) == 0, InsuredValue: num()}
+	}
+	switch rng.IntN(3) {
+	case 1:
+		o.InternationalOptions = shipstation.InternationalOptions{CustomsItems: []shipstation.CustomsItem{}}
+	case 2:
+		o.InternationalOptions = shipstation.InternationalOptions{Contents: str(), NonDelivery: str(),
+			CustomsItems: []shipstation.CustomsItem{{Description: str(), Quantity: 2, Value: num()}}}
+	}
+	switch rng.IntN(3) {
+	case 1:
+		o.TagIDs = []int64{}
+	case 2:
+		o.TagIDs = []int64{int64(rng.IntN(50)), 7, -2}
+	}
+	keys := []string{"a", " a", "b", ""}
+	switch n := rng.IntN(20); {
+	case n == 0:
+		o.Items = []shipstation.OrderItem{}
+	case n > 1:
+		for range n {
+			o.Items = append(o.Items, shipstation.OrderItem{LineItemKey: keys[rng.IntN(len(keys))], SKU: str(), Name: str(),
+				Quantity: rng.IntN(5), UnitPrice: num(), FulfillmentSKU: str()})
+		}
+	}
+	return o
 }
