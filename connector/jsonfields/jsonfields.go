@@ -247,6 +247,25 @@ func Float64(dst *float64, b []byte, i int) (int, error) {
 	})
 }
 
+// Ptr reads a value into the T *dst points to, as json.Unmarshal decodes
+// into a pointer: null sets dst nil; anything else is read by read into the
+// T dst points to, a new one when dst is nil.
+func Ptr[T any](dst **T, b []byte, i int, read Field[T]) (int, error) {
+	if i < len(b) && b[i] == 'n' {
+		return scalar(b, i, func(raw []byte) error {
+			if isNull(raw) {
+				*dst = nil
+				return nil
+			}
+			return kindError(raw, "a value")
+		})
+	}
+	if *dst == nil {
+		*dst = new(T)
+	}
+	return read(*dst, b, i)
+}
+
 // Slice reads a JSON array, each element into a zero E through elem; null
 // sets dst nil, [] makes it empty (not nil).
 func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {

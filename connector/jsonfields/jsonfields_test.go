@@ -20,6 +20,7 @@ type sample struct {
 	Ns  []int64 `json:"ns"`
 	In  inner   `json:"in"`
 	Std *inner  `json:"std"`
+	P   *inner  `json:"p"`
 }
 
 type inner struct {
@@ -41,6 +42,7 @@ func sampleTable() *Object[sample] {
 		"ns":  func(v *sample, b []byte, i int) (int, error) { return Slice(&v.Ns, b, i, Int64) },
 		"in":  func(v *sample, b []byte, i int) (int, error) { return in.Read(&v.In, b, i) },
 		"std": func(v *sample, b []byte, i int) (int, error) { return Std(&v.Std, b, i) },
+		"p":   func(v *sample, b []byte, i int) (int, error) { return Ptr(&v.P, b, i, in.Read) },
 	})
 }
 
@@ -48,7 +50,7 @@ func sampleTable() *Object[sample] {
 // it is" and "clear it" are both seen.
 func prior() sample {
 	s, b := "before", true
-	return sample{S: "before", SP: &s, B: true, BP: &b, I: 7, I64: 7, F: 7, Ns: []int64{7}, In: inner{"before"}, Std: &inner{"before"}}
+	return sample{S: "before", SP: &s, B: true, BP: &b, I: 7, I64: 7, F: 7, Ns: []int64{7}, In: inner{"before"}, Std: &inner{"before"}, P: &inner{"before"}}
 }
 
 // TestObjectMatchesUnmarshal decodes each document into a value that
@@ -63,6 +65,7 @@ func TestObjectMatchesUnmarshal(t *testing.T) {
 		`{"i64":-9223372036854775808}`, `{"i64":-9223372036854775809}`, `{"i":"1"}`, `{"f":"1"}`, `{"f":1e400}`, `{"f":-0}`,
 		`{"ns":[1,"2"]}`, `{"ns":{}}`, `{"in":[]}`, `{"in":{"Name":1}}`, `{"unknown":[1,{"a":null}],"s":"kept"}`,
 		`{"s":"a","s":"b","in":{"Name":"a"},"in":{}}`, `[]`, `"s"`, `1`,
+		`{"p":{"Name":"n"}}`, `{"p":{}}`, `{"p":null}`, `{"p":null,"p":{"name":"again"}}`, `{"p":1}`, `{"p":[]}`, `{"p":nul}`,
 	} {
 		want, got := prior(), prior()
 		wantErr := json.Unmarshal([]byte(doc), &want)
@@ -84,6 +87,7 @@ func FuzzObject(f *testing.F) {
 	f.Add(`{"s":"x","i":-3,"f":0.5,"ns":[1],"in":{"Name":"n"},"bp":true}`)
 	f.Add(`{"I64":-0,"sp":null,"std":{"name":"\u00e9"}}`)
 	f.Add(`{"in":{"Name":"n",},"x":[1 2]}`)
+	f.Add(`{"p":null,"P":{"Name":"x"},"p":{}}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		start, end, err := jsonscan.Delimit([]byte(doc), 0)
 		if err != nil {

@@ -10,8 +10,8 @@ import (
 
 // orderDecoders are the tables a listed order is decoded with, once per
 // order and without reflection: json.Unmarshal's result, field for field
-// (FuzzOrderDecodeListed). The customs, insurance, dimensions and item
-// options, rare or intricate, go through json.Unmarshal itself.
+// (FuzzOrderDecodeListed). Customs lines, rare, go through json.Unmarshal
+// itself.
 type orderDecoders struct {
 	order    *jsonfields.Object[Order]
 	address  *jsonfields.Object[Address]
@@ -49,6 +49,32 @@ func newOrderDecoders() *orderDecoders {
 	d.option = jsonfields.NewObject(map[string]jsonfields.Field[ItemOption]{
 		"name":  func(o *ItemOption, b []byte, i int) (int, error) { return jsonfields.String(&o.Name, b, i) },
 		"value": func(o *ItemOption, b []byte, i int) (int, error) { return jsonfields.String(&o.Value, b, i) },
+	})
+	dimensions := jsonfields.NewObject(map[string]jsonfields.Field[Dimensions]{
+		"units":  func(v *Dimensions, b []byte, i int) (int, error) { return jsonfields.String(&v.Units, b, i) },
+		"length": func(v *Dimensions, b []byte, i int) (int, error) { return jsonfields.Float64(&v.Length, b, i) },
+		"width":  func(v *Dimensions, b []byte, i int) (int, error) { return jsonfields.Float64(&v.Width, b, i) },
+		"height": func(v *Dimensions, b []byte, i int) (int, error) { return jsonfields.Float64(&v.Height, b, i) },
+	})
+	insurance := jsonfields.NewObject(map[string]jsonfields.Field[InsuranceOptions]{
+		"provider": func(v *InsuranceOptions, b []byte, i int) (int, error) { return jsonfields.String(&v.Provider, b, i) },
+		"insureShipment": func(v *InsuranceOptions, b []byte, i int) (int, error) {
+			return jsonfields.Bool(&v.InsureShipment, b, i)
+		},
+		"insuredValue": func(v *InsuranceOptions, b []byte, i int) (int, error) {
+			return jsonfields.Float64(&v.InsuredValue, b, i)
+		},
+	})
+	international := jsonfields.NewObject(map[string]jsonfields.Field[InternationalOptions]{
+		"contents": func(v *InternationalOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&v.Contents, b, i)
+		},
+		"customsItems": func(v *InternationalOptions, b []byte, i int) (int, error) {
+			return jsonfields.Std(&v.CustomsItems, b, i)
+		},
+		"nonDelivery": func(v *InternationalOptions, b []byte, i int) (int, error) {
+			return jsonfields.String(&v.NonDelivery, b, i)
+		},
 	})
 	d.weight = jsonfields.NewObject(map[string]jsonfields.Field[Weight]{
 		"value":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Float64(&w.Value, b, i) },
@@ -146,17 +172,23 @@ func newOrderDecoders() *orderDecoders {
 		"requestedShippingService": func(o *Order, b []byte, i int) (int, error) {
 			return jsonfields.String(&o.RequestedShippingService, b, i)
 		},
-		"carrierCode":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.CarrierCode, b, i) },
-		"serviceCode":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.ServiceCode, b, i) },
-		"packageCode":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.PackageCode, b, i) },
-		"confirmation":         func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.Confirmation, b, i) },
-		"shipDate":             func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ShipDate, b, i) },
-		"holdUntilDate":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.HoldUntilDate, b, i) },
-		"weight":               func(o *Order, b []byte, i int) (int, error) { return d.weight.Read(&o.Weight, b, i) },
-		"dimensions":           func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.Dimensions, b, i) },
-		"insuranceOptions":     func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.InsuranceOptions, b, i) },
-		"internationalOptions": func(o *Order, b []byte, i int) (int, error) { return jsonfields.Std(&o.InternationalOptions, b, i) },
-		"advancedOptions":      func(o *Order, b []byte, i int) (int, error) { return d.advanced.Read(&o.AdvancedOptions, b, i) },
+		"carrierCode":   func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.CarrierCode, b, i) },
+		"serviceCode":   func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.ServiceCode, b, i) },
+		"packageCode":   func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.PackageCode, b, i) },
+		"confirmation":  func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.Confirmation, b, i) },
+		"shipDate":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ShipDate, b, i) },
+		"holdUntilDate": func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.HoldUntilDate, b, i) },
+		"weight":        func(o *Order, b []byte, i int) (int, error) { return d.weight.Read(&o.Weight, b, i) },
+		"dimensions": func(o *Order, b []byte, i int) (int, error) {
+			return jsonfields.Ptr(&o.Dimensions, b, i, dimensions.Read)
+		},
+		"insuranceOptions": func(o *Order, b []byte, i int) (int, error) {
+			return insurance.Read(&o.InsuranceOptions, b, i)
+		},
+		"internationalOptions": func(o *Order, b []byte, i int) (int, error) {
+			return international.Read(&o.InternationalOptions, b, i)
+		},
+		"advancedOptions": func(o *Order, b []byte, i int) (int, error) { return d.advanced.Read(&o.AdvancedOptions, b, i) },
 		"tagIds": func(o *Order, b []byte, i int) (int, error) {
 			return jsonfields.Slice(&o.TagIDs, b, i, jsonfields.Int64)
 		},
