@@ -159,6 +159,17 @@ func (o *Object) StringPtr(name string, v *string, omitEmpty bool) {
 	}
 }
 
+// BoolPtr writes a *bool member: null when nil, unless omitEmpty.
+func (o *Object) BoolPtr(name string, v *bool, omitEmpty bool) {
+	switch {
+	case v != nil:
+		o.Bool(name, *v, false)
+	case !omitEmpty:
+		o.Key(name)
+		o.b = append(o.b, "null"...)
+	}
+}
+
 // Int writes an integer member.
 func (o *Object) Int(name string, v int64, omitEmpty bool) {
 	if omitEmpty && v == 0 {
@@ -195,6 +206,33 @@ func (o *Object) Value(name string, v any) {
 	o.Key(name)
 	var err error
 	if o.b, err = Append(o.b, v); err != nil && o.err == nil {
+		o.err = err
+	}
+}
+
+// Object writes an object member, filled by fill.
+func (o *Object) Object(name string, fill func(inner *Object)) {
+	o.Key(name)
+	inner := Begin(o.b)
+	fill(&inner)
+	var err error
+	if o.b, err = inner.End(); err != nil && o.err == nil {
+		o.err = err
+	}
+}
+
+// Array writes an array member, filled by fill; null when null is true
+// (a nil slice).
+func (o *Object) Array(name string, null bool, fill func(a *Array)) {
+	o.Key(name)
+	if null {
+		o.b = append(o.b, "null"...)
+		return
+	}
+	a := BeginArray(o.b)
+	fill(&a)
+	var err error
+	if o.b, err = a.End(); err != nil && o.err == nil {
 		o.err = err
 	}
 }

@@ -97,3 +97,47 @@ func TestArrayIsMarshal(t *testing.T) {
 		t.Errorf("an empty Array wrote %s", got)
 	}
 }
+
+// TestObjectIsMarshal checks Object against json.Marshal of a struct with
+// the same members.
+func TestObjectIsMarshal(t *testing.T) {
+	type inner struct {
+		N string `json:"n"`
+	}
+	type whole struct {
+		S   string   `json:"s"`
+		E   string   `json:"e,omitempty"`
+		SP  *string  `json:"sp"`
+		SN  *string  `json:"sn"`
+		BP  *bool    `json:"bp"`
+		BN  *bool    `json:"bn"`
+		I   int64    `json:"i"`
+		F   float64  `json:"f"`
+		B   bool     `json:"b"`
+		In  inner    `json:"in"`
+		Arr []string `json:"arr"`
+		Nil []string `json:"nil"`
+		V   []int64  `json:"v"`
+	}
+	s, yes := "<p>", true
+	v := whole{S: "a\"b", SP: &s, BP: &yes, I: -7, F: 1e21, B: true, In: inner{"x"}, Arr: []string{"y"}, V: []int64{1}}
+	want, _ := json.Marshal(v)
+	o := Begin(nil)
+	o.String("s", v.S, false)
+	o.String("e", v.E, true)
+	o.StringPtr("sp", v.SP, false)
+	o.StringPtr("sn", v.SN, false)
+	o.BoolPtr("bp", v.BP, false)
+	o.BoolPtr("bn", v.BN, false)
+	o.Int("i", v.I, false)
+	o.Float("f", v.F, false)
+	o.Bool("b", v.B, false)
+	o.Object("in", func(in *Object) { in.String("n", v.In.N, false) })
+	o.Array("arr", v.Arr == nil, func(a *Array) { a.String(v.Arr[0]) })
+	o.Array("nil", v.Nil == nil, func(a *Array) { t.Error("a nil slice was filled") })
+	o.Value("v", v.V)
+	got, err := o.End()
+	if err != nil || string(got) != string(want) {
+		t.Errorf("Object wrote %s, %v; json.Marshal %s", got, err, want)
+	}
+}

@@ -87,7 +87,7 @@ func (s *PurchaseOrdersService) Create(ctx context.Context, po NewPurchaseOrder)
 		return "", false, fmt.Errorf("%w: purchase order %s has no Lines", ErrInvalidRequest, po.PartnerReference)
 	}
 	var unreadable error = errNoResult
-	env, err := s.client.write(ctx, "/v2/orders/purchase", po, func(raw []byte) error {
+	env, err := s.client.write(ctx, "/v2/orders/purchase", &po, func(raw []byte) error {
 		id, unreadable = resultID(raw)
 		return nil
 	})
@@ -140,7 +140,7 @@ func (s *FulfillmentOrdersService) Acknowledge(ctx context.Context, req Acknowle
 	if req.Status != AckAccepted && req.Status != AckRejected {
 		problems = append(problems, fmt.Errorf("status %d is neither accepted (1) nor rejected (2)", req.Status))
 	}
-	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/acknowledge", req, problems)
+	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/acknowledge", &req, problems)
 }
 
 // Ship adds a package to a fulfillment order (POST /v2/orders/fulfillment/ship).
@@ -161,7 +161,7 @@ func (s *FulfillmentOrdersService) Ship(ctx context.Context, req ShipRequest) (d
 			problems = append(problems, fmt.Errorf("line %d needs a LineId and a positive Quantity", i))
 		}
 	}
-	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/ship", req, problems)
+	return s.client.fulfillmentWrite(ctx, "/v2/orders/fulfillment/ship", &req, problems)
 }
 
 // VoidShipment voids a package (POST /v2/orders/fulfillment/ship/void).
@@ -203,11 +203,18 @@ func (c *Client) fulfillmentWrite(ctx context.Context, path string, body any, pr
 	return env.duplicate(), nil
 }
 
-// write POSTs body as JSON to path and reads the answer in one scan,
-// handing the bytes of its Result to result (see readAnswer). Writes are
+// write POSTs body as JSON to path (encoded by its own appendJSON when it
+// has one, a bodyAppender, else by json.Marshal) and reads the answer in one
+// scan, handing the bytes of its Result to result (see readAnswer). Writes are
 // idempotent on their keys, so they are retried like reads.
 func (c *Client) write(ctx context.Context, path string, body any, result func(raw []byte) error) (*envelope, error) {
-	data, err := json.Marshal(body)
+	var data []byte
+	var err error
+	if a, ok := body.(bodyAppender); ok {
+		data, err = a.appendJSON(make([]byte, 0, 1024))
+	} else {
+		data, err = json.Marshal(body)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("quipt: POST %s: encode body: %w", path, err)
 	}
