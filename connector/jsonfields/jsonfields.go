@@ -146,21 +146,9 @@ func String(dst *string, b []byte, i int) (int, error) {
 	})
 }
 
-// StringPtr reads a JSON string into a new string; null sets dst nil.
-func StringPtr(dst **string, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error {
-		if isNull(raw) {
-			*dst = nil
-			return nil
-		}
-		s, err := jsonscan.String(raw)
-		if err != nil {
-			return kindError(raw, "a string")
-		}
-		*dst = &s
-		return nil
-	})
-}
+// StringPtr reads a JSON string into the string *dst points to, a new one
+// when dst is nil; null sets dst nil (Ptr).
+func StringPtr(dst **string, b []byte, i int) (int, error) { return Ptr(dst, b, i, String) }
 
 // Bool reads true or false; null leaves dst as it is.
 func Bool(dst *bool, b []byte, i int) (int, error) {
@@ -181,26 +169,14 @@ func readBool(dst *bool, raw []byte) error {
 	return nil
 }
 
-// BoolPtr reads true or false into a new bool; null sets dst nil.
-func BoolPtr(dst **bool, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error {
-		if isNull(raw) {
-			*dst = nil
-			return nil
-		}
-		var v bool
-		if err := readBool(&v, raw); err != nil {
-			return err
-		}
-		*dst = &v
-		return nil
-	})
-}
+// BoolPtr reads true or false into the bool *dst points to, a new one when
+// dst is nil; null sets dst nil (Ptr).
+func BoolPtr(dst **bool, b []byte, i int) (int, error) { return Ptr(dst, b, i, Bool) }
 
-// Int64 reads a JSON number that is a whole number written without a
-// fraction or exponent, as json.Unmarshal decodes into an int64; null
-// leaves dst as it is.
-func Int64(dst *int64, b []byte, i int) (int, error) {
+// Int reads a JSON number that is a whole number written without a
+// fraction or exponent into an int or int64, as json.Unmarshal decodes one;
+// null leaves dst as it is.
+func Int[T ~int | ~int64](dst *T, b []byte, i int) (int, error) {
 	return scalar(b, i, func(raw []byte) error {
 		if isNull(raw) {
 			return nil
@@ -209,22 +185,7 @@ func Int64(dst *int64, b []byte, i int) (int, error) {
 		if err != nil {
 			return err
 		}
-		*dst = n
-		return nil
-	})
-}
-
-// Int is Int64 for an int.
-func Int(dst *int, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error {
-		if isNull(raw) {
-			return nil
-		}
-		n, err := parseInt(raw)
-		if err != nil {
-			return err
-		}
-		*dst = int(n)
+		*dst = T(n)
 		return nil
 	})
 }
@@ -292,6 +253,37 @@ func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {
 	}
 	*dst = out
 	return end, nil
+}
+
+// Each reads the array (or null) at b[i], each element into a new T by
+// read, and hands it to keep; an element that does not read, or that keep
+// refuses, goes to bad with its bytes instead, and the walk goes on after
+// it as long as its end can be found. It returns the index just past the
+// array. A value other than an array or null is an error.
+func Each[T any](b []byte, i int, read Field[T], keep func(index int, item *T) error, bad func(index int, raw []byte, err error)) (int, error) {
+	if i < len(b) && b[i] != '[' {
+		return scalar(b, i, func(raw []byte) error {
+			if isNull(raw) {
+				return nil
+			}
+			return kindError(raw, "an array")
+		})
+	}
+	return jsonscan.ArrayAt(b, i, func(n, at int) (int, error) {
+		var item T
+		end, err := read(&item, b, at)
+		if err == nil {
+			if err = keep(n, &item); err == nil {
+				return end, nil
+			}
+		}
+		start, end, scanErr := jsonscan.Delimit(b, at)
+		if scanErr != nil {
+			return end, scanErr
+		}
+		bad(n, b[start:end], err)
+		return end, nil
+	})
 }
 
 // errRange is a whole number beyond int64.

@@ -2,6 +2,9 @@ package jsonfields
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,9 +40,9 @@ func sampleTable() *Object[sample] {
 		"b":   func(v *sample, b []byte, i int) (int, error) { return Bool(&v.B, b, i) },
 		"bp":  func(v *sample, b []byte, i int) (int, error) { return BoolPtr(&v.BP, b, i) },
 		"i":   func(v *sample, b []byte, i int) (int, error) { return Int(&v.I, b, i) },
-		"i64": func(v *sample, b []byte, i int) (int, error) { return Int64(&v.I64, b, i) },
+		"i64": func(v *sample, b []byte, i int) (int, error) { return Int(&v.I64, b, i) },
 		"f":   func(v *sample, b []byte, i int) (int, error) { return Float64(&v.F, b, i) },
-		"ns":  func(v *sample, b []byte, i int) (int, error) { return Slice(&v.Ns, b, i, Int64) },
+		"ns":  func(v *sample, b []byte, i int) (int, error) { return Slice(&v.Ns, b, i, Int[int64]) },
 		"in":  func(v *sample, b []byte, i int) (int, error) { return in.Read(&v.In, b, i) },
 		"std": func(v *sample, b []byte, i int) (int, error) { return Std(&v.Std, b, i) },
 		"p":   func(v *sample, b []byte, i int) (int, error) { return Ptr(&v.P, b, i, in.Read) },
@@ -110,4 +113,39 @@ func FuzzObject(f *testing.F) {
 			t.Errorf("%s: table differs from json.Unmarshal (-want +got):\n%s", raw, diff)
 		}
 	})
+}
+
+// TestEachKeepsGoodElementsAndHandsOverBadOnes reads an array of numbers in
+// which one element is of the wrong kind, one is garbled and one is refused
+// by keep: each goes to bad with its bytes, and the walk goes on.
+func TestEachKeepsGoodElementsAndHandsOverBadOnes(t *testing.T) {
+	doc := []byte(`[1, "two", [3 4], 5, 6]`)
+	var kept, bad []string
+	end, err := Each(doc, 0, Int[int64], func(_ int, n *int64) error {
+		if *n == 5 {
+			return errors.New("five is refused")
+		}
+		kept = append(kept, fmt.Sprint(*n))
+		return nil
+	}, func(i int, raw []byte, err error) {
+		bad = append(bad, fmt.Sprintf("%d:%s", i, raw))
+	})
+	if err != nil || end != len(doc) {
+		t.Fatalf("Each = %d, %v", end, err)
+	}
+	if got := strings.Join(kept, ","); got != "1,6" {
+		t.Errorf("kept %s, want 1,6", got)
+	}
+	if got := strings.Join(bad, " "); got != `1:"two" 2:[3 4] 3:5` {
+		t.Errorf("bad %s", got)
+	}
+	if _, err := Each([]byte(`null`), 0, Int[int64], func(int, *int64) error { t.Error("kept from null"); return nil }, nil); err != nil {
+		t.Errorf("Each(null) = %v", err)
+	}
+	if _, err := Each([]byte(`{"a":1}`), 0, Int[int64], nil, nil); err == nil {
+		t.Error("Each read an object as an array")
+	}
+	if _, err := Each([]byte(`[1, [2`), 0, Int[int64], func(int, *int64) error { return nil }, func(int, []byte, error) {}); err == nil {
+		t.Error("Each went on past an element whose end cannot be found")
+	}
 }

@@ -2,40 +2,30 @@ package quipt
 
 import (
 	"encoding/json"
-	"math"
-	"math/rand/v2"
 	"testing"
+
+	"github.com/shipsync/shipsync/internal/edgevalues"
 )
 
 // TestBodiesAreMarshal checks the hand-written bodies of the writes sent
 // per order against json.Marshal, on random values: pointers nil or set,
 // lines nil, empty or several, strings that need escapes, float edges.
 func TestBodiesAreMarshal(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 9))
-	strs := []string{"", "plain", `<a&b> "q" \ é`, "tab\there\u2028", "\xff"}
-	str := func() string { return strs[rng.IntN(len(strs))] }
-	strPtr := func() *string {
-		if rng.IntN(3) == 0 {
-			return nil
-		}
-		s := str()
-		return &s
-	}
-	floats := []float64{0, math.Copysign(0, -1), 19.99, 1e-7, 1e21, -3}
-	num := func() float64 { return floats[rng.IntN(len(floats))] }
+	p := edgevalues.New(5)
+	str, strPtr, num := p.String, p.StringPtr, p.Float
 	lineQuantities := func() []LineQuantity {
-		switch rng.IntN(3) {
+		switch p.IntN(3) {
 		case 0:
 			return nil
 		case 1:
 			return []LineQuantity{}
 		}
-		return []LineQuantity{{LineID: str(), Quantity: rng.IntN(5) - 1}, {LineID: str(), Quantity: 2}}
+		return []LineQuantity{{LineID: str(), Quantity: p.IntN(5) - 1}, {LineID: str(), Quantity: 2}}
 	}
 	for range 5_000 {
 		var residential *bool
-		if rng.IntN(2) == 0 {
-			v := rng.IntN(2) == 0
+		if p.IntN(2) == 0 {
+			v := p.IntN(2) == 0
 			residential = &v
 		}
 		po := NewPurchaseOrder{
@@ -46,13 +36,13 @@ func TestBodiesAreMarshal(t *testing.T) {
 			Shipping:      Shipping{RequestedMethod: str(), CarrierCode: strPtr(), CarrierMethod: strPtr()},
 			WarehouseCode: str(), Totals: Totals{Subtotal: num(), Tax: num(), Shipping: num(), Total: num()},
 		}
-		switch rng.IntN(3) {
+		switch p.IntN(3) {
 		case 1:
 			po.Lines = []Line{}
 		case 2:
-			po.Lines = []Line{{ID: str(), SKU: str(), VendorSKU: str(), Name: str(), Quantity: rng.IntN(4), UnitPrice: num()}, {}}
+			po.Lines = []Line{{ID: str(), SKU: str(), VendorSKU: str(), Name: str(), Quantity: p.IntN(4), UnitPrice: num()}, {}}
 		}
-		ack := AcknowledgeRequest{OrderID: str(), Status: rng.IntN(3), Reason: str(), Lines: lineQuantities()}
+		ack := AcknowledgeRequest{OrderID: str(), Status: p.IntN(3), Reason: str(), Lines: lineQuantities()}
 		ship := ShipRequest{OrderID: str(), ExternalShipmentID: str(), TrackingNumber: str(), CarrierCode: str(),
 			CarrierMethod: str(), ShipDate: str(), Lines: lineQuantities()}
 		for _, body := range []bodyAppender{&po, &ack, &ship} {

@@ -111,28 +111,24 @@ func (e notAListError) Error() string { return "got " + e.got }
 // read where it starts by decode and then validated: an item that does not
 // decode or validate is recorded as invalid with a copy of its bytes.
 func decodeResult[T any](raw []byte, page *Page[T], decode jsonfields.Field[T], validate func(*T) error) error {
-	switch {
-	case string(raw) == "null":
-		return nil
-	case raw[0] != '[':
+	if raw[0] != '[' && string(raw) != "null" {
 		return notAListError{fmt.Sprintf("%.20s", raw)}
 	}
-	_, err := jsonscan.ArrayAt(raw, 0, func(n, at int) (int, error) {
-		var item T
-		end, err := decode(&item, raw, at)
+	_, err := jsonfields.Each(raw, 0, func(item *T, b []byte, i int) (int, error) {
+		end, err := decode(item, b, i)
 		if err != nil {
 			err = fmt.Errorf("decode: %w", err)
-		} else if err = validate(&item); err == nil {
-			page.Items = append(page.Items, item)
-			return end, nil
 		}
-		start, end, scanErr := jsonscan.Delimit(raw, at)
-		if scanErr != nil {
-			return end, scanErr
+		return end, err
+	}, func(_ int, item *T) error {
+		if err := validate(item); err != nil {
+			return err
 		}
-		elem := append(json.RawMessage(nil), raw[start:end]...)
+		page.Items = append(page.Items, *item)
+		return nil
+	}, func(n int, elem []byte, err error) {
+		elem = append(json.RawMessage(nil), elem...)
 		page.Invalid = append(page.Invalid, InvalidItem{Index: n, ID: itemID(elem), Err: err, Raw: elem})
-		return end, nil
 	})
 	return err
 }

@@ -3,37 +3,27 @@ package shipstation
 import (
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/shipsync/shipsync/internal/edgevalues"
 )
 
 // randomOrder fills every field of an order, each one empty or not at
 // random, with values that test the encoding's edges: escapes, exponents,
 // nil against empty slices and pointers to empty strings.
-func randomOrder(rng *rand.Rand) Order {
-	strs := []string{"", "plain", `<a&b> "q" \ é`, "tab\there\u2028", "\xff"}
-	str := func() string { return strs[rng.IntN(len(strs))] }
-	strPtr := func() *string {
-		if rng.IntN(3) == 0 {
-			return nil
-		}
-		s := str()
-		return &s
-	}
-	floats := []float64{0, math.Copysign(0, -1), 1.5, 1e-7, 1e21, 12.345, -3, 0.1}
-	num := func() float64 { return floats[rng.IntN(len(floats))] }
+func randomOrder(p *edgevalues.Picker) Order {
+	str, strPtr, num, yes := p.String, p.StringPtr, p.Float, p.Bool
 	ints := []int64{0, 1, -1, math.MaxInt64, 81234}
-	id := func() int64 { return ints[rng.IntN(len(ints))] }
-	yes := func() bool { return rng.IntN(2) == 0 }
+	id := func() int64 { return ints[p.IntN(len(ints))] }
 	at := func() Time {
 		if yes() {
 			return Time{}
 		}
-		return Time{Time: time.Date(2025, 3, 9, 3, 43, 11, rng.IntN(1e9), time.UTC)}
+		return Time{Time: time.Date(2025, 3, 9, 3, 43, 11, p.IntN(1e9), time.UTC)}
 	}
 	ids := func() []int64 {
-		switch rng.IntN(3) {
+		switch p.IntN(3) {
 		case 0:
 			return nil
 		case 1:
@@ -75,7 +65,7 @@ func randomOrder(rng *rand.Rand) Order {
 	if yes() {
 		o.InsuranceOptions = InsuranceOptions{Provider: str(), InsureShipment: yes(), InsuredValue: num()}
 	}
-	switch rng.IntN(3) {
+	switch p.IntN(3) {
 	case 1:
 		o.InternationalOptions = InternationalOptions{CustomsItems: []CustomsItem{}}
 	case 2:
@@ -90,7 +80,7 @@ func randomOrder(rng *rand.Rand) Order {
 	} else if yes() {
 		o.AdvancedOptions.MergedIDs = ids() // only the slice: []int64{} is not zero
 	}
-	switch n := rng.IntN(4); n {
+	switch n := p.IntN(4); n {
 	case 0:
 	case 1:
 		o.Items = []OrderItem{}
@@ -100,7 +90,7 @@ func randomOrder(rng *rand.Rand) Order {
 				Weight: weight(), Quantity: int(id() % 5), UnitPrice: num(), TaxAmount: num(), ShippingAmount: num(),
 				WarehouseLocation: str(), ProductID: id(), FulfillmentSKU: str(), Adjustment: yes(), UPC: str(),
 				CreateDate: at(), ModifyDate: at()}
-			switch rng.IntN(3) {
+			switch p.IntN(3) {
 			case 1:
 				it.Options = []ItemOption{}
 			case 2:
@@ -122,9 +112,9 @@ func TestAppendOrderIsMarshal(t *testing.T) {
 		t.Fatal(err)
 	}
 	orders := append(sample.Orders, Order{})
-	rng := rand.New(rand.NewPCG(7, 11))
+	p := edgevalues.New(7)
 	for range 20_000 {
-		orders = append(orders, randomOrder(rng))
+		orders = append(orders, randomOrder(p))
 	}
 	for i, o := range orders {
 		want, err := json.Marshal(o)

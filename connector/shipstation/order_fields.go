@@ -82,7 +82,7 @@ func newOrderDecoders() *orderDecoders {
 		"WeightUnits": func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Int(&w.WeightUnits, b, i) },
 	})
 	d.item = jsonfields.NewObject(map[string]jsonfields.Field[itemWire]{
-		"orderItemId":    func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int64(&it.OrderItemID, b, i) },
+		"orderItemId":    func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int(&it.OrderItemID, b, i) },
 		"lineItemKey":    func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.LineItemKey, b, i) },
 		"sku":            func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.SKU, b, i) },
 		"name":           func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.Name, b, i) },
@@ -98,7 +98,7 @@ func newOrderDecoders() *orderDecoders {
 		"options": func(it *itemWire, b []byte, i int) (int, error) {
 			return jsonfields.Slice(&it.Options, b, i, d.readOption)
 		},
-		"productId":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int64(&it.ProductID, b, i) },
+		"productId":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Int(&it.ProductID, b, i) },
 		"fulfillmentSku": func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.FulfillmentSKU, b, i) },
 		"adjustment":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Bool(&it.Adjustment, b, i) },
 		"upc":            func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.UPC, b, i) },
@@ -106,7 +106,7 @@ func newOrderDecoders() *orderDecoders {
 		"modifyDate":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&it.ModifyDate, b, i) },
 	})
 	d.advanced = jsonfields.NewObject(map[string]jsonfields.Field[AdvancedOptions]{
-		"warehouseId":   func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int64(&a.WarehouseID, b, i) },
+		"warehouseId":   func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int(&a.WarehouseID, b, i) },
 		"nonMachinable": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Bool(&a.NonMachinable, b, i) },
 		"saturdayDelivery": func(a *AdvancedOptions, b []byte, i int) (int, error) {
 			return jsonfields.Bool(&a.SaturdayDelivery, b, i)
@@ -114,7 +114,7 @@ func newOrderDecoders() *orderDecoders {
 		"containsAlcohol": func(a *AdvancedOptions, b []byte, i int) (int, error) {
 			return jsonfields.Bool(&a.ContainsAlcohol, b, i)
 		},
-		"storeId": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int64(&a.StoreID, b, i) },
+		"storeId": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int(&a.StoreID, b, i) },
 		"customField1": func(a *AdvancedOptions, b []byte, i int) (int, error) {
 			return jsonfields.String(&a.CustomField1, b, i)
 		},
@@ -127,9 +127,9 @@ func newOrderDecoders() *orderDecoders {
 		"source":        func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.String(&a.Source, b, i) },
 		"mergedOrSplit": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Bool(&a.MergedOrSplit, b, i) },
 		"mergedIds": func(a *AdvancedOptions, b []byte, i int) (int, error) {
-			return jsonfields.Slice(&a.MergedIDs, b, i, jsonfields.Int64)
+			return jsonfields.Slice(&a.MergedIDs, b, i, jsonfields.Int[int64])
 		},
-		"parentId":    func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int64(&a.ParentID, b, i) },
+		"parentId":    func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int(&a.ParentID, b, i) },
 		"billToParty": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.String(&a.BillToParty, b, i) },
 		"billToAccount": func(a *AdvancedOptions, b []byte, i int) (int, error) {
 			return jsonfields.String(&a.BillToAccount, b, i)
@@ -141,11 +141,11 @@ func newOrderDecoders() *orderDecoders {
 			return jsonfields.String(&a.BillToCountryCode, b, i)
 		},
 		"billToMyOtherAccount": func(a *AdvancedOptions, b []byte, i int) (int, error) {
-			return jsonfields.Int64(&a.BillToMyOtherAccount, b, i)
+			return jsonfields.Int(&a.BillToMyOtherAccount, b, i)
 		},
 	})
 	d.order = jsonfields.NewObject(map[string]jsonfields.Field[Order]{
-		"orderId":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int64(&o.OrderID, b, i) },
+		"orderId":          func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int(&o.OrderID, b, i) },
 		"orderNumber":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.OrderNumber, b, i) },
 		"orderKey":         func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.OrderKey, b, i) },
 		"orderDate":        func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.OrderDate, b, i) },
@@ -154,7 +154,7 @@ func newOrderDecoders() *orderDecoders {
 		"paymentDate":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.PaymentDate, b, i) },
 		"shipByDate":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ShipByDate, b, i) },
 		"orderStatus":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.OrderStatus, b, i) },
-		"customerId":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int64(&o.CustomerID, b, i) },
+		"customerId":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int(&o.CustomerID, b, i) },
 		"customerUsername": func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerUsername, b, i) },
 		"customerEmail":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerEmail, b, i) },
 		"billTo":           func(o *Order, b []byte, i int) (int, error) { return d.address.Read(&o.BillTo, b, i) },
@@ -190,13 +190,13 @@ func newOrderDecoders() *orderDecoders {
 		},
 		"advancedOptions": func(o *Order, b []byte, i int) (int, error) { return d.advanced.Read(&o.AdvancedOptions, b, i) },
 		"tagIds": func(o *Order, b []byte, i int) (int, error) {
-			return jsonfields.Slice(&o.TagIDs, b, i, jsonfields.Int64)
+			return jsonfields.Slice(&o.TagIDs, b, i, jsonfields.Int[int64])
 		},
 		"userId":                func(o *Order, b []byte, i int) (int, error) { return jsonfields.StringPtr(&o.UserID, b, i) },
 		"externallyFulfilled":   func(o *Order, b []byte, i int) (int, error) { return jsonfields.Bool(&o.ExternallyFulfilled, b, i) },
 		"externallyFulfilledBy": func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.ExternallyFulfilledBy, b, i) },
 		"externallyFulfilledById": func(o *Order, b []byte, i int) (int, error) {
-			return jsonfields.Int64(&o.ExternallyFulfilledByID, b, i)
+			return jsonfields.Int(&o.ExternallyFulfilledByID, b, i)
 		},
 		"externallyFulfilledByName": func(o *Order, b []byte, i int) (int, error) {
 			return jsonfields.String(&o.ExternallyFulfilledByName, b, i)

@@ -51,27 +51,11 @@ func decodePage[T any](body []byte, itemsKey, idKey string, decode jsonfields.Fi
 // its ID when readable; the walk goes on after it, as long as its end can
 // be found.
 func decodeItems[T any](b []byte, i int, idKey string, decode jsonfields.Field[T], page *Page[T]) (int, error) {
-	if b[i] != '[' {
-		return jsonfields.Raw(b, i, func(raw []byte) error {
-			if string(raw) == "null" {
-				return nil
-			}
-			return fmt.Errorf("want a list, got %.20q", raw)
-		})
-	}
-	return jsonscan.ArrayAt(b, i, func(n, at int) (int, error) {
-		var item T
-		end, err := decode(&item, b, at)
-		if err == nil {
-			page.Items = append(page.Items, item)
-			return end, nil
-		}
-		start, end, scanErr := jsonscan.Delimit(b, at)
-		if scanErr != nil {
-			return end, scanErr
-		}
-		kept := append(json.RawMessage(nil), b[start:end]...)
+	return jsonfields.Each(b, i, decode, func(_ int, item *T) error {
+		page.Items = append(page.Items, *item)
+		return nil
+	}, func(n int, raw []byte, err error) {
+		kept := append(json.RawMessage(nil), raw...)
 		page.Invalid = append(page.Invalid, InvalidItem{Index: n, ID: itemID(kept, idKey), Err: err, Raw: kept})
-		return end, nil
 	})
 }

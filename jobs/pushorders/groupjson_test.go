@@ -4,13 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"math"
-	"math/rand/v2"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/shipsync/shipsync/connector/shipstation"
+	"github.com/shipsync/shipsync/internal/edgevalues"
 )
 
 // groupTestOrders are the orders of the ShipStation example page and one
@@ -60,9 +59,9 @@ func TestGroupHashesAreMarshalHashes(t *testing.T) {
 		t.Fatalf("%d group values defined for %d groups", len(groupValues), len(groups))
 	}
 	orders := groupTestOrders(t)
-	rng := rand.New(rand.NewPCG(3, 5))
+	p := edgevalues.New(3)
 	for range 5_000 {
-		orders = append(orders, randomGroupOrder(rng))
+		orders = append(orders, randomGroupOrder(p))
 	}
 	for i, o := range orders {
 		hashes := groupHashes(&o)
@@ -83,23 +82,13 @@ func TestGroupHashesAreMarshalHashes(t *testing.T) {
 // randomGroupOrder is an order whose field-group fields are each empty or
 // set at random, with values that test the JSON's edges and lines that
 // share keys.
-func randomGroupOrder(rng *rand.Rand) shipstation.Order {
-	strs := []string{"", " plain ", "<a&b> \"q\" \\ é", "tab\there\u2028", "\xff", "MiXeD@Example.COM", shipstation.StatusOnHold}
-	str := func() string { return strs[rng.IntN(len(strs))] }
-	strPtr := func() *string {
-		if rng.IntN(3) == 0 {
-			return nil
-		}
-		s := str()
-		return &s
-	}
-	floats := []float64{0, math.Copysign(0, -1), 1.005, 1e-7, 1e21, 12.345, -3, 0.125}
-	num := func() float64 { return floats[rng.IntN(len(floats))] }
+func randomGroupOrder(p *edgevalues.Picker) shipstation.Order {
+	str, strPtr, num := p.String, p.StringPtr, p.Float
 	at := func() shipstation.Time {
-		if rng.IntN(2) == 0 {
+		if p.IntN(2) == 0 {
 			return shipstation.Time{}
 		}
-		return shipstation.Time{Time: time.Date(2025, 3, 9, 3, 43, 11, rng.IntN(1e9), time.UTC)}
+		return shipstation.Time{Time: time.Date(2025, 3, 9, 3, 43, 11, p.IntN(1e9), time.UTC)}
 	}
 	address := func() shipstation.Address {
 		return shipstation.Address{Name: str(), Company: str(), Street1: str(), Street2: str(), Street3: str(),
@@ -109,41 +98,41 @@ func randomGroupOrder(rng *rand.Rand) shipstation.Order {
 		OrderNumber: str(), OrderDate: at(), PaymentDate: at(), ShipByDate: at(), HoldUntilDate: at(),
 		OrderStatus: str(), CustomerUsername: str(), CustomerEmail: str(), BillTo: address(), ShipTo: address(),
 		AmountPaid: num(), TaxAmount: num(), ShippingAmount: num(), CustomerNotes: str(), InternalNotes: str(),
-		Gift: rng.IntN(2) == 0, GiftMessage: str(), PaymentMethod: str(), RequestedShippingService: str(),
+		Gift: p.IntN(2) == 0, GiftMessage: str(), PaymentMethod: str(), RequestedShippingService: str(),
 		CarrierCode: strPtr(), ServiceCode: strPtr(), PackageCode: strPtr(), Confirmation: str(),
 		Weight: shipstation.Weight{Value: num(), Units: str()},
-		AdvancedOptions: shipstation.AdvancedOptions{WarehouseID: int64(rng.IntN(3)), StoreID: int64(rng.IntN(3)),
-			CustomField1: str(), CustomField2: str(), CustomField3: str(), Source: str(), NonMachinable: rng.IntN(2) == 0,
-			SaturdayDelivery: rng.IntN(2) == 0, ContainsAlcohol: rng.IntN(2) == 0, BillToParty: str(),
-			BillToAccount: str(), BillToPostalCode: str(), BillToCountryCode: str(), BillToMyOtherAccount: int64(rng.IntN(3) - 1)},
+		AdvancedOptions: shipstation.AdvancedOptions{WarehouseID: int64(p.IntN(3)), StoreID: int64(p.IntN(3)),
+			CustomField1: str(), CustomField2: str(), CustomField3: str(), Source: str(), NonMachinable: p.IntN(2) == 0,
+			SaturdayDelivery: p.IntN(2) == 0, ContainsAlcohol: p.IntN(2) == 0, BillToParty: str(),
+			BillToAccount: str(), BillToPostalCode: str(), BillToCountryCode: str(), BillToMyOtherAccount: int64(p.IntN(3) - 1)},
 	}
-	if rng.IntN(2) == 0 {
+	if p.IntN(2) == 0 {
 		o.Dimensions = &shipstation.Dimensions{Units: str(), Length: num(), Width: num(), Height: num()}
 	}
-	if rng.IntN(2) == 0 {
-		o.InsuranceOptions = shipstation.InsuranceOptions{Provider: str(), InsureShipment: rng.IntN(2) == 0, InsuredValue: num()}
+	if p.IntN(2) == 0 {
+		o.InsuranceOptions = shipstation.InsuranceOptions{Provider: str(), InsureShipment: p.IntN(2) == 0, InsuredValue: num()}
 	}
-	switch rng.IntN(3) {
+	switch p.IntN(3) {
 	case 1:
 		o.InternationalOptions = shipstation.InternationalOptions{CustomsItems: []shipstation.CustomsItem{}}
 	case 2:
 		o.InternationalOptions = shipstation.InternationalOptions{Contents: str(), NonDelivery: str(),
 			CustomsItems: []shipstation.CustomsItem{{Description: str(), Quantity: 2, Value: num()}}}
 	}
-	switch rng.IntN(3) {
+	switch p.IntN(3) {
 	case 1:
 		o.TagIDs = []int64{}
 	case 2:
-		o.TagIDs = []int64{int64(rng.IntN(50)), 7, -2}
+		o.TagIDs = []int64{int64(p.IntN(50)), 7, -2}
 	}
 	keys := []string{"a", " a", "b", ""}
-	switch n := rng.IntN(20); {
+	switch n := p.IntN(20); {
 	case n == 0:
 		o.Items = []shipstation.OrderItem{}
 	case n > 1:
 		for range n {
-			o.Items = append(o.Items, shipstation.OrderItem{LineItemKey: keys[rng.IntN(len(keys))], SKU: str(), Name: str(),
-				Quantity: rng.IntN(5), UnitPrice: num(), FulfillmentSKU: str()})
+			o.Items = append(o.Items, shipstation.OrderItem{LineItemKey: keys[p.IntN(len(keys))], SKU: str(), Name: str(),
+				Quantity: p.IntN(5), UnitPrice: num(), FulfillmentSKU: str()})
 		}
 	}
 	return o
