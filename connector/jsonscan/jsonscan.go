@@ -145,19 +145,11 @@ func ObjectAt(b []byte, i int, fn func(key []byte, start int) (end int, err erro
 		return i + 1, nil
 	}
 	for {
-		if i >= len(b) || b[i] != '"' {
-			return i, syntaxError(i, "want a member name")
-		}
-		keyEnd, err := stringEnd(b, i)
+		key, at, err := memberName(b, i)
 		if err != nil {
-			return keyEnd, err
+			return at, err
 		}
-		key := b[i+1 : keyEnd-1]
-		i = SkipSpace(b, keyEnd)
-		if i >= len(b) || b[i] != ':' {
-			return i, syntaxError(i, "want ':' after a member name")
-		}
-		end, err := fn(key, SkipSpace(b, i+1))
+		end, err := fn(key, at)
 		if err != nil {
 			return end, err
 		}
@@ -172,6 +164,24 @@ func ObjectAt(b []byte, i int, fn func(key []byte, start int) (end int, err erro
 		}
 		i = SkipSpace(b, i+1)
 	}
+}
+
+// memberName reads the member name that starts at b[i] and its colon, and
+// returns the name as written (quotes removed) and the index where the
+// member's value starts.
+func memberName(b []byte, i int) (key []byte, value int, err error) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, i, syntaxError(i, "want a member name")
+	}
+	keyEnd, err := stringEnd(b, i)
+	if err != nil {
+		return nil, keyEnd, err
+	}
+	j := SkipSpace(b, keyEnd)
+	if j >= len(b) || b[j] != ':' {
+		return nil, j, syntaxError(j, "want ':' after a member name")
+	}
+	return b[i+1 : keyEnd-1], SkipSpace(b, j+1), nil
 }
 
 // Array walks the array that starts at b[i] (after white space) and returns
@@ -240,26 +250,35 @@ func stringEnd(b []byte, i int) (int, error) {
 		case c == '"':
 			return j + 1, nil
 		case c == '\\':
-			if j+1 >= len(b) {
-				return len(b), syntaxError(len(b), "string not closed")
+			end, err := escapeEnd(b, j)
+			if err != nil {
+				return end, err
 			}
-			j++
-			switch b[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(b) || !isHex(b[j+1]) || !isHex(b[j+2]) || !isHex(b[j+3]) || !isHex(b[j+4]) {
-					return j, syntaxError(j, "want four hex digits after \\u")
-				}
-				j += 4
-			default:
-				return j, syntaxError(j, fmt.Sprintf("invalid escape \\%c in a string", b[j]))
-			}
+			j = end - 1
 		case c < ' ':
 			return j, syntaxError(j, "control character in a string")
 		}
 		j++
 	}
 	return len(b), syntaxError(len(b), "string not closed")
+}
+
+// escapeEnd returns the index just past the escape that starts at b[j]
+// ('\\'): one of \" \\ \/ \b \f \n \r \t, or \u and four hex digits.
+func escapeEnd(b []byte, j int) (int, error) {
+	if j+1 >= len(b) {
+		return len(b), syntaxError(len(b), "string not closed")
+	}
+	switch b[j+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return j + 2, nil
+	case 'u':
+		if j+5 >= len(b) || !isHex(b[j+2]) || !isHex(b[j+3]) || !isHex(b[j+4]) || !isHex(b[j+5]) {
+			return j + 1, syntaxError(j+1, "want four hex digits after \\u")
+		}
+		return j + 6, nil
+	}
+	return j + 1, syntaxError(j+1, fmt.Sprintf("invalid escape \\%c in a string", b[j+1]))
 }
 
 // specialBytes marks the bytes of x (eight bytes read little-endian) that
@@ -302,19 +321,9 @@ func scalarEnd(b []byte, i int) (int, error) {
 // numberEnd returns the index just past the number that starts at b[i], as
 // JSON writes one: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 func numberEnd(b []byte, i int) (int, error) {
-	j := i
-	if j < len(b) && b[j] == '-' {
-		j++
-	}
-	switch {
-	case j < len(b) && b[j] == '0':
-		j++
-	case j < len(b) && '1' <= b[j] && b[j] <= '9':
-		j = digitsEnd(b, j)
-	case j == i && j < len(b):
-		return j, syntaxError(j, fmt.Sprintf("unexpected %q", b[j]))
-	default:
-		return j, syntaxError(j, "want a digit in a number")
+	j, err := integerEnd(b, i)
+	if err != nil {
+		return j, err
 	}
 	if j < len(b) && b[j] == '.' {
 		if j = digitsEnd(b, j+1); b[j-1] == '.' {
@@ -322,17 +331,42 @@ func numberEnd(b []byte, i int) (int, error) {
 		}
 	}
 	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-		j++
-		if j < len(b) && (b[j] == '+' || b[j] == '-') {
-			j++
+		if j, err = exponentEnd(b, j+1); err != nil {
+			return j, err
 		}
-		k := digitsEnd(b, j)
-		if k == j {
-			return j, syntaxError(j, "want a digit in a number's exponent")
-		}
-		j = k
 	}
 	return delimited(b, j)
+}
+
+// integerEnd returns the index just past a number's integer part, which
+// starts at b[i]: an optional minus, then 0 or digits not starting with 0.
+func integerEnd(b []byte, i int) (int, error) {
+	j := i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(b) && b[j] == '0':
+		return j + 1, nil
+	case j < len(b) && '1' <= b[j] && b[j] <= '9':
+		return digitsEnd(b, j), nil
+	case j == i && j < len(b):
+		return j, syntaxError(j, fmt.Sprintf("unexpected %q", b[j]))
+	}
+	return j, syntaxError(j, "want a digit in a number")
+}
+
+// exponentEnd returns the index just past a number's exponent digits, which
+// start at b[j] after the e: an optional sign, then digits.
+func exponentEnd(b []byte, j int) (int, error) {
+	if j < len(b) && (b[j] == '+' || b[j] == '-') {
+		j++
+	}
+	k := digitsEnd(b, j)
+	if k == j {
+		return j, syntaxError(j, "want a digit in a number's exponent")
+	}
+	return k, nil
 }
 
 // digitsEnd returns the index of the first byte at or after j that is not a

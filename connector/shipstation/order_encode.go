@@ -39,19 +39,8 @@ func appendOrder(b []byte, o *Order, sending bool) ([]byte, error) {
 	w.SetBytes(appendAddress(w.Bytes(), &o.BillTo, sending))
 	w.Key("shipTo")
 	w.SetBytes(appendAddress(w.Bytes(), &o.ShipTo, sending))
-	if len(o.Items) > 0 {
-		w.Key("items")
-		b := append(w.Bytes(), '[')
-		for i := range o.Items {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendItem(b, &o.Items[i], sending); err != nil {
-				return b, err
-			}
-		}
-		w.SetBytes(append(b, ']'))
+	if err := appendItems(&w, o.Items, sending); err != nil {
+		return w.Bytes(), err
 	}
 	if !sending {
 		w.Float("orderTotal", o.OrderTotal, true)
@@ -74,12 +63,11 @@ func appendOrder(b []byte, o *Order, sending bool) ([]byte, error) {
 		w.SetBytes(o.ShipDate.appendJSON(w.Bytes()))
 	}
 	appendTime(&w, "holdUntilDate", o.HoldUntilDate, true)
-	if weight := o.Weight; sending {
+	weight := o.Weight
+	if sending {
 		weight.WeightUnits = 0
-		appendWeight(&w, "weight", weight, true)
-	} else {
-		appendWeight(&w, "weight", weight, true)
 	}
+	appendWeight(&w, "weight", weight, true)
 	if o.Dimensions != nil {
 		w.Value("dimensions", o.Dimensions)
 	}
@@ -94,13 +82,39 @@ func appendOrder(b []byte, o *Order, sending bool) ([]byte, error) {
 		w.Value("tagIds", o.TagIDs)
 	}
 	if !sending {
-		w.StringPtr("userId", o.UserID, true)
-		w.Bool("externallyFulfilled", o.ExternallyFulfilled, true)
-		w.String("externallyFulfilledBy", o.ExternallyFulfilledBy, true)
-		w.Int("externallyFulfilledById", o.ExternallyFulfilledByID, true)
-		w.String("externallyFulfilledByName", o.ExternallyFulfilledByName, true)
+		appendFulfilledBy(&w, o)
 	}
 	return w.End()
+}
+
+// appendItems writes the items member, left out when there are none.
+func appendItems(w *jsonwrite.Object, items []OrderItem, sending bool) error {
+	if len(items) == 0 {
+		return nil
+	}
+	w.Key("items")
+	b := append(w.Bytes(), '[')
+	for i := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendItem(b, &items[i], sending); err != nil {
+			return err
+		}
+	}
+	w.SetBytes(append(b, ']'))
+	return nil
+}
+
+// appendFulfilledBy writes the read-only members that end an order read
+// back: its user and whether someone else fulfilled it.
+func appendFulfilledBy(w *jsonwrite.Object, o *Order) {
+	w.StringPtr("userId", o.UserID, true)
+	w.Bool("externallyFulfilled", o.ExternallyFulfilled, true)
+	w.String("externallyFulfilledBy", o.ExternallyFulfilledBy, true)
+	w.Int("externallyFulfilledById", o.ExternallyFulfilledByID, true)
+	w.String("externallyFulfilledByName", o.ExternallyFulfilledByName, true)
 }
 
 // isZero reports whether *v is its type's zero value, as omitzero decides

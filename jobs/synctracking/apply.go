@@ -25,14 +25,7 @@ import (
 // dead-lettered with Quipt's message.
 func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders *quiptOrders, eff *jobs.Effects, remap func(*quipt.Order) []quipt.LineQuantity) error {
 	if r.Env.DryRun {
-		if !p.accepted {
-			p.log.Info().Str("event", "would_accept").Bool("dry_run", true).Msg("dry run: would accept the Quipt order before its package")
-		}
-		shipEvent(p, req).Str("event", "would_ship").Msg("dry run: would add Quipt shipment")
-		orders.noteShip(req)
-		eff.Record(jobs.NSPackages, p.ext, packageShipped)
-		eff.Created++
-		eff.Add("shipped", 1)
+		dryShip(p, req, orders, eff)
 		return nil
 	}
 	if !p.accepted {
@@ -70,6 +63,19 @@ func (r *runner) ship(ctx context.Context, p pkg, req quipt.ShipRequest, orders 
 	}
 	shipEvent(p, req).Str("event", "shipped").Bool("duplicate", dup).Msg("added Quipt shipment")
 	return nil
+}
+
+// dryShip is ship in a dry run: it logs what it would do and records it
+// as done for the rest of the run.
+func dryShip(p pkg, req quipt.ShipRequest, orders *quiptOrders, eff *jobs.Effects) {
+	if !p.accepted {
+		p.log.Info().Str("event", "would_accept").Bool("dry_run", true).Msg("dry run: would accept the Quipt order before its package")
+	}
+	shipEvent(p, req).Str("event", "would_ship").Msg("dry run: would add Quipt shipment")
+	orders.noteShip(req)
+	eff.Record(jobs.NSPackages, p.ext, packageShipped)
+	eff.Created++
+	eff.Add("shipped", 1)
 }
 
 // accept accepts the package's Quipt order before its package is added, when
