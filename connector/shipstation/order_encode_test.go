@@ -113,7 +113,7 @@ func TestAppendOrderIsMarshal(t *testing.T) {
 	}
 	orders := append(sample.Orders, Order{})
 	p := edgevalues.New(7)
-	for range 20_000 {
+	for range 5_000 {
 		orders = append(orders, randomOrder(p))
 	}
 	for i, o := range orders {
