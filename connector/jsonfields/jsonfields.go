@@ -66,7 +66,7 @@ func (o *Object[T]) Decode(dst *T, raw []byte) error {
 // just past it. It is a Field.
 func (o *Object[T]) Read(dst *T, b []byte, i int) (int, error) {
 	if i < len(b) && b[i] != '{' {
-		return scalar(b, i, func(raw []byte) error {
+		return Raw(b, i, func(raw []byte) error {
 			if isNull(raw) {
 				return nil
 			}
@@ -101,9 +101,9 @@ func (o *Object[T]) field(key []byte) Field[T] {
 	return nil
 }
 
-// scalar hands the value at b[i], checked in full, to read, and returns
-// the index just past it.
-func scalar(b []byte, i int, read func(raw []byte) error) (int, error) {
+// Raw hands the value at b[i], checked in full, to read (a Decoder, or any
+// function of its bytes), and returns the index just past it.
+func Raw(b []byte, i int, read func(raw []byte) error) (int, error) {
 	start, end, err := jsonscan.Value(b, i)
 	if err != nil {
 		return end, err
@@ -111,14 +111,10 @@ func scalar(b []byte, i int, read func(raw []byte) error) (int, error) {
 	return end, read(b[start:end])
 }
 
-// Raw reads the value at b[i] through a Decoder (or any function of its
-// bytes), after checking it in full.
-func Raw(b []byte, i int, decode func(raw []byte) error) (int, error) { return scalar(b, i, decode) }
-
 // Unmarshaler reads the value at b[i] through its UnmarshalJSON, as
 // json.Unmarshal calls it (null included).
 func Unmarshaler(u json.Unmarshaler, b []byte, i int) (int, error) {
-	return scalar(b, i, u.UnmarshalJSON)
+	return Raw(b, i, u.UnmarshalJSON)
 }
 
 // Std reads the value at b[i] with json.Unmarshal, for fields whose values
@@ -133,7 +129,7 @@ func Std[T any](dst *T, b []byte, i int) (int, error) {
 
 // String reads a JSON string; null leaves dst as it is.
 func String(dst *string, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error {
+	return Raw(b, i, func(raw []byte) error {
 		if isNull(raw) {
 			return nil
 		}
@@ -152,7 +148,7 @@ func StringPtr(dst **string, b []byte, i int) (int, error) { return Ptr(dst, b, 
 
 // Bool reads true or false; null leaves dst as it is.
 func Bool(dst *bool, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error { return readBool(dst, raw) })
+	return Raw(b, i, func(raw []byte) error { return readBool(dst, raw) })
 }
 
 // readBool decodes true or false into dst; null leaves it.
@@ -177,7 +173,7 @@ func BoolPtr(dst **bool, b []byte, i int) (int, error) { return Ptr(dst, b, i, B
 // fraction or exponent into an int or int64, as json.Unmarshal decodes one;
 // null leaves dst as it is.
 func Int[T ~int | ~int64](dst *T, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error {
+	return Raw(b, i, func(raw []byte) error {
 		if isNull(raw) {
 			return nil
 		}
@@ -192,7 +188,7 @@ func Int[T ~int | ~int64](dst *T, b []byte, i int) (int, error) {
 
 // Float64 reads a JSON number; null leaves dst as it is.
 func Float64(dst *float64, b []byte, i int) (int, error) {
-	return scalar(b, i, func(raw []byte) error {
+	return Raw(b, i, func(raw []byte) error {
 		if isNull(raw) {
 			return nil
 		}
@@ -213,7 +209,7 @@ func Float64(dst *float64, b []byte, i int) (int, error) {
 // T dst points to, a new one when dst is nil.
 func Ptr[T any](dst **T, b []byte, i int, read Field[T]) (int, error) {
 	if i < len(b) && b[i] == 'n' {
-		return scalar(b, i, func(raw []byte) error {
+		return Raw(b, i, func(raw []byte) error {
 			if isNull(raw) {
 				*dst = nil
 				return nil
@@ -231,7 +227,7 @@ func Ptr[T any](dst **T, b []byte, i int, read Field[T]) (int, error) {
 // sets dst nil, [] makes it empty (not nil).
 func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {
 	if i < len(b) && b[i] != '[' {
-		return scalar(b, i, func(raw []byte) error {
+		return Raw(b, i, func(raw []byte) error {
 			if isNull(raw) {
 				*dst = nil
 				return nil
@@ -262,7 +258,7 @@ func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {
 // array. A value other than an array or null is an error.
 func Each[T any](b []byte, i int, read Field[T], keep func(index int, item *T) error, bad func(index int, raw []byte, err error)) (int, error) {
 	if i < len(b) && b[i] != '[' {
-		return scalar(b, i, func(raw []byte) error {
+		return Raw(b, i, func(raw []byte) error {
 			if isNull(raw) {
 				return nil
 			}

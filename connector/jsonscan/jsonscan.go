@@ -69,7 +69,7 @@ func Value(b []byte, i int) (start, end int, err error) {
 // b[i], after white space, as Value does, but checks an object or array
 // only as far as finding its end takes: its strings, and that its brackets
 // close. Whoever is handed such a value must check it in full (walk it, or
-// refuse it), as Members and Elements say.
+// refuse it), as Members says.
 func Delimit(b []byte, i int) (start, end int, err error) {
 	start = SkipSpace(b, i)
 	if start < len(b) && (b[start] == '{' || b[start] == '[') {
@@ -188,13 +188,8 @@ func memberName(b []byte, i int) (key []byte, value int, err error) {
 // the index just past its ']'. fn, when not nil, is called with each
 // element's index and bytes; an error from fn ends the walk and is returned.
 func Array(b []byte, i int, fn func(index int, elem []byte) error) (int, error) {
-	return array(b, i, fn, Value)
-}
-
-// array walks an array, finding each element with value.
-func array(b []byte, i int, fn func(index int, elem []byte) error, value func([]byte, int) (int, int, error)) (int, error) {
 	return ArrayAt(b, i, func(n, at int) (int, error) {
-		start, end, err := value(b, at)
+		start, end, err := Value(b, at)
 		if err != nil || fn == nil {
 			return end, err
 		}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
 // lenientTime reads a Quipt timestamp: RFC 3339 (UTC per the docs), the same
@@ -17,11 +19,9 @@ func (t *lenientTime) UnmarshalJSON(b []byte) error {
 		t.Time = time.Time{}
 		return nil
 	}
-	s, plain := plainText(b)
-	if !plain {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("timestamp %s: %w", b, err)
-		}
+	s, err := jsonscan.String(b)
+	if err != nil {
+		return fmt.Errorf("timestamp %s: %w", b, err)
 	}
 	if s == "" {
 		t.Time = time.Time{}
@@ -34,22 +34,6 @@ func (t *lenientTime) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return fmt.Errorf("timestamp %q is not RFC 3339", s)
-}
-
-// plainText returns the text of a JSON string with nothing to unescape
-// (ASCII from space on, no quote or backslash: every timestamp Quipt
-// sends) without a decoder; else false.
-func plainText(b []byte) (string, bool) {
-	n := len(b)
-	if n < 2 || b[0] != '"' || b[n-1] != '"' {
-		return "", false
-	}
-	for _, c := range b[1 : n-1] {
-		if c < ' ' || c > '~' || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	return string(b[1 : n-1]), true
 }
 
 // UnmarshalJSON decodes an order, reading its times leniently.

@@ -2,13 +2,13 @@ package shipstation
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // America/Los_Angeles must load in a bare image too
-	"unicode/utf8"
+
+	"github.com/shipsync/shipsync/connector/jsonscan"
 )
 
 const (
@@ -72,14 +72,7 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 func (t Time) MarshalJSON() ([]byte, error) { return t.appendJSON(nil), nil }
 
 // appendJSON appends t as MarshalJSON writes it.
-func (t Time) appendJSON(b []byte) []byte {
-	if t.IsZero() {
-		return append(b, "null"...)
-	}
-	b = append(b, '"')
-	b = t.In(Pacific()).AppendFormat(b, wireLayout)
-	return append(b, '"')
-}
+func (t Time) appendJSON(b []byte) []byte { return appendPacific(b, t.Time, wireLayout) }
 
 // Date is a date-only ShipStation value such as a shipment's shipDate
 // ("2025-03-10"), held as midnight Pacific.
@@ -103,12 +96,16 @@ func (d *Date) UnmarshalJSON(data []byte) error {
 func (d Date) MarshalJSON() ([]byte, error) { return d.appendJSON(nil), nil }
 
 // appendJSON appends d as MarshalJSON writes it.
-func (d Date) appendJSON(b []byte) []byte {
-	if d.IsZero() {
+func (d Date) appendJSON(b []byte) []byte { return appendPacific(b, d.Time, dateLayout) }
+
+// appendPacific appends t as a JSON string of its Pacific wall clock in
+// layout, and null for the zero time.
+func appendPacific(b []byte, t time.Time, layout string) []byte {
+	if t.IsZero() {
 		return append(b, "null"...)
 	}
 	b = append(b, '"')
-	b = d.In(Pacific()).AppendFormat(b, dateLayout)
+	b = t.In(Pacific()).AppendFormat(b, layout)
 	return append(b, '"')
 }
 
@@ -117,33 +114,15 @@ func parseWire(data []byte) (string, time.Time, error) {
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return "", time.Time{}, nil
 	}
-	s, plain := plainString(data)
-	if !plain {
-		if err := json.Unmarshal(data, &s); err != nil {
-			return "", time.Time{}, fmt.Errorf("shipstation time: %w", err)
-		}
+	s, err := jsonscan.String(data)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("shipstation time: %w", err)
 	}
 	t, err := parseTimestamp(s)
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	return s, t, nil
-}
-
-// plainString returns the text of a JSON string that has no escapes, no
-// control characters and only valid UTF-8 (every timestamp ShipStation sends),
-// without a decoder; else false.
-func plainString(data []byte) (string, bool) {
-	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
-		return "", false
-	}
-	inner := data[1 : len(data)-1]
-	for _, c := range inner {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	return string(inner), utf8.Valid(inner)
 }
 
 // parseTimestamp parses the text of a ShipStation timestamp; see Time.
