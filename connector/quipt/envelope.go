@@ -2,7 +2,6 @@ package quipt
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/shipsync/shipsync/connector/jsonfields"
@@ -118,20 +117,26 @@ func decodeItem[T any](raw []byte, decode jsonfields.Decoder[T], validate func(*
 // itemID reads an item's Id on a best-effort basis: "" when the item is not
 // an object or has no Id, the number as written when the Id is a number.
 func itemID(raw []byte) string {
-	var id string
-	_, _ = jsonscan.Object(raw, 0, func(key, value []byte) error {
-		if !jsonscan.KeyIs(key, "Id") || string(value) == "null" {
-			return nil
-		}
-		if s, err := jsonscan.String(value); err == nil {
-			id = s
-		} else {
-			id = string(value)
-		}
-		return errStop
-	})
-	return id
+	value, _ := idMember(raw) // as far as a malformed item lets the walk go
+	if value == nil || string(value) == "null" {
+		return ""
+	}
+	if s, err := jsonscan.String(value); err == nil {
+		return s
+	}
+	return string(value)
 }
 
-// errStop ends a scan early once it found what it looked for.
-var errStop = errors.New("stop")
+// idMember walks the object raw and returns the bytes of its Id member (the
+// last, as json.Unmarshal keeps the last), nil when it has none, and the
+// walk's error.
+func idMember(raw []byte) ([]byte, error) {
+	var id []byte
+	_, err := jsonscan.Object(raw, 0, func(key, value []byte) error {
+		if jsonscan.KeyIs(key, "Id") {
+			id = value
+		}
+		return nil
+	})
+	return id, err
+}

@@ -2,6 +2,8 @@ package quipt
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,4 +39,32 @@ func FuzzScanEnvelope(f *testing.F) {
 			t.Errorf("%s: scanEnvelope differs from json.Unmarshal (-want +got):\n%s", doc, diff)
 		}
 	})
+}
+
+// TestGarbledListItemIsInvalidNotThePage: an item that is not well-formed
+// JSON but whose brackets and strings close is found so by its decoding and
+// lands in Invalid with its bytes (DESIGN.md §6: bad input fails that one
+// item, never the page); one whose end cannot be found fails the page.
+func TestGarbledListItemIsInvalidNotThePage(t *testing.T) {
+	raw := []byte(`[{"Id":"a"}, {"Id":"b","Status":tru}, {"Id":"c","Lines":[1 2]}, {"Id":"d"}]`)
+	var page Page[Order]
+	if err := decodeResult(raw, &page, newOrderDecoder().Read, validateOrder); err != nil {
+		t.Fatal(err)
+	}
+	var ids, bad []string
+	for _, o := range page.Items {
+		ids = append(ids, o.ID)
+	}
+	for _, inv := range page.Invalid {
+		bad = append(bad, fmt.Sprintf("%d:%s:%s", inv.Index, inv.ID, inv.Raw))
+	}
+	if got := strings.Join(ids, ","); got != "a,d" {
+		t.Errorf("items %s, want a,d", got)
+	}
+	if got := strings.Join(bad, " "); got != `1:b:{"Id":"b","Status":tru} 2:c:{"Id":"c","Lines":[1 2]}` {
+		t.Errorf("invalid %s", got)
+	}
+	if err := decodeResult([]byte(`[{"Id":"a"}, {"Id":"b"`), &Page[Order]{}, newOrderDecoder().Read, validateOrder); err == nil {
+		t.Error("a Result cut off inside an item decoded")
+	}
 }

@@ -41,8 +41,9 @@ func readPage[T any](req request, a transport.Answer, number int, decode jsonfie
 // the envelope's Result to result; with result nil they are kept in the
 // envelope's Result (not copied). An object or array Result is only
 // delimited (jsonscan.Members), so whoever reads it checks it: result by its
-// walk, a reader of the kept bytes by decoding them (decodeItem does). A body that is not an envelope is a
-// *decodeError, an envelope reporting failure an *APIError.
+// walk, a reader of the kept bytes by decoding them (decodeItem does). A
+// body that is not an envelope is a *decodeError, an envelope reporting
+// failure an *APIError.
 func readAnswer(req request, a transport.Answer, result func(raw []byte) error) (*envelope, error) {
 	var env envelope
 	if result == nil {

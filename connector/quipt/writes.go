@@ -109,20 +109,17 @@ func resultID(raw []byte) (string, error) {
 	if raw[0] != '{' {
 		return "", fmt.Errorf("answer's Result is not an order: %.20s", raw)
 	}
-	var id string
-	var bad error
-	_, err := jsonscan.Object(raw, 0, func(key, value []byte) error {
-		if !jsonscan.KeyIs(key, "Id") {
-			return nil
-		}
-		id, bad = jsonscan.String(value)
-		return nil
-	})
+	value, err := idMember(raw)
+	if err != nil {
+		return "", err
+	}
+	if value == nil {
+		return "", errors.New("order has no Id")
+	}
+	id, err := jsonscan.String(value)
 	switch {
 	case err != nil:
-		return "", err
-	case bad != nil:
-		return "", fmt.Errorf("order Id: %w", bad)
+		return "", fmt.Errorf("order Id: %w", err)
 	case id == "":
 		return "", errors.New("order has no Id")
 	}

@@ -13,12 +13,9 @@ import (
 // (FuzzOrderDecodeListed). Customs lines, rare, go through json.Unmarshal
 // itself.
 type orderDecoders struct {
-	order    *jsonfields.Object[Order]
-	address  *jsonfields.Object[Address]
-	item     *jsonfields.Object[itemWire]
-	option   *jsonfields.Object[ItemOption]
-	weight   *jsonfields.Object[Weight]
-	advanced *jsonfields.Object[AdvancedOptions]
+	order  *jsonfields.Object[Order]
+	item   *jsonfields.Object[itemWire]   // decodeItem's
+	option *jsonfields.Object[ItemOption] // readOption's
 }
 
 // itemWire is an item as it is decoded: quantity is kept as written (a
@@ -32,7 +29,7 @@ type itemWire struct {
 // newOrderDecoders builds the tables.
 func newOrderDecoders() *orderDecoders {
 	d := &orderDecoders{}
-	d.address = jsonfields.NewObject(map[string]jsonfields.Field[Address]{
+	address := jsonfields.NewObject(map[string]jsonfields.Field[Address]{
 		"name":            func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Name, b, i) },
 		"company":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Company, b, i) },
 		"street1":         func(a *Address, b []byte, i int) (int, error) { return jsonfields.String(&a.Street1, b, i) },
@@ -76,7 +73,7 @@ func newOrderDecoders() *orderDecoders {
 			return jsonfields.String(&v.NonDelivery, b, i)
 		},
 	})
-	d.weight = jsonfields.NewObject(map[string]jsonfields.Field[Weight]{
+	weight := jsonfields.NewObject(map[string]jsonfields.Field[Weight]{
 		"value":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Float64(&w.Value, b, i) },
 		"units":       func(w *Weight, b []byte, i int) (int, error) { return jsonfields.String(&w.Units, b, i) },
 		"WeightUnits": func(w *Weight, b []byte, i int) (int, error) { return jsonfields.Int(&w.WeightUnits, b, i) },
@@ -87,7 +84,7 @@ func newOrderDecoders() *orderDecoders {
 		"sku":            func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.SKU, b, i) },
 		"name":           func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.Name, b, i) },
 		"imageUrl":       func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.String(&it.ImageURL, b, i) },
-		"weight":         func(it *itemWire, b []byte, i int) (int, error) { return d.weight.Read(&it.Weight, b, i) },
+		"weight":         func(it *itemWire, b []byte, i int) (int, error) { return weight.Read(&it.Weight, b, i) },
 		"quantity":       func(it *itemWire, b []byte, i int) (int, error) { return quantityText(&it.quantity, b, i) },
 		"unitPrice":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Float64(&it.UnitPrice, b, i) },
 		"taxAmount":      func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Float64(&it.TaxAmount, b, i) },
@@ -105,7 +102,7 @@ func newOrderDecoders() *orderDecoders {
 		"createDate":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&it.CreateDate, b, i) },
 		"modifyDate":     func(it *itemWire, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&it.ModifyDate, b, i) },
 	})
-	d.advanced = jsonfields.NewObject(map[string]jsonfields.Field[AdvancedOptions]{
+	advanced := jsonfields.NewObject(map[string]jsonfields.Field[AdvancedOptions]{
 		"warehouseId":   func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Int(&a.WarehouseID, b, i) },
 		"nonMachinable": func(a *AdvancedOptions, b []byte, i int) (int, error) { return jsonfields.Bool(&a.NonMachinable, b, i) },
 		"saturdayDelivery": func(a *AdvancedOptions, b []byte, i int) (int, error) {
@@ -157,8 +154,8 @@ func newOrderDecoders() *orderDecoders {
 		"customerId":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Int(&o.CustomerID, b, i) },
 		"customerUsername": func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerUsername, b, i) },
 		"customerEmail":    func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.CustomerEmail, b, i) },
-		"billTo":           func(o *Order, b []byte, i int) (int, error) { return d.address.Read(&o.BillTo, b, i) },
-		"shipTo":           func(o *Order, b []byte, i int) (int, error) { return d.address.Read(&o.ShipTo, b, i) },
+		"billTo":           func(o *Order, b []byte, i int) (int, error) { return address.Read(&o.BillTo, b, i) },
+		"shipTo":           func(o *Order, b []byte, i int) (int, error) { return address.Read(&o.ShipTo, b, i) },
 		"items":            func(o *Order, b []byte, i int) (int, error) { return jsonfields.Slice(&o.Items, b, i, d.decodeItem) },
 		"orderTotal":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Float64(&o.OrderTotal, b, i) },
 		"amountPaid":       func(o *Order, b []byte, i int) (int, error) { return jsonfields.Float64(&o.AmountPaid, b, i) },
@@ -178,7 +175,7 @@ func newOrderDecoders() *orderDecoders {
 		"confirmation":  func(o *Order, b []byte, i int) (int, error) { return jsonfields.String(&o.Confirmation, b, i) },
 		"shipDate":      func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.ShipDate, b, i) },
 		"holdUntilDate": func(o *Order, b []byte, i int) (int, error) { return jsonfields.Unmarshaler(&o.HoldUntilDate, b, i) },
-		"weight":        func(o *Order, b []byte, i int) (int, error) { return d.weight.Read(&o.Weight, b, i) },
+		"weight":        func(o *Order, b []byte, i int) (int, error) { return weight.Read(&o.Weight, b, i) },
 		"dimensions": func(o *Order, b []byte, i int) (int, error) {
 			return jsonfields.Ptr(&o.Dimensions, b, i, dimensions.Read)
 		},
@@ -188,7 +185,7 @@ func newOrderDecoders() *orderDecoders {
 		"internationalOptions": func(o *Order, b []byte, i int) (int, error) {
 			return international.Read(&o.InternationalOptions, b, i)
 		},
-		"advancedOptions": func(o *Order, b []byte, i int) (int, error) { return d.advanced.Read(&o.AdvancedOptions, b, i) },
+		"advancedOptions": func(o *Order, b []byte, i int) (int, error) { return advanced.Read(&o.AdvancedOptions, b, i) },
 		"tagIds": func(o *Order, b []byte, i int) (int, error) {
 			return jsonfields.Slice(&o.TagIDs, b, i, jsonfields.Int[int64])
 		},

@@ -251,12 +251,12 @@ func writeOther(b []byte, o *shipstation.Order) ([]byte, error) {
 	w.String(trim(o.PaymentMethod))
 	w.String(instant(o.PaymentDate))
 	w.String(instant(o.ShipByDate))
-	w.Object(func(io *jsonwrite.Object) {
-		io.String("contents", o.InternationalOptions.Contents, true)
+	w.Object(func(intl *jsonwrite.Object) {
+		intl.String("contents", o.InternationalOptions.Contents, true)
 		if len(o.InternationalOptions.CustomsItems) > 0 {
-			io.Value("customsItems", o.InternationalOptions.CustomsItems)
+			intl.Value("customsItems", o.InternationalOptions.CustomsItems)
 		}
-		io.String("nonDelivery", o.InternationalOptions.NonDelivery, true)
+		intl.String("nonDelivery", o.InternationalOptions.NonDelivery, true)
 	})
 	w.String(trim(a.CustomField2))
 	w.String(trim(a.CustomField3))

@@ -75,39 +75,11 @@ func (r pushRecord) encode() (string, error) {
 }
 
 // appendStringMap appends m as a JSON object, its keys sorted as
-// json.Marshal sorts them. A map of every field group (a record's Groups) is
-// written in the groups' sorted order, looked up by name; any other map is
-// sorted as name-hash pairs.
+// json.Marshal sorts them.
 func appendStringMap(b []byte, m map[string]string) []byte {
-	b = append(b, '{')
-	if len(m) == len(groupOrder) {
-		out, complete := b, true
-		for i, name := range groupOrder {
-			v, ok := m[name]
-			if !ok {
-				complete = false
-				break
-			}
-			if i > 0 {
-				out = append(out, ',')
-			}
-			out = jsonwrite.AppendString(out, name)
-			out = append(out, ':')
-			out = jsonwrite.AppendString(out, v)
-		}
-		if complete {
-			return append(out, '}')
-		}
-		b = out[:len(b)]
-	}
-	type member struct{ key, value string }
 	var stack [32]member
-	members := stack[:0]
-	for k, v := range m {
-		members = append(members, member{k, v})
-	}
-	slices.SortFunc(members, func(x, y member) int { return strings.Compare(x.key, y.key) })
-	for i, mem := range members {
+	b = append(b, '{')
+	for i, mem := range sortedMembers(stack[:0], m) {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -116,6 +88,33 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		b = jsonwrite.AppendString(b, mem.value)
 	}
 	return append(b, '}')
+}
+
+// member is one name and value of a record's map.
+type member struct{ key, value string }
+
+// sortedMembers appends the members of m to members in the byte order of
+// their names. A map of every field group (a record's Groups) is taken in
+// groupOrder by looking each name up; any other map is sorted.
+func sortedMembers(members []member, m map[string]string) []member {
+	if len(m) == len(groupOrder) {
+		for _, name := range groupOrder {
+			v, ok := m[name]
+			if !ok {
+				break
+			}
+			members = append(members, member{name, v})
+		}
+		if len(members) == len(m) {
+			return members
+		}
+		members = members[:0]
+	}
+	for k, v := range m {
+		members = append(members, member{k, v})
+	}
+	slices.SortFunc(members, func(x, y member) int { return strings.Compare(x.key, y.key) })
+	return members
 }
 
 func decodeRecord(s string) (pushRecord, error) {
