@@ -185,10 +185,7 @@ func (o *Object) Float(name string, v float64, omitEmpty bool) {
 		return
 	}
 	o.Key(name)
-	var err error
-	if o.b, err = AppendFloat(o.b, v); err != nil && o.err == nil {
-		o.err = err
-	}
+	o.keep(AppendFloat(o.b, v))
 }
 
 // Bool writes a boolean member.
@@ -204,10 +201,7 @@ func (o *Object) Bool(name string, v, omitEmpty bool) {
 // not write itself).
 func (o *Object) Value(name string, v any) {
 	o.Key(name)
-	var err error
-	if o.b, err = Append(o.b, v); err != nil && o.err == nil {
-		o.err = err
-	}
+	o.keep(Append(o.b, v))
 }
 
 // Object writes an object member, filled by fill.
@@ -215,10 +209,7 @@ func (o *Object) Object(name string, fill func(inner *Object)) {
 	o.Key(name)
 	inner := Begin(o.b)
 	fill(&inner)
-	var err error
-	if o.b, err = inner.End(); err != nil && o.err == nil {
-		o.err = err
-	}
+	o.keep(inner.End())
 }
 
 // Array writes an array member, filled by fill; null when null is true
@@ -231,8 +222,14 @@ func (o *Object) Array(name string, null bool, fill func(a *Array)) {
 	}
 	a := BeginArray(o.b)
 	fill(&a)
-	var err error
-	if o.b, err = a.End(); err != nil && o.err == nil {
+	o.keep(a.End())
+}
+
+// keep takes b as the bytes written so far and err, when it is the first,
+// as the object's error.
+func (o *Object) keep(b []byte, err error) {
+	o.b = b
+	if err != nil && o.err == nil {
 		o.err = err
 	}
 }
@@ -282,10 +279,7 @@ func (a *Array) Int(v int64) {
 // Float writes a float64 element.
 func (a *Array) Float(v float64) {
 	a.next()
-	var err error
-	if a.b, err = AppendFloat(a.b, v); err != nil && a.err == nil {
-		a.err = err
-	}
+	a.keep(AppendFloat(a.b, v))
 }
 
 // Bool writes a boolean element.
@@ -297,8 +291,14 @@ func (a *Array) Bool(v bool) {
 // Value writes an element through Append.
 func (a *Array) Value(v any) {
 	a.next()
-	var err error
-	if a.b, err = Append(a.b, v); err != nil && a.err == nil {
+	a.keep(Append(a.b, v))
+}
+
+// keep takes b as the bytes written so far and err, when it is the first,
+// as the array's error.
+func (a *Array) keep(b []byte, err error) {
+	a.b = b
+	if err != nil && a.err == nil {
 		a.err = err
 	}
 }
@@ -311,10 +311,7 @@ func (a *Array) Array(fill func(inner *Array)) {
 	a.next()
 	inner := BeginArray(a.b)
 	fill(&inner)
-	a.b = append(inner.b, ']')
-	if inner.err != nil && a.err == nil {
-		a.err = inner.err
-	}
+	a.keep(append(inner.b, ']'), inner.err)
 }
 
 // Object writes an object element, filled by fill.
@@ -322,8 +319,5 @@ func (a *Array) Object(fill func(o *Object)) {
 	a.next()
 	o := Begin(a.b)
 	fill(&o)
-	var err error
-	if a.b, err = o.End(); err != nil && a.err == nil {
-		a.err = err
-	}
+	a.keep(o.End())
 }

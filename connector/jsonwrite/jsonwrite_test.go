@@ -141,3 +141,20 @@ func TestObjectIsMarshal(t *testing.T) {
 		t.Errorf("Object wrote %s, %v; json.Marshal %s", got, err, want)
 	}
 }
+
+// TestObjectAndArrayKeepTheFirstError: a value json.Marshal refuses (NaN)
+// makes End report it, however deep it was written.
+func TestObjectAndArrayKeepTheFirstError(t *testing.T) {
+	o := Begin(nil)
+	o.Float("ok", 1, false)
+	o.Array("list", false, func(a *Array) { a.Float(math.NaN()) })
+	o.Float("inf", math.Inf(1), false)
+	if _, err := o.End(); err == nil {
+		t.Error("an object holding NaN ended without an error")
+	}
+	a := BeginArray(nil)
+	a.Object(func(o *Object) { o.Value("v", math.Inf(-1)) })
+	if _, err := a.End(); err == nil {
+		t.Error("an array holding -Inf ended without an error")
+	}
+}
