@@ -119,9 +119,9 @@ var plainByte = func() (plain [256]bool) {
 // omitempty, omitEmpty; an empty value is then left out (0, "", false).
 // End closes the object and returns the bytes and the first error.
 type Object struct {
-	b       []byte
-	members int
-	err     error
+	b   []byte
+	n   int // members (elements, for an Array) written so far
+	err error
 }
 
 // Begin starts an object at the end of b.
@@ -130,10 +130,10 @@ func Begin(b []byte) Object { return Object{b: append(b, '{')} }
 // Key writes the name of the next member; its value is for the caller to
 // append to Bytes.
 func (o *Object) Key(name string) {
-	if o.members > 0 {
+	if o.n > 0 {
 		o.b = append(o.b, ',')
 	}
-	o.members++
+	o.n++
 	o.b = append(o.b, '"')
 	o.b = append(o.b, name...)
 	o.b = append(o.b, '"', ':')
@@ -204,12 +204,15 @@ func (o *Object) Value(name string, v any) {
 	o.keep(Append(o.b, v))
 }
 
-// Object writes an object member, filled by fill.
+// Object writes an object member, filled by fill. The inner object is o
+// itself, its count of members put aside meanwhile, so that nesting
+// allocates nothing.
 func (o *Object) Object(name string, fill func(inner *Object)) {
 	o.Key(name)
-	inner := Begin(o.b)
-	fill(&inner)
-	o.keep(inner.End())
+	n := o.n
+	o.b, o.n = append(o.b, '{'), 0
+	fill(o)
+	o.b, o.n = append(o.b, '}'), n
 }
 
 // Array writes an array member, filled by fill; null when null is true
@@ -220,9 +223,10 @@ func (o *Object) Array(name string, null bool, fill func(a *Array)) {
 		o.b = append(o.b, "null"...)
 		return
 	}
-	a := BeginArray(o.b)
-	fill(&a)
-	o.keep(a.End())
+	n := o.n
+	o.b, o.n = append(o.b, '['), 0
+	fill((*Array)(o))
+	o.b, o.n = append(o.b, ']'), n
 }
 
 // keep takes b as the bytes written so far and err, when it is the first,
@@ -246,22 +250,19 @@ func (o *Object) End() ([]byte, error) { return append(o.b, '}'), o.err }
 
 // Array writes the elements of one JSON array in the order they are given,
 // as json.Marshal writes a slice. End closes it and returns the bytes and the
-// first error.
-type Array struct {
-	b     []byte
-	elems int
-	err   error
-}
+// first error. It is an Object's state seen as an array, so that either
+// nests in the other without allocating.
+type Array Object
 
 // BeginArray starts an array at the end of b.
 func BeginArray(b []byte) Array { return Array{b: append(b, '[')} }
 
 // next writes the comma before every element but the first.
 func (a *Array) next() {
-	if a.elems > 0 {
+	if a.n > 0 {
 		a.b = append(a.b, ',')
 	}
-	a.elems++
+	a.n++
 }
 
 // String writes a string element.
@@ -306,18 +307,22 @@ func (a *Array) keep(b []byte, err error) {
 // End closes the array.
 func (a *Array) End() ([]byte, error) { return append(a.b, ']'), a.err }
 
-// Array writes an array element, filled by fill.
+// Array writes an array element, filled by fill (with a itself, as
+// Object.Object does).
 func (a *Array) Array(fill func(inner *Array)) {
 	a.next()
-	inner := BeginArray(a.b)
-	fill(&inner)
-	a.keep(append(inner.b, ']'), inner.err)
+	n := a.n
+	a.b, a.n = append(a.b, '['), 0
+	fill(a)
+	a.b, a.n = append(a.b, ']'), n
 }
 
-// Object writes an object element, filled by fill.
+// Object writes an object element, filled by fill (with a's state seen as
+// an object).
 func (a *Array) Object(fill func(o *Object)) {
 	a.next()
-	o := Begin(a.b)
-	fill(&o)
-	a.keep(o.End())
+	n := a.n
+	a.b, a.n = append(a.b, '{'), 0
+	fill((*Object)(a))
+	a.b, a.n = append(a.b, '}'), n
 }

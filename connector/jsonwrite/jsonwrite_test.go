@@ -158,3 +158,30 @@ func TestObjectAndArrayKeepTheFirstError(t *testing.T) {
 		t.Error("an array holding -Inf ended without an error")
 	}
 }
+
+// TestNestingKeepsEachLevelsCommas: objects and arrays nest in one another
+// (sharing one state, see Object.Object), and every level still writes its
+// own commas: after an empty inner value, after a full one, three deep.
+func TestNestingKeepsEachLevelsCommas(t *testing.T) {
+	o := Begin(nil)
+	o.Object("empty", func(*Object) {})
+	o.Array("deep", false, func(a *Array) {
+		a.Array(func(*Array) {})
+		a.Object(func(in *Object) {
+			in.Int("a", 1, false)
+			in.Array("b", false, func(b *Array) { b.Int(2); b.Object(func(*Object) {}); b.Int(3) })
+			in.Int("c", 4, false)
+		})
+		a.Int(5)
+	})
+	o.String("last", "z", false)
+	got, err := o.End()
+	want := `{"empty":{},"deep":[[],{"a":1,"b":[2,{},3],"c":4},5],"last":"z"}`
+	if err != nil || string(got) != want {
+		t.Errorf("nested writing gave %s, %v; want %s", got, err, want)
+	}
+	var v any
+	if err := json.Unmarshal(got, &v); err != nil {
+		t.Errorf("nested writing is not JSON: %v", err)
+	}
+}
