@@ -29,6 +29,9 @@ import (
 	"errors"
 	"hash/maphash"
 	"strings"
+	"sync"
+
+	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/connector/quipt"
 	"github.com/shipsync/shipsync/connector/shipstation"
@@ -58,11 +61,19 @@ type PushOrders struct {
 	Selector mapping.Selector
 }
 
+// orderLog is the run's logger with o's Ids and number, made only for the
+// orders that log a line from Apply (most pushes log theirs when settled).
+func (p *pass) orderLog(o *quipt.Order) *zerolog.Logger {
+	log := p.run.Log.With().Str("quipt_order_id", o.ID).Str("order_key", jobs.PushedKeyPrefix+o.ID).Str("order_number", o.OrderNumber).Logger()
+	return &log
+}
+
 // Run pushes one pass over the listed Quipt orders. It is safe to repeat and
 // to interrupt: see the package documentation.
 func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
-		p := &pass{job: j, run: r, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+		p := &pass{job: j, run: r, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed(),
+			scratch: sync.Pool{New: func() any { return new([]byte) }}}
 		if err := p.loadUncertain(ctx); err != nil {
 			return err
 		}
@@ -78,7 +89,7 @@ func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 type pass struct {
 	job   *PushOrders
 	run   *jobs.Run
-	batch []push
+	batch []*push
 	// seen holds the Quipt order Ids the pass has handled, as their 64-bit
 	// hashes under seed (a seed of its own for every run): a few bytes an
 	// order instead of the Id and a string key, so that a backlog of 100,000
@@ -89,13 +100,16 @@ type pass struct {
 	seed maphash.Seed
 	// updates are the orders ShipStation holds already, sent at the end of
 	// the pass after one batched read-back (updates.go).
-	updates []push
+	updates []*push
 	// guarded are the orders of uncertain requests still settling.
 	guarded map[string]bool
 	// conflicts lists the merge conflicts, as quipt order id:field group.
 	conflicts []string
 	// deferred are Acked records waiting for the next write (deferAcked).
 	deferred jobs.Records
+	// scratch holds *[]byte buffers for the orders' JSON while Apply, on
+	// several orders at once, hashes them (contentHash).
+	scratch sync.Pool
 }
 
 // push is one order to send.
@@ -191,9 +205,9 @@ func (p *pass) page(ctx context.Context, page *quipt.Page[quipt.Order]) error {
 	for _, c := range decided {
 		switch {
 		case c.push != nil && c.push.update:
-			p.updates = append(p.updates, *c.push)
+			p.updates = append(p.updates, c.push)
 		case c.push != nil:
-			p.batch = append(p.batch, *c.push)
+			p.batch = append(p.batch, c.push)
 		}
 		if c.ack != nil {
 			acks = append(acks, *c.ack)
@@ -229,21 +243,22 @@ func (p *pass) Settled(*candidate, *jobs.Known) string { return "" }
 // still owed for an unchanged order.
 func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *jobs.Effects) error {
 	o := c.order
-	log := p.run.Log.With().Str("quipt_order_id", o.ID).Str("order_key", jobs.PushedKeyPrefix+o.ID).Str("order_number", o.OrderNumber).Logger()
 	ss, reason := p.job.shipStationOrder(o)
 	if reason != "" {
 		return eff.DeadLetter(ctx, o.ID, reason, map[string]any{
 			"quipt_order_id": o.ID, "order_key": jobs.PushedKeyPrefix + o.ID, "order_number": o.OrderNumber,
 		})
 	}
-	hash, err := contentHash(ss)
+	scratch := p.scratch.Get().(*[]byte)
+	hash, err := contentHash(&ss, scratch)
+	p.scratch.Put(scratch)
 	if err != nil {
 		return err
 	}
 	prior, had := pushRecord{}, false
 	if stored := known.Record(jobs.NSPushed, o.ID); stored != "" {
 		if prior, err = decodeRecord(stored); err != nil {
-			log.Warn().Str("event", "bad_record").Err(err).Msg("unreadable push record: sending the order again")
+			p.orderLog(&o).Warn().Str("event", "bad_record").Err(err).Msg("unreadable push record: sending the order again")
 		} else {
 			had = true
 		}
@@ -253,15 +268,15 @@ func (p *pass) Apply(ctx context.Context, c *candidate, known *jobs.Known, eff *
 	case had && prior.Hash == hash && !p.guarded[o.ID]:
 		eff.Skip("skipped_unchanged")
 		if prior.Acked {
-			log.Debug().Str("event", "unchanged").Int64("ss_order_id", prior.SSOrderID).Msg("order unchanged since last push")
+			p.orderLog(&o).Debug().Str("event", "unchanged").Int64("ss_order_id", prior.SSOrderID).Msg("order unchanged since last push")
 			return nil
 		}
-		log.Info().Str("event", "ack_pending").Int64("ss_order_id", prior.SSOrderID).Msg("pushed earlier, not yet acknowledged")
+		p.orderLog(&o).Info().Str("event", "ack_pending").Int64("ss_order_id", prior.SSOrderID).Msg("pushed earlier, not yet acknowledged")
 		c.ack = &ack{order: o, rec: prior}
 		return nil
 	case had && o.UpdatedAt.Before(prior.Version):
 		eff.Skip("skipped_stale")
-		log.Warn().Str("event", "stale").Int64("ss_order_id", prior.SSOrderID).
+		p.orderLog(&o).Warn().Str("event", "stale").Int64("ss_order_id", prior.SSOrderID).
 			Time("updated_at", o.UpdatedAt).Time("pushed_version", prior.Version).
 			Msg("listed order is older than the version pushed: not sending it over the newer one")
 		return nil

@@ -17,7 +17,7 @@ import (
 // orders (an order last pushed weeks ago): past that budget the listing goes
 // on only while its remaining pages are fewer than the orders still missing,
 // and those are then read one by one (readOne).
-func (p *pass) readBack(ctx context.Context, ups []push) (map[string]shipstation.Order, error) {
+func (p *pass) readBack(ctx context.Context, ups []*push) (map[string]shipstation.Order, error) {
 	since := p.job.Env.Clock()
 	keys := map[string]bool{}
 	for _, b := range ups {
@@ -67,7 +67,7 @@ func (p *pass) readBack(ctx context.Context, ups []push) (map[string]shipstation
 // by the orderId of their record, into found, and returns how many reads it
 // sent. An order ShipStation no longer has, or holds under another key, is
 // left out.
-func (p *pass) readMissing(ctx context.Context, ups []push, found map[string]shipstation.Order) (int, error) {
+func (p *pass) readMissing(ctx context.Context, ups []*push, found map[string]shipstation.Order) (int, error) {
 	n := 0
 	for _, b := range ups {
 		if _, ok := found[b.ss.OrderKey]; ok || b.prior.SSOrderID == 0 {
@@ -90,7 +90,7 @@ func (p *pass) readMissing(ctx context.Context, ups []push, found map[string]shi
 // oneStore returns the store of every order of ups when they share one and
 // each was sent to it before (an order keeps the store it was created in),
 // else 0: no store filter.
-func oneStore(ups []push) int64 {
+func oneStore(ups []*push) int64 {
 	var store int64
 	for _, b := range ups {
 		id := b.ss.AdvancedOptions.StoreID

@@ -132,8 +132,11 @@ func decodeRecord(s string) (pushRecord, error) {
 // sends it (shipstation.AppendOrder; o carries no read-only or volatile
 // field, so it is json.Marshal(o): TestContentHashIsTheHashOfMarshal), so
 // two pushes hash equal when, and only when, they would send the same order.
-func contentHash(o shipstation.Order) (string, error) {
-	b, err := shipstation.AppendOrder(make([]byte, 0, 2048), &o)
+// The JSON is written over *scratch, which keeps the grown buffer for the
+// next order.
+func contentHash(o *shipstation.Order, scratch *[]byte) (string, error) {
+	b, err := shipstation.AppendOrder((*scratch)[:0], o)
+	*scratch = b
 	if err != nil {
 		return "", fmt.Errorf("hash order %s: %w", o.OrderKey, err)
 	}

@@ -21,7 +21,7 @@ type sent struct {
 
 // send upserts one batch with a single createorders call and notes in out
 // what ShipStation now holds and what it refused (settle acts on them).
-func (p *pass) send(ctx context.Context, batch []push, out *sent) error {
+func (p *pass) send(ctx context.Context, batch []*push, out *sent) error {
 	if p.job.Env.DryRun {
 		p.drySend(batch, out)
 		return nil
@@ -43,7 +43,7 @@ func (p *pass) send(ctx context.Context, batch []push, out *sent) error {
 		// upsert by orderKey turns whatever was applied into an update.
 		return fmt.Errorf("create %d ShipStation orders: %w", len(batch), err)
 	case len(batch) == 1:
-		return p.reject(ctx, batch[0], "shipstation rejected the order: "+err.Error())
+		return p.reject(ctx, *batch[0], "shipstation rejected the order: "+err.Error())
 	}
 	// ShipStation refused the whole call: halve it until the order that
 	// causes the refusal is alone, so the others still go through.
@@ -64,8 +64,9 @@ type rejection struct {
 // batch says: the records of the orders ShipStation holds (with their
 // links) and the acknowledgements they owe, and the orders it refused.
 // An order without a usable answer is left out: the next run sends it again.
-func (p *pass) collect(batch []push, res *shipstation.BulkResult, out *sent) error {
-	for i, b := range batch {
+func (p *pass) collect(batch []*push, res *shipstation.BulkResult, out *sent) error {
+	for i, bp := range batch {
+		b := *bp
 		r, ok := resultFor(res, b.ss.OrderKey, i, len(batch))
 		switch {
 		case ok && r.Success && r.OrderID != 0:
@@ -169,7 +170,7 @@ func (p *pass) reject(ctx context.Context, b push, reason string) error {
 }
 
 // drySend logs what send would push and acknowledge, and counts it.
-func (p *pass) drySend(batch []push, out *sent) {
+func (p *pass) drySend(batch []*push, out *sent) {
 	for _, b := range batch {
 		p.run.Log.Info().Str("event", "would_push").Bool("dry_run", true).
 			Str("quipt_order_id", b.order.ID).Str("order_key", b.ss.OrderKey).Bool("update", b.update).

@@ -29,7 +29,7 @@ const recordTimeout = 5 * time.Second
 // other than the one answered: res says so, or err wraps
 // shipstation.ErrUncertain (the transport gave up, the answer was lost, or
 // the run's context ended while a request was on the wire).
-func (p *pass) noteUncertain(ctx context.Context, batch []push, sentAt time.Time, res *shipstation.BulkResult, err error) error {
+func (p *pass) noteUncertain(ctx context.Context, batch []*push, sentAt time.Time, res *shipstation.BulkResult, err error) error {
 	if !errors.Is(err, shipstation.ErrUncertain) && (res == nil || !res.Uncertain) {
 		return nil
 	}

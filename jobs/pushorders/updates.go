@@ -31,8 +31,9 @@ func (p *pass) sendUpdates(ctx context.Context) error {
 	}
 	recs := jobs.Records{}
 	var acks []ack
-	var send []push
-	for _, b := range ups {
+	var send []*push
+	for _, bp := range ups {
+		b := *bp
 		ss, ok := held[b.ss.OrderKey]
 		switch {
 		case !ok:
@@ -48,7 +49,8 @@ func (p *pass) sendUpdates(ctx context.Context) error {
 				acks = append(acks, ack{order: b.order, rec: b.rec})
 			}
 		default:
-			send = append(send, p.merged(b, ss))
+			m := p.merged(b, ss)
+			send = append(send, &m)
 		}
 	}
 	if err := p.run.Record(ctx, recs, nil); err != nil {
