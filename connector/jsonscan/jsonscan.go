@@ -8,9 +8,9 @@
 // state machine with a call per byte and allocate per token; the scan here is
 // a loop over bytes. It checks what json.Valid checks (brackets, commas and
 // colons, strings and their escapes, the grammar of numbers and literals;
-// FuzzValueIsValid), so that a value it walked is well-formed JSON, except
-// that it sets no limit on nesting (encoding/json refuses more than 10,000
-// levels).
+// FuzzValueIsValid), so that a value it walked is well-formed JSON, and
+// refuses, as encoding/json does, objects and arrays nested more than
+// 10,000 levels deep (maxDepth).
 package jsonscan
 
 import (
@@ -45,9 +45,21 @@ func SkipSpace(b []byte, i int) int {
 	return i
 }
 
+// maxDepth is how many levels of objects and arrays Value lets nest, as
+// many as encoding/json does: Value checks each level with a call of its
+// own, so that an answer of a few megabytes of brackets would otherwise
+// grow the stack past Go's limit, which kills the process.
+const maxDepth = 10000
+
 // Value returns the bounds [start, end) of the JSON value that starts at
 // b[i], after white space.
 func Value(b []byte, i int) (start, end int, err error) {
+	return value(b, i, 1)
+}
+
+// value is Value for a value at the given depth of nesting (1 for the
+// outermost).
+func value(b []byte, i, depth int) (start, end int, err error) {
 	start = SkipSpace(b, i)
 	if start >= len(b) {
 		return start, start, syntaxError(start, "want a value, got the end")
@@ -55,14 +67,28 @@ func Value(b []byte, i int) (start, end int, err error) {
 	switch c := b[start]; c {
 	case '"':
 		end, err = stringEnd(b, start)
-	case '{':
-		end, err = Object(b, start, nil)
-	case '[':
-		end, err = Array(b, start, nil)
+	case '{', '[':
+		end, err = containerValue(b, start, depth)
 	default:
 		end, err = scalarEnd(b, start)
 	}
 	return start, end, err
+}
+
+// containerValue checks the object or array that starts at b[i], depth
+// levels deep, and returns the index just past it.
+func containerValue(b []byte, i, depth int) (int, error) {
+	if depth > maxDepth {
+		return i, syntaxError(i, fmt.Sprintf("objects and arrays nested more than %d levels deep", maxDepth))
+	}
+	inner := func(at int) (int, error) {
+		_, end, err := value(b, at, depth+1)
+		return end, err
+	}
+	if b[i] == '{' {
+		return ObjectAt(b, i, func(_ []byte, at int) (int, error) { return inner(at) })
+	}
+	return ArrayAt(b, i, func(_, at int) (int, error) { return inner(at) })
 }
 
 // Delimit returns the bounds [start, end) of the JSON value that starts at

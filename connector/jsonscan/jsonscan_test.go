@@ -48,6 +48,44 @@ func TestValueRefusesMalformedInput(t *testing.T) {
 	}
 }
 
+// TestValueRefusesNestingDeeperThanEncodingJSON: objects and arrays nest
+// as deeply as json.Valid lets them (10,000 levels) and no deeper, inside
+// objects as inside arrays; a body of megabytes of brackets is refused
+// instead of growing the stack until the process dies.
+func TestValueRefusesNestingDeeperThanEncodingJSON(t *testing.T) {
+	nested := func(levels int) []byte {
+		var b bytes.Buffer
+		for range levels / 2 {
+			b.WriteString(`[{"a":`)
+		}
+		b.WriteString("1")
+		for range levels / 2 {
+			b.WriteString(`}]`)
+		}
+		return b.Bytes()
+	}
+	for _, levels := range []int{maxDepth, maxDepth + 2} {
+		in := nested(levels)
+		_, end, err := Value(in, 0)
+		if got, want := err == nil, json.Valid(in); got != want {
+			t.Errorf("%d levels: Value error = %v, json.Valid = %v", levels, err, want)
+		}
+		if err == nil && end != len(in) {
+			t.Errorf("%d levels: Value ended at %d of %d", levels, end, len(in))
+		}
+	}
+	if json.Valid(nested(maxDepth+2)) || !json.Valid(nested(maxDepth)) {
+		t.Fatalf("encoding/json's limit is no longer %d levels", maxDepth)
+	}
+	deep := bytes.Repeat([]byte("["), 8<<20)
+	if _, _, err := Value(deep, 0); !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), "nested more than") {
+		t.Errorf("8 MiB of '[': Value error = %v, want the nesting refused", err)
+	}
+	if _, err := Object([]byte(`{"deep":`+string(deep)+`}`), 0, nil); !errors.Is(err, ErrSyntax) {
+		t.Errorf("an object member 8 MiB of '[' deep: Object error = %v, want ErrSyntax", err)
+	}
+}
+
 // TestValueAgreesWithEncodingJSONOnEveryCut checks, on every sample answer
 // of the shared docs, that the scan accepts the whole document and refuses
 // every cut of it that encoding/json refuses, except cuts that end inside a
