@@ -35,9 +35,19 @@ func (w *World) Simulate(ctx context.Context) {
 	}
 }
 
+// work does one round of the staff's work: the warehouse's in ShipStation,
+// then the retailer's in Quipt.
 func (s *staff) work(ss *sst.Server, q *quipttest.Server) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.warehouse(ss, q)
+	s.retailer(q)
+}
+
+// warehouse handles each order shipsync pushed that waits for shipment:
+// the first two are labelled, the third labelled, voided and labelled
+// again, the fourth cancelled.
+func (s *staff) warehouse(ss *sst.Server, q *quipttest.Server) {
 	for _, o := range ss.Orders() {
 		if !strings.HasPrefix(o.OrderKey, "quipt:") || o.OrderStatus != sst.StatusAwaitingShipment || s.handled[o.OrderID] != "" {
 			continue
@@ -63,6 +73,10 @@ func (s *staff) work(ss *sst.Server, q *quipttest.Server) {
 			s.handled[o.OrderID] = "cancelled"
 		}
 	}
+}
+
+// retailer ships, whole, the first two purchase orders shipsync imported.
+func (s *staff) retailer(q *quipttest.Server) {
 	for _, po := range q.PurchaseOrders() {
 		if len(s.shippedPO) >= 2 || s.shippedPO[po.ID] != "" || po.PartnerReference == nil {
 			continue

@@ -23,6 +23,28 @@ func (s *Server) authenticate(r *http.Request) string {
 	if !ok {
 		return "missing or malformed OAuth Authorization header"
 	}
+	if why := s.refusedParams(r, params); why != "" {
+		return why
+	}
+	secs, err := strconv.ParseInt(params["oauth_timestamp"], 10, 64)
+	if err != nil {
+		return "malformed oauth_timestamp"
+	}
+	stamp, now := time.Unix(secs, 0), s.now()
+	if stamp.Before(now.Add(-maxClockSkew)) || stamp.After(now.Add(maxClockSkew)) {
+		return "oauth_timestamp is more than 10 minutes off"
+	}
+	want := s.expectedSignature(r, params)
+	if !hmac.Equal([]byte(params["oauth_signature"]), []byte(want)) {
+		return "invalid signature"
+	}
+	return s.useNonce(params["oauth_nonce"], stamp, now)
+}
+
+// refusedParams says why the protocol parameters of r are refused (the
+// method, version, credentials, a missing nonce, OAuth parameters in the
+// query), or "" when they are not.
+func (s *Server) refusedParams(r *http.Request, params map[string]string) string {
 	switch {
 	case params["oauth_signature_method"] != "HMAC-SHA1":
 		return "oauth_signature_method must be HMAC-SHA1"
@@ -40,19 +62,13 @@ func (s *Server) authenticate(r *http.Request) string {
 			return "OAuth parameters belong in the Authorization header only"
 		}
 	}
-	secs, err := strconv.ParseInt(params["oauth_timestamp"], 10, 64)
-	if err != nil {
-		return "malformed oauth_timestamp"
-	}
-	stamp, now := time.Unix(secs, 0), s.now()
-	if stamp.Before(now.Add(-maxClockSkew)) || stamp.After(now.Add(maxClockSkew)) {
-		return "oauth_timestamp is more than 10 minutes off"
-	}
-	want := s.expectedSignature(r, params)
-	if !hmac.Equal([]byte(params["oauth_signature"]), []byte(want)) {
-		return "invalid signature"
-	}
+	return ""
+}
 
+// useNonce remembers nonce, signed at stamp, and returns "", or says why it
+// is refused: it was used already. Nonces whose timestamps would now be
+// refused are forgotten.
+func (s *Server) useNonce(nonce string, stamp, now time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for n, t := range s.nonces {
@@ -60,10 +76,10 @@ func (s *Server) authenticate(r *http.Request) string {
 			delete(s.nonces, n) // its timestamp would be refused anyway
 		}
 	}
-	if _, seen := s.nonces[params["oauth_nonce"]]; seen {
+	if _, seen := s.nonces[nonce]; seen {
 		return "nonce already used"
 	}
-	s.nonces[params["oauth_nonce"]] = stamp
+	s.nonces[nonce] = stamp
 	return ""
 }
 
