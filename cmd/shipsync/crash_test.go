@@ -22,7 +22,8 @@ const childEnv = "SHIPSYNC_TEST_AS_MAIN"
 
 // TestMain lets the crash and chaos tests run shipsync as real child
 // processes: the test binary re-executes itself with childEnv set and the
-// command's arguments, or with chaosChildEnv set as a chaos replica.
+// command's arguments, with chaosChildEnv set as a chaos replica, or with
+// httpFloorEnv set as the HTTP floor benchmark's client.
 // Otherwise it runs the tests and checks that no goroutine outlives them.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
@@ -30,6 +31,9 @@ func TestMain(m *testing.M) {
 	}
 	if os.Getenv(chaosChildEnv) == "1" {
 		os.Exit(chaosReplica(os.Stdout, os.Stderr))
+	}
+	if url := os.Getenv(httpFloorEnv); url != "" {
+		os.Exit(httpFloorClient(url))
 	}
 	goleak.VerifyTestMain(m)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shipsync/shipsync/config"
+	"github.com/shipsync/shipsync/connector/quipt/quipttest"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 )
 
@@ -37,7 +38,7 @@ func benchOrders(b *testing.B) int {
 // reports the child's own CPU (user + system, from its rusage) per order and
 // its peak RSS: what the worker costs, without the sandboxes.
 func BenchmarkWorkerGetOrders(b *testing.B) {
-	benchWorker(b, "get-orders", func(w *jobstest.World, n int) {
+	benchWorker(b, "get-orders", jobstest.Options{}, func(w *jobstest.World, n int) {
 		for i := range n {
 			addE2EOrder(w, fmt.Sprintf("B-%06d", i), "Ground")
 		}
@@ -47,15 +48,41 @@ func BenchmarkWorkerGetOrders(b *testing.B) {
 // BenchmarkWorkerPushOrders pushes Quipt orders to ShipStation with
 // `shipsync once push-orders` as a child process; see BenchmarkWorkerGetOrders.
 func BenchmarkWorkerPushOrders(b *testing.B) {
-	benchWorker(b, "push-orders", func(w *jobstest.World, n int) {
+	benchWorker(b, "push-orders", jobstest.Options{}, func(w *jobstest.World, n int) {
 		for i := range n {
 			addQuiptOrder(w, fmt.Sprintf("B-%06d", i))
 		}
 	}, func(w *jobstest.World) int { return len(w.SS.Orders()) })
 }
 
+// BenchmarkWorkerGetOrdersQuipt100ms is BenchmarkWorkerGetOrders with
+// Quipt taking 100 ms per call, as a real Quipt does: the worker then waits
+// between answers, and every answer wakes an idle process.
+func BenchmarkWorkerGetOrdersQuipt100ms(b *testing.B) {
+	benchWorker(b, "get-orders", quipt100ms(), func(w *jobstest.World, n int) {
+		for i := range n {
+			addE2EOrder(w, fmt.Sprintf("B-%06d", i), "Ground")
+		}
+	}, func(w *jobstest.World) int { return len(w.Q.PurchaseOrders()) })
+}
+
+// BenchmarkWorkerPushOrdersQuipt100ms is BenchmarkWorkerPushOrders with
+// Quipt taking 100 ms per call.
+func BenchmarkWorkerPushOrdersQuipt100ms(b *testing.B) {
+	benchWorker(b, "push-orders", quipt100ms(), func(w *jobstest.World, n int) {
+		for i := range n {
+			addQuiptOrder(w, fmt.Sprintf("B-%06d", i))
+		}
+	}, func(w *jobstest.World) int { return len(w.SS.Orders()) })
+}
+
+// quipt100ms is a world whose Quipt sandbox answers each call after 100 ms.
+func quipt100ms() jobstest.Options {
+	return jobstest.Options{QuiptSandbox: []quipttest.Option{quipttest.WithLatency(floorLatency)}}
+}
+
 // benchWorker runs `once job` once per iteration, each time against a fresh
-// world seeded with benchOrders orders, checks that done reports all of them
+// world (made with opts) seeded with benchOrders orders, checks that done reports all of them
 // moved, and reports the child's CPU per order and peak RSS.
 //
 // The peak RSS is the child's own (VmHWM, which it writes to a file at its
@@ -64,13 +91,13 @@ func BenchmarkWorkerPushOrders(b *testing.B) {
 // Go starts a child with clone(CLONE_VM|CLONE_VFORK), so that address space
 // is this test process's, which holds the sandboxes and every seeded order:
 // the rusage figure grew with the backlog whatever the worker did.
-func benchWorker(b *testing.B, job string, seed func(*jobstest.World, int), done func(*jobstest.World) int) {
+func benchWorker(b *testing.B, job string, opts jobstest.Options, seed func(*jobstest.World, int), done func(*jobstest.World) int) {
 	n := benchOrders(b)
 	var cpu time.Duration
 	var maxRSS int64
 	b.StopTimer()
 	for range b.N {
-		w := jobstest.New(b, jobstest.Options{})
+		w := jobstest.New(b, opts)
 		seed(w, n)
 		cmd := workerCommand(w, job)
 		peakFile := filepath.Join(b.TempDir(), "peak-rss")
