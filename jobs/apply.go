@@ -86,20 +86,20 @@ func Apply[C any](ctx context.Context, run *Run, items []C, key func(C) string, 
 // concurrently calls one for the indexes 0 to n-1 in order, limit at a
 // time, until stop is set: an index whose key an earlier index has waits
 // until that one returned, so that the effects on one object stay in order.
-// limit workers take the indexes in turn: a goroutine per index would start
-// each with a small stack and grow it again for every item's calls.
+// limit workers take the indexes in turn (a goroutine per index would start
+// each with a small stack and grow it again for every item's calls), each
+// taking its next index itself: handing indexes out from another goroutine
+// would wake that goroutine, and often a thread for it, once per item.
 func concurrently(n int, key func(int) string, limit int, stop *atomic.Bool, one func(int)) {
-	type task struct {
-		i int
-		// prev is closed when the earlier index with the same key returned;
-		// nil when there is none. done is closed when i returned.
-		prev, done chan struct{}
-	}
-	tasks := make(chan task)
+	q := &taskQueue{n: n, key: key, stop: stop, last: map[string]chan struct{}{}}
 	var wg sync.WaitGroup
 	for range min(limit, n) {
 		wg.Go(func() {
-			for t := range tasks {
+			for {
+				t, ok := q.take()
+				if !ok {
+					return
+				}
 				if t.prev != nil {
 					<-t.prev
 				}
@@ -110,16 +110,41 @@ func concurrently(n int, key func(int) string, limit int, stop *atomic.Bool, one
 			}
 		})
 	}
-	last := map[string]chan struct{}{}
-	for i := range n {
-		if stop.Load() {
-			break
-		}
-		k := key(i)
-		t := task{i: i, prev: last[k], done: make(chan struct{})}
-		last[k] = t.done
-		tasks <- t
-	}
-	close(tasks)
 	wg.Wait()
+}
+
+// taskQueue hands out the indexes of concurrently in order.
+type taskQueue struct {
+	mu   sync.Mutex
+	next int
+	n    int
+	key  func(int) string
+	stop *atomic.Bool
+	// last holds, per key, the done channel of the latest index taken.
+	last map[string]chan struct{}
+}
+
+// task is one index to call one for. prev is closed when the earlier index
+// with the same key returned (nil when there is none); done is closed when
+// i returned.
+type task struct {
+	i          int
+	prev, done chan struct{}
+}
+
+// take returns the next index, unless all are taken or stop is set. An
+// index only ever waits (prev) for an earlier one, which a worker took
+// before it, so that the workers cannot wait for each other in a circle.
+func (q *taskQueue) take() (task, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.next >= q.n || q.stop.Load() {
+		return task{}, false
+	}
+	i := q.next
+	q.next++
+	k := q.key(i)
+	t := task{i: i, prev: q.last[k], done: make(chan struct{})}
+	q.last[k] = t.done
+	return t, true
 }

@@ -18,8 +18,11 @@ type Limiter struct {
 	limit     int
 	inFlight  int
 	successes int
-	// freed is closed, and replaced, whenever a slot may have become free.
-	freed chan struct{}
+	// freed is closed, and replaced, whenever a slot may have become free
+	// while waiting > 0 callers of Acquire wait for it (without waiters
+	// nothing needs waking: a release then costs no new channel).
+	freed   chan struct{}
+	waiting int
 }
 
 // NewLimiter returns a Limiter of at most n requests in flight (below 1
@@ -50,11 +53,19 @@ func (l *Limiter) Acquire(ctx context.Context) error {
 			return nil
 		}
 		freed := l.freed
+		l.waiting++
 		l.mu.Unlock()
+		var err error
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			err = ctx.Err()
 		case <-freed:
+		}
+		l.mu.Lock()
+		l.waiting--
+		l.mu.Unlock()
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -75,6 +86,8 @@ func (l *Limiter) release(k kind) {
 			l.successes = 0
 		}
 	}
-	close(l.freed)
-	l.freed = make(chan struct{})
+	if l.waiting > 0 {
+		close(l.freed)
+		l.freed = make(chan struct{})
+	}
 }
