@@ -47,7 +47,7 @@ const (
 // JSON, no Redis, no log line. It reports the child's CPU (user + system,
 // from its rusage) per request, against a server that answers at once and
 // against one that answers after floorLatency, as BenchmarkWorker* reports
-// the worker's per order.
+// the worker's per order, and the child's context switches per request.
 //
 //	go test -run '^$' -bench 'HTTPFloor|Worker' -benchtime 1x ./cmd/shipsync/
 func BenchmarkHTTPFloor(b *testing.B) {
@@ -69,6 +69,7 @@ func BenchmarkHTTPFloor(b *testing.B) {
 			defer srv.Close()
 			n := benchOrders(b)
 			var cpu time.Duration
+			var switches int64
 			b.StopTimer()
 			for range b.N {
 				served.Store(0)
@@ -84,8 +85,10 @@ func BenchmarkHTTPFloor(b *testing.B) {
 					b.Fatalf("the server answered %d requests, want %d", got, n)
 				}
 				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+				switches += contextSwitches(cmd.ProcessState)
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/request")
+			b.ReportMetric(float64(switches)/float64(n*b.N), "ctxsw/request")
 		})
 	}
 }

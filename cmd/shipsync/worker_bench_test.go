@@ -10,6 +10,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -94,7 +95,7 @@ func quipt100ms() jobstest.Options {
 func benchWorker(b *testing.B, job string, opts jobstest.Options, seed func(*jobstest.World, int), done func(*jobstest.World) int) {
 	n := benchOrders(b)
 	var cpu time.Duration
-	var maxRSS int64
+	var switches, maxRSS int64
 	b.StopTimer()
 	for range b.N {
 		w := jobstest.New(b, opts)
@@ -116,9 +117,11 @@ func benchWorker(b *testing.B, job string, opts jobstest.Options, seed func(*job
 			b.Fatalf("once %s: %v", job, err)
 		}
 		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		switches += contextSwitches(cmd.ProcessState)
 		maxRSS = max(maxRSS, peak)
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/order")
+	b.ReportMetric(float64(switches)/float64(n*b.N), "ctxsw/order")
 	b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
 }
 
@@ -173,6 +176,17 @@ func runChild() int {
 		}
 	}
 	return code
+}
+
+// contextSwitches is how often the finished process ps gave up or lost a
+// CPU (voluntary and involuntary context switches, from its rusage): in an
+// I/O-bound process each is a wake-up, which costs more than most of the
+// work between two.
+func contextSwitches(ps *os.ProcessState) int64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return ru.Nvcsw + ru.Nivcsw
+	}
+	return 0
 }
 
 // peakRSSEnv names the file a benchmark's child writes its peak RSS to
