@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -33,11 +37,13 @@ const (
 )
 
 // httpFloorEnv marks a re-execution of this test binary as the client of
-// BenchmarkHTTPFloor; its value is the URL to post to, and
-// httpFloorRequestsEnv says how many requests to make.
+// BenchmarkHTTPFloor; its value is the URL to post to,
+// httpFloorRequestsEnv says how many requests to make, and httpFloorCAEnv,
+// for an https URL, names the PEM file of the server's certificate.
 const (
 	httpFloorEnv         = "SHIPSYNC_TEST_HTTP_FLOOR_URL"
 	httpFloorRequestsEnv = "SHIPSYNC_TEST_HTTP_FLOOR_REQUESTS"
+	httpFloorCAEnv       = "SHIPSYNC_TEST_HTTP_FLOOR_CA"
 )
 
 // BenchmarkHTTPFloor measures the least CPU one Quipt write can cost the
@@ -47,50 +53,72 @@ const (
 // JSON, no Redis, no log line. It reports the child's CPU (user + system,
 // from its rusage) per request, against a server that answers at once and
 // against one that answers after floorLatency, as BenchmarkWorker* reports
-// the worker's per order, and the child's context switches per request.
+// the worker's per order, and the child's context switches per request:
+// over plain HTTP, as the sandboxes speak, and over TLS (HTTP/1.1), as the
+// real Quipt does.
 //
 //	go test -run '^$' -bench 'HTTPFloor|Worker' -benchtime 1x ./cmd/shipsync/
 func BenchmarkHTTPFloor(b *testing.B) {
 	answer := append([]byte(`{"Success":true,"Result":"`), bytes.Repeat([]byte("x"), floorAnswerBytes-28)...)
 	answer = append(answer, `"}`...)
-	for _, latency := range []time.Duration{0, floorLatency} {
-		b.Run("latency="+latency.String(), func(b *testing.B) {
-			var served atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if n, err := io.Copy(io.Discard, r.Body); err != nil || n != floorRequestBytes {
-					http.Error(w, fmt.Sprintf("read %d bytes of the body: %v", n, err), http.StatusBadRequest)
-					return
-				}
-				time.Sleep(latency)
-				served.Add(1)
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write(answer)
-			}))
-			defer srv.Close()
-			n := benchOrders(b)
-			var cpu time.Duration
-			var switches int64
-			b.StopTimer()
-			for range b.N {
-				served.Store(0)
-				cmd := exec.Command(os.Args[0])
-				cmd.Env = append(os.Environ(), httpFloorEnv+"="+srv.URL, httpFloorRequestsEnv+"="+strconv.Itoa(n))
-				b.StartTimer()
-				out, err := cmd.CombinedOutput()
-				b.StopTimer()
-				if err != nil {
-					b.Fatalf("HTTP floor client: %v\n%s", err, out)
-				}
-				if got := served.Load(); got != int64(n) {
-					b.Fatalf("the server answered %d requests, want %d", got, n)
-				}
-				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-				switches += contextSwitches(cmd.ProcessState)
-			}
-			b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/request")
-			b.ReportMetric(float64(switches)/float64(n*b.N), "ctxsw/request")
-		})
+	for _, scheme := range []string{"http", "https"} {
+		for _, latency := range []time.Duration{0, floorLatency} {
+			b.Run(scheme+"/latency="+latency.String(), func(b *testing.B) {
+				benchHTTPFloor(b, scheme == "https", latency, answer)
+			})
+		}
 	}
+}
+
+// benchHTTPFloor is one case of BenchmarkHTTPFloor.
+func benchHTTPFloor(b *testing.B, useTLS bool, latency time.Duration, answer []byte) {
+	var served atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n, err := io.Copy(io.Discard, r.Body); err != nil || n != floorRequestBytes {
+			http.Error(w, fmt.Sprintf("read %d bytes of the body: %v", n, err), http.StatusBadRequest)
+			return
+		}
+		time.Sleep(latency)
+		served.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(answer)
+	}))
+	var caEnv []string
+	if useTLS {
+		srv.StartTLS()
+		ca := filepath.Join(b.TempDir(), "ca.pem")
+		cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+		if err := os.WriteFile(ca, cert, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		caEnv = []string{httpFloorCAEnv + "=" + ca}
+	} else {
+		srv.Start()
+	}
+	defer srv.Close()
+	env := append([]string{httpFloorEnv + "=" + srv.URL}, caEnv...)
+	n := benchOrders(b)
+	var cpu time.Duration
+	var switches int64
+	b.StopTimer()
+	for range b.N {
+		served.Store(0)
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(append(os.Environ(), env...), httpFloorRequestsEnv+"="+strconv.Itoa(n))
+		b.StartTimer()
+		out, err := cmd.CombinedOutput()
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("HTTP floor client: %v\n%s", err, out)
+		}
+		if got := served.Load(); got != int64(n) {
+			b.Fatalf("the server answered %d requests, want %d", got, n)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		switches += contextSwitches(cmd.ProcessState)
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/request")
+	b.ReportMetric(float64(switches)/float64(n*b.N), "ctxsw/request")
 }
 
 // httpFloorClient is the child of BenchmarkHTTPFloor: it posts the
@@ -102,7 +130,21 @@ func httpFloorClient(url string) int {
 		fmt.Fprintf(os.Stderr, "%s=%q: want a positive number\n", httpFloorRequestsEnv, os.Getenv(httpFloorRequestsEnv))
 		return 2
 	}
-	client := &http.Client{Timeout: floorTimeout, Transport: transport.NewHTTPTransport()}
+	tr := transport.NewHTTPTransport()
+	if path := os.Getenv(httpFloorCAEnv); path != "" {
+		cert, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(cert) {
+			fmt.Fprintf(os.Stderr, "%s: no certificate\n", path)
+			return 2
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+	}
+	client := &http.Client{Timeout: floorTimeout, Transport: tr}
 	body := bytes.Repeat([]byte("x"), floorRequestBytes)
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
