@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"os"
 	"testing"
 	"time"
@@ -136,4 +137,36 @@ func randomGroupOrder(p *edgevalues.Picker) shipstation.Order {
 		}
 	}
 	return o
+}
+
+// TestGroupHashesOfHugeNumbersAreTheirMarshalHashes: amounts and weights
+// too large to round (their scaled value overflows to an infinity) hash as
+// they are, so that such an order is pushed like any other instead of
+// stopping the process: the amounts come from Quipt, the weights also from
+// ShipStation.
+func TestGroupHashesOfHugeNumbersAreTheirMarshalHashes(t *testing.T) {
+	o := shipstation.Order{
+		AmountPaid: math.MaxFloat64, TaxAmount: -1e307, ShippingAmount: 1e300,
+		Items:  []shipstation.OrderItem{{LineItemKey: "a", SKU: "S", Name: "n", Quantity: 1, UnitPrice: 1e307}},
+		Weight: shipstation.Weight{Value: 1e306, Units: "ounces"},
+	}
+	hashes := groupHashes(&o)
+	for name, v := range map[string]any{
+		"amounts": []float64{math.MaxFloat64, -1e307, 1e300},
+		"items":   [][]any{{"a", "S", "n", 1, 1e307, ""}},
+		"weight":  []any{1e306, "ounces"},
+	} {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(raw)
+		if want := hex.EncodeToString(sum[:8]); hashes[name] != want {
+			t.Errorf("group %s: hash %s, want %s, the hash of %s", name, hashes[name], want, raw)
+		}
+	}
+	var scratch []byte
+	if _, err := contentHash(&o, &scratch); err != nil {
+		t.Errorf("contentHash: %v", err)
+	}
 }

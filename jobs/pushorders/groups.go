@@ -91,7 +91,7 @@ var groups = []group{
 	{"carrier", ownerShipStation, false, writeCarrier, takeCarrier},
 	{"weight", ownerShipStation, false, func(b []byte, o *shipstation.Order) ([]byte, error) {
 		w := jsonwrite.BeginArray(b)
-		w.Float(math.Round(o.Weight.Value*1e4) / 1e4)
+		w.Float(roundTo(o.Weight.Value, 1e4))
 		w.String(strings.ToLower(o.Weight.Units))
 		return w.End()
 	}, func(d, s *shipstation.Order) { d.Weight = s.Weight }},
@@ -145,7 +145,7 @@ func (g group) hash(o *shipstation.Order) string {
 // next group's use.
 func (g group) hashWith(o *shipstation.Order, buf []byte) (string, []byte) {
 	b, err := g.write(buf, o)
-	if err != nil { // the values are plain data: it cannot fail
+	if err != nil { // plain, finite data (roundTo): it cannot fail
 		panic("pushorders: hash field group " + g.name + ": " + err.Error())
 	}
 	sum := sha256.Sum256(b)
@@ -291,7 +291,17 @@ func deref(s *string) string {
 }
 
 // cents rounds an amount to the cent.
-func cents(f float64) float64 { return math.Round(f*100) / 100 }
+func cents(f float64) float64 { return roundTo(f, 100) }
+
+// roundTo rounds f to a multiple of 1/scale. A number so large that f*scale
+// overflows has no fraction left to round and is returned as it is: the
+// infinity would fail the group's JSON, and with it the order.
+func roundTo(f, scale float64) float64 {
+	if r := math.Round(f*scale) / scale; !math.IsInf(r, 0) {
+		return r
+	}
+	return f
+}
 
 // instant is t to the second in UTC, "" when zero.
 func instant(t shipstation.Time) string {
