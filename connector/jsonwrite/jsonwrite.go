@@ -11,12 +11,10 @@ import (
 	"strconv"
 )
 
-// appendJSON appends v to b as json.Marshal writes it (TestAppendJSONIsMarshal),
-// for the plain values the field groups hash: strings, numbers, booleans and
-// slices of them are written directly; anything else (the customs, insurance
-// and dimensions structs) is left to json.Marshal. A field group is hashed
-// for every order pushed, sixteen of them, and encoding/json spent that time
-// on reflection over []any.
+// Append appends v to b as json.Marshal writes it (TestAppendIsMarshal):
+// strings, numbers, booleans and slices of them are written directly;
+// anything else (the customs, insurance and dimensions structs) is left to
+// json.Marshal.
 func Append(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
@@ -63,7 +61,7 @@ func appendSlice[T any](b []byte, s []T) ([]byte, error) {
 	return append(b, ']'), nil
 }
 
-// appendFloat appends f as encoding/json writes a float64: the shortest
+// AppendFloat appends f as encoding/json writes a float64: the shortest
 // decimal that reads back as f, in exponent form below 1e-6 and from 1e21,
 // the exponent without a leading zero. NaN and the infinities are refused.
 func AppendFloat(b []byte, f float64) ([]byte, error) {
@@ -209,10 +207,7 @@ func (o *Object) Value(name string, v any) {
 // allocates nothing.
 func (o *Object) Object(name string, fill func(inner *Object)) {
 	o.Key(name)
-	n := o.n
-	o.b, o.n = append(o.b, '{'), 0
-	fill(o)
-	o.b, o.n = append(o.b, '}'), n
+	o.nest('{', '}', func() { fill(o) })
 }
 
 // Array writes an array member, filled by fill; null when null is true
@@ -223,10 +218,17 @@ func (o *Object) Array(name string, null bool, fill func(a *Array)) {
 		o.b = append(o.b, "null"...)
 		return
 	}
+	o.nest('[', ']', func() { fill((*Array)(o)) })
+}
+
+// nest writes open, then what fill writes over o's state, its count put
+// aside meanwhile (the inner value starts with no member or element),
+// then close.
+func (o *Object) nest(open, close byte, fill func()) {
 	n := o.n
-	o.b, o.n = append(o.b, '['), 0
-	fill((*Array)(o))
-	o.b, o.n = append(o.b, ']'), n
+	o.b, o.n = append(o.b, open), 0
+	fill()
+	o.b, o.n = append(o.b, close), n
 }
 
 // keep takes b as the bytes written so far and err, when it is the first,
@@ -280,7 +282,7 @@ func (a *Array) Int(v int64) {
 // Float writes a float64 element.
 func (a *Array) Float(v float64) {
 	a.next()
-	a.keep(AppendFloat(a.b, v))
+	(*Object)(a).keep(AppendFloat(a.b, v))
 }
 
 // Bool writes a boolean element.
@@ -292,16 +294,7 @@ func (a *Array) Bool(v bool) {
 // Value writes an element through Append.
 func (a *Array) Value(v any) {
 	a.next()
-	a.keep(Append(a.b, v))
-}
-
-// keep takes b as the bytes written so far and err, when it is the first,
-// as the array's error.
-func (a *Array) keep(b []byte, err error) {
-	a.b = b
-	if err != nil && a.err == nil {
-		a.err = err
-	}
+	(*Object)(a).keep(Append(a.b, v))
 }
 
 // End closes the array.
@@ -311,18 +304,13 @@ func (a *Array) End() ([]byte, error) { return append(a.b, ']'), a.err }
 // Object.Object does).
 func (a *Array) Array(fill func(inner *Array)) {
 	a.next()
-	n := a.n
-	a.b, a.n = append(a.b, '['), 0
-	fill(a)
-	a.b, a.n = append(a.b, ']'), n
+	(*Object)(a).nest('[', ']', func() { fill(a) })
 }
 
 // Object writes an object element, filled by fill (with a's state seen as
 // an object).
 func (a *Array) Object(fill func(o *Object)) {
 	a.next()
-	n := a.n
-	a.b, a.n = append(a.b, '{'), 0
-	fill((*Object)(a))
-	a.b, a.n = append(a.b, '}'), n
+	o := (*Object)(a)
+	o.nest('{', '}', func() { fill(o) })
 }

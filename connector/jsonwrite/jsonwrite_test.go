@@ -10,7 +10,7 @@ type sample struct {
 	A float64 `json:"a"`
 }
 
-// TestAppendIsMarshal checks appendJSON against json.Marshal on the
+// TestAppendIsMarshal checks Append against json.Marshal on the
 // kinds of value the groups hold, the edges of float formatting included.
 func TestAppendIsMarshal(t *testing.T) {
 	var nilStrings []string
