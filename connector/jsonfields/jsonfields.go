@@ -66,12 +66,7 @@ func (o *Object[T]) Decode(dst *T, raw []byte) error {
 // just past it. It is a Field.
 func (o *Object[T]) Read(dst *T, b []byte, i int) (int, error) {
 	if i < len(b) && b[i] != '{' {
-		return Raw(b, i, func(raw []byte) error {
-			if isNull(raw) {
-				return nil
-			}
-			return kindError(raw, "an object")
-		})
+		return nullOr(b, i, "an object", nil)
 	}
 	return jsonscan.ObjectAt(b, i, func(key []byte, at int) (int, error) {
 		f := o.field(key)
@@ -209,13 +204,7 @@ func Float64(dst *float64, b []byte, i int) (int, error) {
 // T dst points to, a new one when dst is nil.
 func Ptr[T any](dst **T, b []byte, i int, read Field[T]) (int, error) {
 	if i < len(b) && b[i] == 'n' {
-		return Raw(b, i, func(raw []byte) error {
-			if isNull(raw) {
-				*dst = nil
-				return nil
-			}
-			return kindError(raw, "a value")
-		})
+		return nullOr(b, i, "a value", func() { *dst = nil })
 	}
 	if *dst == nil {
 		*dst = new(T)
@@ -227,13 +216,7 @@ func Ptr[T any](dst **T, b []byte, i int, read Field[T]) (int, error) {
 // sets dst nil, [] makes it empty (not nil).
 func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {
 	if i < len(b) && b[i] != '[' {
-		return Raw(b, i, func(raw []byte) error {
-			if isNull(raw) {
-				*dst = nil
-				return nil
-			}
-			return kindError(raw, "an array")
-		})
+		return nullOr(b, i, "an array", func() { *dst = nil })
 	}
 	out := make([]E, 0, 4)
 	end, err := jsonscan.ArrayAt(b, i, func(n, at int) (int, error) {
@@ -258,12 +241,7 @@ func Slice[E any](dst *[]E, b []byte, i int, elem Field[E]) (int, error) {
 // array. A value other than an array or null is an error.
 func Each[T any](b []byte, i int, read Field[T], keep func(index int, item *T) error, bad func(index int, raw []byte, err error)) (int, error) {
 	if i < len(b) && b[i] != '[' {
-		return Raw(b, i, func(raw []byte) error {
-			if isNull(raw) {
-				return nil
-			}
-			return kindError(raw, "an array")
-		})
+		return nullOr(b, i, "an array", nil)
 	}
 	return jsonscan.ArrayAt(b, i, func(n, at int) (int, error) {
 		var item T
@@ -316,6 +294,21 @@ func parseInt(raw []byte) (int64, error) {
 		return 0, fmt.Errorf("%s: %w", raw, errRange)
 	}
 	return int64(n), nil
+}
+
+// nullOr reads the value at b[i], which is not the kind a field reads
+// itself (want): null, which runs onNull when it is not nil, or else an
+// error.
+func nullOr(b []byte, i int, want string, onNull func()) (int, error) {
+	return Raw(b, i, func(raw []byte) error {
+		if !isNull(raw) {
+			return kindError(raw, want)
+		}
+		if onNull != nil {
+			onNull()
+		}
+		return nil
+	})
 }
 
 // isNull reports whether raw is the literal null.
