@@ -91,6 +91,7 @@ func FuzzObject(f *testing.F) {
 	f.Add(`{"I64":-0,"sp":null,"std":{"name":"\u00e9"}}`)
 	f.Add(`{"in":{"Name":"n",},"x":[1 2]}`)
 	f.Add(`{"p":null,"P":{"Name":"x"},"p":{}}`)
+	f.Add("{\"\u017f\":\"long s\",\"\u212a\":\"kelvin\"}")
 	f.Fuzz(func(t *testing.T, doc string) {
 		start, end, err := jsonscan.Delimit([]byte(doc), 0)
 		if err != nil {

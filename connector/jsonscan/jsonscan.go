@@ -413,12 +413,12 @@ func delimited(b []byte, j int) (int, error) {
 }
 
 // KeyIs reports whether a member name as Object hands it (quotes removed,
-// escapes as written) is name, without regard to ASCII case, as
-// encoding/json matches struct fields. A name written with escapes is
-// compared after unescaping.
+// escapes as written) is name under Unicode case folding, as encoding/json
+// matches struct fields (the Kelvin sign is a k there, in three bytes). A
+// name written with escapes is compared after unescaping.
 func KeyIs(key []byte, name string) bool {
 	if bytes.IndexByte(key, '\\') < 0 {
-		return len(key) == len(name) && bytes.EqualFold(key, []byte(name))
+		return bytes.EqualFold(key, []byte(name))
 	}
 	unquoted, ok := unescape(key)
 	return ok && bytes.EqualFold(unquoted, []byte(name))

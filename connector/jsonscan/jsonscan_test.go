@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -226,11 +227,29 @@ func TestKeyIsMatchesLikeEncodingJSON(t *testing.T) {
 		{`R\u0065sult`, "result", true},
 		{"Id", "id", true},
 		{"", "id", false},
+		{"s\u212au", "sku", true}, // the Kelvin sign folds to k, in three bytes
+		{"\u017fku", "sku", true}, // and the long s to s
+		{"s\u212a", "sku", false},
 	} {
 		if got := KeyIs([]byte(tc.key), tc.name); got != tc.want {
 			t.Errorf("KeyIs(%q, %q) = %v, want %v", tc.key, tc.name, got, tc.want)
 		}
+		if got := unmarshalMatches(t, tc.key, tc.name); got != tc.want {
+			t.Errorf("json.Unmarshal matches member %q to field %q: %v; the test wants %v", tc.key, tc.name, got, tc.want)
+		}
 	}
+}
+
+// unmarshalMatches reports whether json.Unmarshal decodes the member named
+// key (as written) into a struct field tagged name.
+func unmarshalMatches(t *testing.T, key, name string) bool {
+	t.Helper()
+	typ := reflect.StructOf([]reflect.StructField{{Name: "F", Type: reflect.TypeFor[int](), Tag: reflect.StructTag(`json:"` + name + `"`)}})
+	v := reflect.New(typ)
+	if err := json.Unmarshal([]byte(`{"`+key+`":1}`), v.Interface()); err != nil {
+		t.Fatal(err)
+	}
+	return v.Elem().Field(0).Int() == 1
 }
 
 func TestStringDecodesEscapesAndRefusesOtherValues(t *testing.T) {
