@@ -2,6 +2,7 @@ package shipstation
 
 import (
 	"reflect"
+	"time"
 
 	"github.com/shipsync/shipsync/connector/jsonwrite"
 )
@@ -17,9 +18,9 @@ func AppendOrder(b []byte, o *Order) ([]byte, error) {
 	w.Int("orderId", o.OrderID, true)
 	w.String("orderNumber", o.OrderNumber, false)
 	w.String("orderKey", o.OrderKey, true)
-	appendTime(&w, "orderDate", o.OrderDate, false)
-	appendTime(&w, "paymentDate", o.PaymentDate, true)
-	appendTime(&w, "shipByDate", o.ShipByDate, true)
+	appendStamp(&w, "orderDate", o.OrderDate.Time, wireLayout, false)
+	appendStamp(&w, "paymentDate", o.PaymentDate.Time, wireLayout, true)
+	appendStamp(&w, "shipByDate", o.ShipByDate.Time, wireLayout, true)
 	w.String("orderStatus", o.OrderStatus, false)
 	w.String("customerUsername", o.CustomerUsername, true)
 	w.String("customerEmail", o.CustomerEmail, true)
@@ -45,11 +46,8 @@ func AppendOrder(b []byte, o *Order) ([]byte, error) {
 	w.StringPtr("serviceCode", o.ServiceCode, true)
 	w.StringPtr("packageCode", o.PackageCode, true)
 	w.String("confirmation", o.Confirmation, true)
-	if !o.ShipDate.IsZero() {
-		w.Key("shipDate")
-		w.SetBytes(o.ShipDate.appendJSON(w.Bytes()))
-	}
-	appendTime(&w, "holdUntilDate", o.HoldUntilDate, true)
+	appendStamp(&w, "shipDate", o.ShipDate.Time, dateLayout, true)
+	appendStamp(&w, "holdUntilDate", o.HoldUntilDate.Time, wireLayout, true)
 	appendWeight(&w, o.Weight)
 	if o.Dimensions != nil {
 		w.Value("dimensions", o.Dimensions)
@@ -72,13 +70,14 @@ func AppendOrder(b []byte, o *Order) ([]byte, error) {
 // is not).
 func isZero[T any](v *T) bool { return reflect.ValueOf(v).Elem().IsZero() }
 
-// appendTime writes a Time member; omitZero leaves out the zero Time.
-func appendTime(w *jsonwrite.Object, name string, t Time, omitZero bool) {
+// appendStamp writes a Time (layout wireLayout) or Date (dateLayout) member
+// as its MarshalJSON does; omitZero leaves out the zero time.
+func appendStamp(w *jsonwrite.Object, name string, t time.Time, layout string, omitZero bool) {
 	if omitZero && t.IsZero() {
 		return
 	}
 	w.Key(name)
-	w.SetBytes(t.appendJSON(w.Bytes()))
+	w.SetBytes(appendPacific(w.Bytes(), t, layout))
 }
 
 // appendWeight writes the weight member without its read-only unit code,

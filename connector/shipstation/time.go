@@ -69,10 +69,7 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes the Pacific wall clock as "2006-01-02T15:04:05.0000000",
 // and null for the zero Time.
-func (t Time) MarshalJSON() ([]byte, error) { return t.appendJSON(nil), nil }
-
-// appendJSON appends t as MarshalJSON writes it.
-func (t Time) appendJSON(b []byte) []byte { return appendPacific(b, t.Time, wireLayout) }
+func (t Time) MarshalJSON() ([]byte, error) { return appendPacific(nil, t.Time, wireLayout), nil }
 
 // Date is a date-only ShipStation value such as a shipment's shipDate
 // ("2025-03-10"), held as midnight Pacific.
@@ -93,10 +90,7 @@ func (d *Date) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the Pacific date as "2006-01-02", and null for the zero Date.
-func (d Date) MarshalJSON() ([]byte, error) { return d.appendJSON(nil), nil }
-
-// appendJSON appends d as MarshalJSON writes it.
-func (d Date) appendJSON(b []byte) []byte { return appendPacific(b, d.Time, dateLayout) }
+func (d Date) MarshalJSON() ([]byte, error) { return appendPacific(nil, d.Time, dateLayout), nil }
 
 // appendPacific appends t as a JSON string of its Pacific wall clock in
 // layout, and null for the zero time.
