@@ -67,4 +67,13 @@ func TestGarbledListItemIsInvalidNotThePage(t *testing.T) {
 	if err := decodeResult([]byte(`[{"Id":"a"}, {"Id":"b"`), &Page[Order]{}, newOrderDecoder().Read, validateOrder); err == nil {
 		t.Error("a Result cut off inside an item decoded")
 	}
+	// An item nested deeper than encoding/json allows (jsonscan's limit).
+	deep := strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001)
+	page = Page[Order]{}
+	if err := decodeResult([]byte(`[{"Id":"e","Extra":`+deep+`},{"Id":"f"}]`), &page, newOrderDecoder().Read, validateOrder); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || page.Items[0].ID != "f" || len(page.Invalid) != 1 || page.Invalid[0].ID != "e" {
+		t.Errorf("a page with an item nested 10,001 levels deep: %d items, %d invalid; want f, and e invalid", len(page.Items), len(page.Invalid))
+	}
 }

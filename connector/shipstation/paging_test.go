@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -221,14 +222,17 @@ func TestPagesGarbledItemIsInvalidNotThePage(t *testing.T) {
 		if garbledEnvelope.Load() {
 			extra = `"labels":[1 2]`
 		}
+		// Nested deeper than encoding/json allows (jsonscan's limit).
+		deep := strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001)
 		fmt.Fprintf(w, `{"orders":[
 			{"orderId":1,"orderNumber":"A"},
 			{"orderId":2,"orderNumber":tru},
 			{"orderId":3 "orderNumber":"C"},
 			{"orderId":4,"shipTo":{"name":"D",}},
 			{"orderId":5,"orderNumber":"E","unknown":[01]},
+			{"orderId":7,"orderNumber":"G","unknown":%s},
 			{"orderId":6,"orderNumber":"F"}
-		],%s,"total":6,"page":1,"pages":1}`, extra)
+		],%s,"total":7,"page":1,"pages":1}`, deep, extra)
 	})
 	ids, _, err := collect(t, c, OrderListOptions{})
 	if err != nil {
@@ -246,8 +250,8 @@ func TestPagesGarbledItemIsInvalidNotThePage(t *testing.T) {
 			invalid = append(invalid, inv.Index)
 		}
 	}
-	if fmt.Sprint(invalid) != "[1 2 3 4]" {
-		t.Errorf("invalid items at %v, want [1 2 3 4]", invalid)
+	if fmt.Sprint(invalid) != "[1 2 3 4 5]" {
+		t.Errorf("invalid items at %v, want [1 2 3 4 5]", invalid)
 	}
 	garbledEnvelope.Store(true)
 	if _, _, err := collect(t, c, OrderListOptions{}); err == nil {
