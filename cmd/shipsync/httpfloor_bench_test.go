@@ -1,17 +1,22 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,6 +49,7 @@ const (
 	httpFloorEnv         = "SHIPSYNC_TEST_HTTP_FLOOR_URL"
 	httpFloorRequestsEnv = "SHIPSYNC_TEST_HTTP_FLOOR_REQUESTS"
 	httpFloorCAEnv       = "SHIPSYNC_TEST_HTTP_FLOOR_CA"
+	httpFloorBareEnv     = "SHIPSYNC_TEST_HTTP_FLOOR_BARE"
 )
 
 // BenchmarkHTTPFloor measures the least CPU one Quipt write can cost the
@@ -59,19 +65,37 @@ const (
 //
 //	go test -run '^$' -bench 'HTTPFloor|Worker' -benchtime 1x ./cmd/shipsync/
 func BenchmarkHTTPFloor(b *testing.B) {
+	benchFloors(b, false)
+}
+
+// BenchmarkBareConnFloor is BenchmarkHTTPFloor with a child that speaks
+// HTTP/1.1 itself (bareFloorClient): each of its floorConcurrency
+// goroutines writes its requests on a connection of its own and reads the
+// answers from it, with no net/http client in between (no connection pool,
+// no reader and writer goroutines, no per-request timer). What it costs is
+// what any Go client would pay for the exchange: the system calls, and the
+// network poller waking the goroutine that waits for an answer.
+func BenchmarkBareConnFloor(b *testing.B) {
+	benchFloors(b, true)
+}
+
+// benchFloors runs the cases of BenchmarkHTTPFloor (bare false) or
+// BenchmarkBareConnFloor (bare true).
+func benchFloors(b *testing.B, bare bool) {
 	answer := append([]byte(`{"Success":true,"Result":"`), bytes.Repeat([]byte("x"), floorAnswerBytes-28)...)
 	answer = append(answer, `"}`...)
 	for _, scheme := range []string{"http", "https"} {
 		for _, latency := range []time.Duration{0, floorLatency} {
 			b.Run(scheme+"/latency="+latency.String(), func(b *testing.B) {
-				benchHTTPFloor(b, scheme == "https", latency, answer)
+				benchHTTPFloor(b, scheme == "https", bare, latency, answer)
 			})
 		}
 	}
 }
 
-// benchHTTPFloor is one case of BenchmarkHTTPFloor.
-func benchHTTPFloor(b *testing.B, useTLS bool, latency time.Duration, answer []byte) {
+// benchHTTPFloor is one case of BenchmarkHTTPFloor (bare false) or
+// BenchmarkBareConnFloor (bare true).
+func benchHTTPFloor(b *testing.B, useTLS, bare bool, latency time.Duration, answer []byte) {
 	var served atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n, err := io.Copy(io.Discard, r.Body); err != nil || n != floorRequestBytes {
@@ -97,6 +121,9 @@ func benchHTTPFloor(b *testing.B, useTLS bool, latency time.Duration, answer []b
 	}
 	defer srv.Close()
 	env := append([]string{httpFloorEnv + "=" + srv.URL}, caEnv...)
+	if bare {
+		env = append(env, httpFloorBareEnv+"=1")
+	}
 	n := benchOrders(b)
 	var cpu time.Duration
 	var switches int64
@@ -121,16 +148,17 @@ func benchHTTPFloor(b *testing.B, useTLS bool, latency time.Duration, answer []b
 	b.ReportMetric(float64(switches)/float64(n*b.N), "ctxsw/request")
 }
 
-// httpFloorClient is the child of BenchmarkHTTPFloor: it posts the
-// requests httpFloorRequestsEnv asks for to url, floorConcurrency at a
-// time, reads each answer to its end, and returns the exit code.
-func httpFloorClient(url string) int {
+// httpFloorClient is the child of BenchmarkHTTPFloor and
+// BenchmarkBareConnFloor: it posts the requests httpFloorRequestsEnv asks
+// for to rawURL, floorConcurrency at a time, reads each answer to its end,
+// and returns the exit code.
+func httpFloorClient(rawURL string) int {
 	n, err := strconv.Atoi(os.Getenv(httpFloorRequestsEnv))
 	if err != nil || n <= 0 {
 		fmt.Fprintf(os.Stderr, "%s=%q: want a positive number\n", httpFloorRequestsEnv, os.Getenv(httpFloorRequestsEnv))
 		return 2
 	}
-	tr := transport.NewHTTPTransport()
+	var tlsConfig *tls.Config
 	if path := os.Getenv(httpFloorCAEnv); path != "" {
 		cert, err := os.ReadFile(path)
 		if err != nil {
@@ -142,19 +170,31 @@ func httpFloorClient(url string) int {
 			fmt.Fprintf(os.Stderr, "%s: no certificate\n", path)
 			return 2
 		}
-		tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+		tlsConfig = &tls.Config{RootCAs: roots}
 	}
-	client := &http.Client{Timeout: floorTimeout, Transport: tr}
 	body := bytes.Repeat([]byte("x"), floorRequestBytes)
+	var poster func() (func() error, error)
+	if os.Getenv(httpFloorBareEnv) == "1" {
+		poster = func() (func() error, error) { return bareFloorClient(rawURL, tlsConfig, body) }
+	} else {
+		tr := transport.NewHTTPTransport()
+		tr.TLSClientConfig = tlsConfig
+		client := &http.Client{Timeout: floorTimeout, Transport: tr}
+		poster = func() (func() error, error) {
+			return func() error { return postOnce(client, rawURL, body) }, nil
+		}
+	}
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	var wg sync.WaitGroup
 	for range floorConcurrency {
 		wg.Go(func() {
-			for next.Add(1) <= int64(n) && failed.Load() == nil {
-				if err := postOnce(client, url, body); err != nil {
-					failed.CompareAndSwap(nil, &err)
-				}
+			post, err := poster()
+			for err == nil && next.Add(1) <= int64(n) && failed.Load() == nil {
+				err = post()
+			}
+			if err != nil {
+				failed.CompareAndSwap(nil, &err)
 			}
 		})
 	}
@@ -181,4 +221,64 @@ func postOnce(client *http.Client, url string, body []byte) error {
 		return fmt.Errorf("answer %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// bareFloorClient opens a connection to rawURL's host (over TLS with
+// tlsConfig when it is https) and returns a function that posts body on it
+// as HTTP/1.1 and reads the answer to its end: one write of the request, and
+// reads until the answer's Content-Length is in. It is the least an HTTP
+// client can do for an exchange, and no more than the floor needs (it knows
+// nothing of chunked answers, redirects or timeouts).
+func bareFloorClient(rawURL string, tlsConfig *tls.Config, body []byte) (func() error, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	var conn net.Conn
+	if u.Scheme == "https" {
+		conn, err = tls.Dial("tcp", u.Host, tlsConfig)
+	} else {
+		conn, err = net.Dial("tcp", u.Host)
+	}
+	if err != nil {
+		return nil, err
+	}
+	request := fmt.Appendf(nil, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", u.Host, len(body))
+	request = append(request, body...)
+	r := bufio.NewReader(conn)
+	var answer []byte
+	return func() error {
+		if _, err := conn.Write(request); err != nil {
+			return err
+		}
+		status, err := r.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		if !bytes.HasPrefix(status, []byte("HTTP/1.1 200 ")) {
+			return fmt.Errorf("answer %q", bytes.TrimSpace(status))
+		}
+		length := -1
+		for {
+			line, err := r.ReadSlice('\n')
+			if err != nil {
+				return err
+			}
+			line = bytes.TrimSpace(line)
+			if len(line) == 0 {
+				break
+			}
+			if name, value, ok := bytes.Cut(line, []byte(":")); ok && bytes.EqualFold(name, []byte("Content-Length")) {
+				if length, err = strconv.Atoi(string(bytes.TrimSpace(value))); err != nil {
+					return fmt.Errorf("Content-Length %q: %w", value, err)
+				}
+			}
+		}
+		if length < 0 {
+			return errors.New("answer without a Content-Length")
+		}
+		answer = slices.Grow(answer[:0], length)[:length]
+		_, err = io.ReadFull(r, answer)
+		return err
+	}, nil
 }
