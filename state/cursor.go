@@ -12,7 +12,7 @@ import (
 )
 
 // advanceCursorScript moves a cursor forward only: KEYS[1] lease key, KEYS[2]
-// cursor hash; ARGV[1] token, ARGV[2] field, ARGV[3] seconds, ARGV[4]
+// cursor hash; ARGV[1] lease value, ARGV[2] field, ARGV[3] seconds, ARGV[4]
 // nanoseconds. Seconds and nanoseconds are compared apart because a Lua number
 // cannot hold Unix nanoseconds exactly.
 var advanceCursorScript = redis.NewScript(fenceLua + `
@@ -56,14 +56,14 @@ func (s *Store) AdvanceCursor(ctx context.Context, l *Lease, name string, t time
 // moveCursor runs script, advanceCursorScript or rewindCursorScript, on the
 // cursor called name of l's job with t, fenced by l.
 func (s *Store) moveCursor(ctx context.Context, script *redis.Script, l *Lease, name string, t time.Time, what string) error {
-	leaseKey, token, err := s.fenceArgs(l)
+	leaseKey, lease, err := s.fenceArgs(l)
 	if err != nil {
 		return err
 	}
 	keys := []string{leaseKey, s.key("cursor", l.Job)}
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	res, err := script.Run(ctx, s.rdb, keys, token, name, t.Unix(), t.Nanosecond()).Int64()
+	res, err := script.Run(ctx, s.rdb, keys, lease, name, t.Unix(), t.Nanosecond()).Int64()
 	return fencedResult(res, err, what+" cursor "+l.Job+"/"+name)
 }
 
@@ -81,7 +81,7 @@ func parseCursor(v string) (time.Time, error) {
 }
 
 // rewindCursorScript moves a set cursor back only: KEYS[1] lease key, KEYS[2]
-// cursor hash; ARGV[1] token, ARGV[2] field, ARGV[3] seconds, ARGV[4]
+// cursor hash; ARGV[1] lease value, ARGV[2] field, ARGV[3] seconds, ARGV[4]
 // nanoseconds. An unset cursor stays unset (the job then reads its whole
 // look-back window anyway).
 var rewindCursorScript = redis.NewScript(fenceLua + `

@@ -34,7 +34,7 @@ type deadLetterBody struct {
 }
 
 // putDeadLetterScript upserts a dead letter, fenced: KEYS[1] lease key,
-// KEYS[2] dead letters, KEYS[3] attempts, KEYS[4] job set; ARGV[1] token,
+// KEYS[2] dead letters, KEYS[3] attempts, KEYS[4] job set; ARGV[1] lease value,
 // ARGV[2] id, ARGV[3] body, ARGV[4] job, ARGV[5] attempts of a new entry.
 var putDeadLetterScript = redis.NewScript(fenceLua + `
 if redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) == 1 then
@@ -65,7 +65,7 @@ return 1
 // its attempts incremented; a new entry starts at d.Attempts, at least 1. It
 // returns ErrFenced, and writes nothing, when l is no longer current.
 func (s *Store) PutDeadLetter(ctx context.Context, l *Lease, d DeadLetter) error {
-	leaseKey, token, err := s.fenceArgs(l)
+	leaseKey, lease, err := s.fenceArgs(l)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Store) PutDeadLetter(ctx context.Context, l *Lease, d DeadLetter) error
 	keys := []string{leaseKey, s.key("dl", d.Job), s.key("dl-attempts", d.Job), s.key("dl-jobs")}
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	res, err := putDeadLetterScript.Run(ctx, s.rdb, keys, token, d.ID, body, d.Job, max(d.Attempts, 1)).Int64()
+	res, err := putDeadLetterScript.Run(ctx, s.rdb, keys, lease, d.ID, body, d.Job, max(d.Attempts, 1)).Int64()
 	return fencedResult(res, err, "put dead letter "+d.Job+"/"+d.ID)
 }
 

@@ -25,10 +25,13 @@
 // # Fencing
 //
 // A job run holds a [Lease]. Every write a run makes passes its lease, and one
-// Lua script per write compares the token stored in the job's lease key with
-// the lease's token before writing anything. When the lease expired or another
-// owner took it over, the script writes nothing and the call returns
-// [ErrFenced]. Operator actions (retrying or dropping dead letters) and run
+// Lua script per write compares what the job's lease key holds (token and
+// owner) with the lease before writing anything. When the lease expired or
+// another owner took it over, the script writes nothing and the call returns
+// [ErrFenced]. The owner is compared too because the token alone is not
+// unique once Redis lost its data: the counter starts again from 1, and a
+// holder stalled across the wipe may carry the token of the lease a new
+// owner is granted. Operator actions (retrying or dropping dead letters) and run
 // records are not fenced.
 //
 // The fenced writes ([Store.PutRecords], [Store.PutRecordSets],

@@ -19,11 +19,14 @@ const (
 )
 
 // fenceLua starts every fenced script: KEYS[1] is the job's lease key and
-// ARGV[1] the caller's token. It returns resFenced unless the stored lease
-// carries that token.
+// ARGV[1] the caller's lease as stored (leaseValue). It returns resFenced
+// unless the stored lease is the caller's: the same token and the same
+// owner. The token alone would not do: a Redis that lost its data counts
+// tokens from 1 again, and a stalled holder could then meet a new lease of
+// another replica with its own token.
 const fenceLua = `
 local lease = redis.call('GET', KEYS[1])
-if not lease or string.match(lease, '^(%d+):') ~= ARGV[1] then
+if lease ~= ARGV[1] then
   return 0
 end
 `
@@ -34,13 +37,13 @@ func leaseValue(token int64, owner string) string {
 	return strconv.FormatInt(token, 10) + ":" + owner
 }
 
-// fenceArgs returns the lease key and token argument every fenced script takes
-// first, or an error for a lease that cannot be valid.
+// fenceArgs returns the lease key and the lease value every fenced script
+// takes first, or an error for a lease that cannot be valid.
 func (s *Store) fenceArgs(l *Lease) (string, string, error) {
 	if l == nil {
 		return "", "", fmt.Errorf("state: nil lease: %w", ErrFenced)
 	}
-	return s.key("lease", l.Job), strconv.FormatInt(l.Token, 10), nil
+	return s.key("lease", l.Job), leaseValue(l.Token, l.Owner), nil
 }
 
 // detached returns the context a fenced write runs under: ctx's values, but

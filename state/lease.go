@@ -32,21 +32,15 @@ return token
 `)
 
 // renewScript extends the lease if it is still the caller's: KEYS[1] lease
-// key; ARGV[1] token, ARGV[2] stored value, ARGV[3] TTL in ms.
+// key; ARGV[1] lease value, ARGV[2] TTL in ms.
 var renewScript = redis.NewScript(fenceLua + `
-if lease ~= ARGV[2] then
-  return 0
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `)
 
 // releaseScript deletes the lease if it is still the caller's: KEYS[1] lease
-// key; ARGV[1] token, ARGV[2] stored value.
+// key; ARGV[1] lease value.
 var releaseScript = redis.NewScript(fenceLua + `
-if lease ~= ARGV[2] then
-  return 0
-end
 redis.call('DEL', KEYS[1])
 return 1
 `)
@@ -135,11 +129,11 @@ func (s *Store) ReleaseLease(ctx context.Context, l *Lease) error {
 }
 
 func (s *Store) runLeaseScript(ctx context.Context, script *redis.Script, l *Lease, what string, extra ...any) error {
-	leaseKey, token, err := s.fenceArgs(l)
+	leaseKey, value, err := s.fenceArgs(l)
 	if err != nil {
 		return err
 	}
-	args := append([]any{token, leaseValue(l.Token, l.Owner)}, extra...)
+	args := append([]any{value}, extra...)
 	res, err := script.Run(ctx, s.rdb, []string{leaseKey}, args...).Int64()
 	return fencedResult(res, err, what+" "+l.Job)
 }

@@ -172,3 +172,53 @@ func TestBreakLeaseOnlyBreaksTheNamedOwner(t *testing.T) {
 		t.Errorf("the broken lease's owner could still write: %v", err)
 	}
 }
+
+// A Redis that lost its data counts fencing tokens from 1 again: a holder
+// stalled across the wipe can then meet another replica's lease with its own
+// token. Its writes must still be refused, and the new holder's made.
+func TestStalledHolderIsFencedAfterAWipeRepeatsItsToken(t *testing.T) {
+	s, r := newStore(t)
+	ctx := testCtx(t)
+	stalled := mustLease(t, s, "job", "host-1-aaa")
+	r.Wipe()
+	now := mustLease(t, s, "job", "host-2-bbb")
+	if now.Token != stalled.Token {
+		t.Fatalf("token after the wipe = %d, want %d again (the case under test)", now.Token, stalled.Token)
+	}
+	writes := map[string]func(*state.Lease) error{
+		"PutRecords":    func(l *state.Lease) error { return s.PutRecords(ctx, l, "links", map[string]string{"a": l.Owner}) },
+		"PutRecordSets": func(l *state.Lease) error { return s.PutRecordSets(ctx, l, map[string]map[string]string{"links": {"b": l.Owner}}) },
+		"DeleteRecords": func(l *state.Lease) error { return s.DeleteRecords(ctx, l, "links", []string{"c"}) },
+		"AdvanceCursor": func(l *state.Lease) error { return s.AdvanceCursor(ctx, l, "modified", time.Unix(100, 0)) },
+		"RewindCursor":  func(l *state.Lease) error { return s.RewindCursor(ctx, l, "modified", time.Unix(50, 0)) },
+		"PutDeadLetter": func(l *state.Lease) error { return s.PutDeadLetter(ctx, l, state.DeadLetter{ID: "d", Reason: "bad"}) },
+		"RenewLease":    func(l *state.Lease) error { return s.RenewLease(ctx, l, time.Minute) },
+		"ReleaseLease":  func(l *state.Lease) error { return s.ReleaseLease(ctx, l) },
+	}
+	for name, write := range writes {
+		if err := write(stalled); !errors.Is(err, state.ErrFenced) {
+			t.Errorf("%s by the stalled holder: %v, want ErrFenced", name, err)
+		}
+	}
+	if owner, held, err := s.LeaseOwner(ctx, "job"); err != nil || !held || owner != now.Owner {
+		t.Fatalf("after the stalled holder's writes the lease is %q held=%v (%v), want %q's", owner, held, err, now.Owner)
+	}
+	for name, write := range writes {
+		if name == "ReleaseLease" {
+			continue
+		}
+		if err := write(now); err != nil {
+			t.Errorf("%s by the holder: %v", name, err)
+		}
+	}
+	links, err := s.Records(ctx, "links", []string{"a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if links["a"] != now.Owner || links["b"] != now.Owner {
+		t.Errorf("records = %v, want both written by %s", links, now.Owner)
+	}
+	if err := s.ReleaseLease(ctx, now); err != nil {
+		t.Errorf("ReleaseLease by the holder: %v", err)
+	}
+}

@@ -15,7 +15,7 @@ import (
 const scanCount = 500
 
 // putRecordsScript sets many hash fields at once, fenced: KEYS[1] lease key,
-// KEYS[2] records hash; ARGV[1] token, then field, value pairs. HSET is
+// KEYS[2] records hash; ARGV[1] lease value, then field, value pairs. HSET is
 // called in chunks to stay below Lua's limit on unpacked arguments.
 var putRecordsScript = redis.NewScript(fenceLua + `
 local chunk = 200
@@ -26,7 +26,7 @@ return 1
 `)
 
 // deleteRecordsScript deletes many hash fields, fenced: KEYS[1] lease key,
-// KEYS[2] records hash; ARGV[1] token, then the fields.
+// KEYS[2] records hash; ARGV[1] lease value, then the fields.
 var deleteRecordsScript = redis.NewScript(fenceLua + `
 local chunk = 200
 for i = 2, #ARGV, chunk do
@@ -37,7 +37,7 @@ return 1
 
 // putRecordSetsScript sets hash fields in several records hashes at once,
 // fenced and all or none: KEYS[1] lease key, KEYS[2..n+1] the records hashes;
-// ARGV[1] token, ARGV[2..n+1] how many field and value arguments follow for
+// ARGV[1] lease value, ARGV[2..n+1] how many field and value arguments follow for
 // each hash in KEYS order, then those field, value pairs, hash after hash.
 // Every hash is checked to be a hash (or absent) before anything is written,
 // so a wrong-type key fails the call with nothing written.
@@ -111,14 +111,14 @@ func (s *Store) PutRecordSets(ctx context.Context, l *Lease, sets map[string]map
 		return nil
 	}
 	slices.Sort(nss) // a stable key order, for logs and MONITOR
-	leaseKey, token, err := s.fenceArgs(l)
+	leaseKey, lease, err := s.fenceArgs(l)
 	if err != nil {
 		return err
 	}
 	keys := make([]string, 0, 1+len(nss))
 	keys = append(keys, leaseKey)
 	args := make([]any, 0, 1+len(nss)+2*n)
-	args = append(args, token)
+	args = append(args, lease)
 	for _, ns := range nss {
 		keys = append(keys, s.key("rec", ns))
 		args = append(args, strconv.Itoa(2*len(sets[ns])))
@@ -148,13 +148,13 @@ func (s *Store) DeleteRecords(ctx context.Context, l *Lease, ns string, ids []st
 }
 
 func (s *Store) fencedHashWrite(ctx context.Context, script *redis.Script, l *Lease, ns string, args []any, what string) error {
-	leaseKey, token, err := s.fenceArgs(l)
+	leaseKey, lease, err := s.fenceArgs(l)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	res, err := script.Run(ctx, s.rdb, []string{leaseKey, s.key("rec", ns)}, append([]any{token}, args...)...).Int64()
+	res, err := script.Run(ctx, s.rdb, []string{leaseKey, s.key("rec", ns)}, append([]any{lease}, args...)...).Int64()
 	return fencedResult(res, err, what)
 }
 
