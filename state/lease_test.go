@@ -186,8 +186,10 @@ func TestStalledHolderIsFencedAfterAWipeRepeatsItsToken(t *testing.T) {
 		t.Fatalf("token after the wipe = %d, want %d again (the case under test)", now.Token, stalled.Token)
 	}
 	writes := map[string]func(*state.Lease) error{
-		"PutRecords":    func(l *state.Lease) error { return s.PutRecords(ctx, l, "links", map[string]string{"a": l.Owner}) },
-		"PutRecordSets": func(l *state.Lease) error { return s.PutRecordSets(ctx, l, map[string]map[string]string{"links": {"b": l.Owner}}) },
+		"PutRecords": func(l *state.Lease) error { return s.PutRecords(ctx, l, "links", map[string]string{"a": l.Owner}) },
+		"PutRecordSets": func(l *state.Lease) error {
+			return s.PutRecordSets(ctx, l, map[string]map[string]string{"links": {"b": l.Owner}})
+		},
 		"DeleteRecords": func(l *state.Lease) error { return s.DeleteRecords(ctx, l, "links", []string{"c"}) },
 		"AdvanceCursor": func(l *state.Lease) error { return s.AdvanceCursor(ctx, l, "modified", time.Unix(100, 0)) },
 		"RewindCursor":  func(l *state.Lease) error { return s.RewindCursor(ctx, l, "modified", time.Unix(50, 0)) },
