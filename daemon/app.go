@@ -59,7 +59,9 @@ type App struct {
 	Scheduler   *scheduler.Scheduler
 	// Jobs lists every job with its schedule, enabled or not.
 	Jobs []Job
-	env  *jobs.Env
+	// disabled are the jobs the preflight disabled, with why (enable).
+	disabled map[string]string
+	env      *jobs.Env
 	// reach remembers the upstreams the preflight could not reach (readiness).
 	reach *reachability
 
@@ -170,7 +172,7 @@ func New(cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 			RateWindow:  window,
 		},
 	}
-	a.Jobs = jobList(cfg, a.env, a.Scheduler)
+	a.Jobs = jobList(cfg, a.env, a.Scheduler, a.idle)
 	if opts.Schedule != nil {
 		log.Info().Stringer("schedule", opts.Schedule).Msg("every job runs on this schedule, whatever the configured schedules say")
 		for i := range a.Jobs {

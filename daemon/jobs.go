@@ -37,8 +37,9 @@ type Job struct {
 // registrations, the names `once JOB` accepts and the usage line shows, the
 // preflight's per-job needs, readiness and the demo all derive from it, so a
 // new job is one entry here (and its schedule variable in config). runner
-// runs a job once under its lease, for reconcile's repairs.
-func jobList(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) []Job {
+// runs a job once under its lease, for reconcile's repairs, and idle says
+// which jobs reconcile must not run (reconcile.Reconcile.Idle).
+func jobList(cfg *config.Config, env *jobs.Env, runner reconcile.Runner, idle func(string) string) []Job {
 	warehouseCodes := make(map[int64]string, len(cfg.Warehouses))
 	for code, id := range cfg.Warehouses {
 		warehouseCodes[id] = code
@@ -88,16 +89,17 @@ func jobList(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) []Job {
 	}, {
 		Name:     reconcile.Name,
 		Schedule: cfg.ReconcileSchedule,
-		Run:      newReconcile(cfg, env, runner).Run,
+		Run:      newReconcile(cfg, env, runner, idle).Run,
 	}}
 }
 
 // newReconcile is the reconcile job of cfg: its window and budget share, and
 // what get-orders and push-orders select.
-func newReconcile(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) *reconcile.Reconcile {
+func newReconcile(cfg *config.Config, env *jobs.Env, runner reconcile.Runner, idle func(string) string) *reconcile.Reconcile {
 	return &reconcile.Reconcile{
 		Env:             env,
 		Runner:          runner,
+		Idle:            idle,
 		Days:            cfg.ReconcileDays,
 		RateLimit:       cfg.ShipStationRateLimit,
 		RateWindow:      env.RateWindow,
@@ -112,7 +114,7 @@ func newReconcile(cfg *config.Config, env *jobs.Env, runner reconcile.Runner) *r
 // JobNames lists the names of the jobs, in order, for usage lines and help
 // before any configuration is read. (Building the list contacts nothing.)
 func JobNames() []string {
-	list := jobList(&config.Config{}, &jobs.Env{}, nil)
+	list := jobList(&config.Config{}, &jobs.Env{}, nil, nil)
 	names := make([]string, len(list))
 	for i, j := range list {
 		names[i] = j.Name
@@ -144,6 +146,7 @@ func (a *App) job(name string) (Job, bool) {
 // disabled (a job whose configuration did not resolve in the preflight),
 // which are registered off, to run by hand only.
 func (a *App) enable(disabled map[string]string) error {
+	a.disabled = disabled
 	for _, j := range a.Jobs {
 		schedule := j.Schedule.Cron()
 		if reason, off := disabled[j.Name]; off {
@@ -167,4 +170,17 @@ func (a *App) readyJobs(disabled map[string]string) []ops.ReadyJob {
 		out = append(out, ops.ReadyJob{Name: j.Name, Schedule: j.Schedule.Cron()})
 	}
 	return out
+}
+
+// idle says why the job called name does not run on its own, for
+// reconcile's repairs: its schedule is off, or the preflight disabled it
+// (enable); "" when it runs.
+func (a *App) idle(name string) string {
+	if _, off := a.disabled[name]; off {
+		return reconcile.ParkedOwnerDisabled
+	}
+	if j, ok := a.job(name); ok && j.Schedule.Off {
+		return reconcile.ParkedOwnerOff
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shipsync/shipsync/connector/retry"
+	"github.com/shipsync/shipsync/jobs/reconcile"
 	"github.com/shipsync/shipsync/state"
 )
 
@@ -29,12 +30,21 @@ func (a *App) Once(ctx context.Context, name string) error {
 		a.Log.Error().Str("job", name).Msg("unknown job")
 		return fmt.Errorf("%w %q", ErrUnknownJob, name)
 	}
-	report := a.Preflight(ctx, name)
+	// reconcile runs the other jobs to repair what they own, so it needs to
+	// know which of them resolve: the whole preflight.
+	only, disabled := name, map[string]string(nil)
+	if name == reconcile.Name {
+		only = ""
+	}
+	report := a.Preflight(ctx, only)
 	if reason, off := report.Disabled[name]; off {
 		a.Log.Error().Str("job", name).Str("reason", reason).Msg("job cannot run: its configuration does not resolve")
 		return fmt.Errorf("%s cannot run: %s", name, reason)
 	}
-	if err := a.enable(nil); err != nil {
+	if only == "" {
+		disabled = report.Disabled
+	}
+	if err := a.enable(disabled); err != nil {
 		a.Log.Error().Err(err).Msg("cannot register jobs")
 		return err
 	}

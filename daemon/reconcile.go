@@ -19,7 +19,7 @@ type ReconcileOptions struct {
 // jobs registered for the repairs), returning its report. The report is nil
 // when the run did not complete.
 func (a *App) Reconcile(ctx context.Context, o ReconcileOptions) (*reconcile.Report, error) {
-	rc := newReconcile(a.Config, a.env, a.Scheduler)
+	rc := newReconcile(a.Config, a.env, a.Scheduler, a.idle)
 	if o.Days > 0 {
 		rc.Days = o.Days
 	}

@@ -38,7 +38,7 @@ func defaultJobs(t *testing.T, start time.Time, kv ...string) ([]Job, *jobstest.
 		t.Fatal(err)
 	}
 	r := &listRunner{w: w}
-	r.list = jobList(cfg, w.Env, r)
+	r.list = jobList(cfg, w.Env, r, nil)
 	return r.list, w, clk
 }
 

@@ -33,6 +33,7 @@ func (j *Reconcile) compare(ctx context.Context, run *jobs.Run, pace *pacer) (It
 	if err := j.markParked(ctx, items); err != nil {
 		return nil, err
 	}
+	j.markIdle(items)
 	for _, it := range items {
 		ev := run.Log.Warn()
 		if it.Parked != "" {
@@ -74,6 +75,19 @@ func (j *Reconcile) records(ctx context.Context, x *index) (map[string]map[strin
 		out[ns] = recs
 	}
 	return out, nil
+}
+
+// markIdle marks the items not parked yet whose owner does not run on its
+// own (Idle) with the reason.
+func (j *Reconcile) markIdle(items Items) {
+	if j.Idle == nil {
+		return
+	}
+	for i := range items {
+		if items[i].Parked == "" {
+			items[i].Parked = j.Idle(items[i].Job)
+		}
+	}
 }
 
 // markParked marks the items their owner dead-lettered or an operator

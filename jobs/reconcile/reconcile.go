@@ -29,6 +29,13 @@ type Reconcile struct {
 	Env *jobs.Env
 	// Runner runs the owning jobs after their items were made eligible again.
 	Runner Runner
+	// Idle, when set, says why a job does not run on its own:
+	// ParkedOwnerOff when its schedule is off, ParkedOwnerDisabled when its
+	// configuration did not resolve, "" when it runs. The divergences an
+	// idle job owns are reported as parked with that reason, and the job is
+	// not run to repair them: reconcile does not do what the operator
+	// switched off, or what cannot work.
+	Idle func(job string) string
 	// Days is the window compared (RECONCILE_DAYS).
 	Days int
 	// ReportOnly reports and repairs nothing (also in a dry run).

@@ -213,3 +213,59 @@ func TestDryRunOnlyReports(t *testing.T) {
 		t.Error("a dry-run reconcile wrote to Quipt")
 	}
 }
+
+// Reconcile does not run a job the operator switched off, nor one whose
+// configuration does not resolve (DESIGN.md §2): the divergences such a job
+// owns are reported as parked with the reason, not drift, and nothing of
+// them is written; the other owners still repair theirs in the same run.
+func TestIdleOwnersAreNotRunToRepair(t *testing.T) {
+	cases := map[string]struct {
+		env        []string
+		idle, runs string // the owner that must not run, and the one that must
+		parked     string
+		plant      func(*jobstest.World) (idle, runs string) // ids of their divergences
+	}{
+		"get-orders off": {
+			env: []string{"GET_ORDERS_SCHEDULE", "off"}, parked: reconcile.ParkedOwnerOff,
+			plant: func(w *jobstest.World) (string, string) {
+				return id(addSSOrder(w, "SS-MISSED", time.Hour).OrderID), addQuiptOrder(w, "Q-MISSED", "AUS1").ID
+			},
+		},
+		"push-orders disabled by the preflight": {
+			env: []string{"WAREHOUSES", "AUS1=999999"}, parked: reconcile.ParkedOwnerDisabled,
+			plant: func(w *jobstest.World) (string, string) {
+				return addQuiptOrder(w, "Q-MISSED", "AUS1").ID, id(addSSOrder(w, "SS-MISSED", time.Hour).OrderID)
+			},
+		},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			w := jobstest.New(t, jobstest.Options{})
+			idleID, runsID := c.plant(w)
+			rep, gauges := runReconcile(t, w, daemon.ReconcileOptions{}, c.env...)
+
+			if len(rep.Parked) != 1 || rep.Parked[0].ID != idleID || rep.Parked[0].Parked != c.parked {
+				t.Errorf("parked %+v, want %s as %s", rep.Parked, idleID, c.parked)
+			}
+			if len(rep.Repaired) != 1 || rep.Repaired[0].ID != runsID {
+				t.Errorf("repaired %+v, want only %s, which the other owner repairs", rep.Repaired, runsID)
+			}
+			if len(rep.Left) != 0 || len(rep.RepairErrors) != 0 {
+				t.Errorf("left %+v, repair errors %v; want none", rep.Left, rep.RepairErrors)
+			}
+			for kind, n := range gauges {
+				if n != 0 {
+					t.Errorf("shipsync_drift_items{kind=%q} = %v, want 0", kind, n)
+				}
+			}
+			imported := len(w.Q.PurchaseOrders()) == 1
+			pushed := len(w.SS.Orders()) == 2
+			if c.parked == reconcile.ParkedOwnerOff && (imported || !pushed) {
+				t.Errorf("imported %v, pushed %v: want the switched-off get-orders not run, push-orders run", imported, pushed)
+			}
+			if c.parked == reconcile.ParkedOwnerDisabled && (!imported || pushed) {
+				t.Errorf("imported %v, pushed %v: want get-orders run, the disabled push-orders not", imported, pushed)
+			}
+		})
+	}
+}

@@ -19,10 +19,14 @@ const (
 var Kinds = []string{KindMissingImport, KindMissingPush, KindStalePush, KindMissingPackage,
 	KindStalePackage, KindMissingCancel, KindMissingShipped, KindMissingAck}
 
-// What an item the owning job parked is, instead of drift.
+// What an item the owning job parked is, instead of drift; or why the
+// owning job does not repair it: its schedule is off (ParkedOwnerOff), or
+// its configuration did not resolve in the preflight (ParkedOwnerDisabled).
 const (
-	ParkedDeadLettered = "dead_lettered"
-	ParkedDropped      = "dropped"
+	ParkedDeadLettered  = "dead_lettered"
+	ParkedDropped       = "dropped"
+	ParkedOwnerOff      = "owner_off"
+	ParkedOwnerDisabled = "owner_disabled"
 )
 
 // Item is one divergence.
@@ -35,7 +39,8 @@ type Item struct {
 	// Refs are the ids on both sides (quipt_order_id, ss_order_id, ...).
 	Refs map[string]string `json:"refs,omitempty"`
 	// Parked is ParkedDeadLettered or ParkedDropped when the owner set the
-	// item aside on purpose: reported, not drift.
+	// item aside on purpose, ParkedOwnerOff or ParkedOwnerDisabled when the
+	// owner does not run on its own: reported, not drift, not repaired.
 	Parked string `json:"parked,omitempty"`
 
 	// record and cursor say how the item is made eligible again: the
