@@ -70,6 +70,12 @@ const (
 	// own, so that sync-tracking reads a few bytes per package instead of
 	// push-orders' whole record.
 	NSAccepted = "accepted"
+	// NSRecovered maps a job to the time (Unix ms) it made sure its records
+	// cover what upstream holds. Redis that lost its data lost the mark with
+	// the records, so a job that finds no mark rebuilds what it needs from
+	// upstream first: push-orders records the open orders ShipStation holds
+	// under its orderKeys (pushorders.recoverRecords).
+	NSRecovered = "recovered"
 )
 
 // Accepted is the value of an NSAccepted record.

@@ -22,6 +22,10 @@
 // group (groups.go, merge.go; DESIGN.md §2.1). A createorders whose outcome
 // was uncertain is recorded, and its orders are read back and repaired at
 // every run until it has settled (uncertain.go, updates.go; §2.2).
+//
+// A run that finds Redis without its records (a first run, or Redis lost its
+// data) first records the open orders ShipStation holds under its orderKeys,
+// so that they are merged as updates instead of sent blind (recover.go).
 package pushorders
 
 import (
@@ -74,6 +78,9 @@ func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
 		p := &pass{job: j, run: r, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed(),
 			scratch: sync.Pool{New: func() any { return new([]byte) }}}
+		if err := p.recoverRecords(ctx); err != nil {
+			return err
+		}
 		if err := p.loadUncertain(ctx); err != nil {
 			return err
 		}
@@ -136,8 +143,15 @@ type candidate struct {
 	ack   *ack
 }
 
+// maxHeldUpdates bounds the updates a pass holds before it sends them
+// (sendUpdates): each holds both versions of the order and its records, a
+// few kB, and after Redis lost its data every open order is an update
+// (recoverRecords).
+const maxHeldUpdates = 2000
+
 // do pages the listed orders, sending full batches as they fill and the
-// remainder at the end, or at the page where shutdown was requested.
+// remainder at the end, or at the page where shutdown was requested; the
+// updates at the end too, or once maxHeldUpdates are waiting.
 func (p *pass) do(ctx context.Context) error {
 	statuses := []int{quipt.StatusOpen}
 	if p.job.IncludePending {
@@ -148,7 +162,13 @@ func (p *pass) do(ctx context.Context) error {
 		if err := p.page(ctx, page); err != nil {
 			return err
 		}
-		return p.flush(ctx, shipstation.MaxCreateOrders)
+		if err := p.flush(ctx, shipstation.MaxCreateOrders); err != nil {
+			return err
+		}
+		if len(p.updates) >= maxHeldUpdates {
+			return p.sendUpdates(ctx)
+		}
+		return nil
 	})
 	if listErr := (*jobs.ListError)(nil); errors.As(err, &listErr) {
 		// Send what was decided before the list broke off.

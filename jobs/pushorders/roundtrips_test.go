@@ -93,6 +93,9 @@ func TestAPageCostsOneLookupOneClaimAndOneWrite(t *testing.T) {
 	// A minute's window: a claimed slot may be used for 3 s (see
 	// state.RateBudget.WaitN).
 	w := newWorld(t, jobstest.Options{RateLimit: 1000, RateWindow: time.Minute})
+	// The first run on an empty Redis lists ShipStation's open orders
+	// (recoverRecords): run-level work, done before the pages are counted.
+	run(t, w, newJob(w))
 	addOrders(w, pages*quipt.MaxPageSize, "RT")
 	counts := &pageWork{}
 	w.Redis.Client.AddHook(counts)

@@ -1,0 +1,111 @@
+package pushorders
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/shipsync/shipsync/connector/quipt/quipttest"
+	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/jobs"
+	"github.com/shipsync/shipsync/jobs/jobstest"
+)
+
+// TestRedisWipeKeepsWhatPeopleSetInShipStation: Redis loses every push
+// record after an order was pushed and a person put it on hold, weighed it,
+// tagged it and noted something in ShipStation; meanwhile Quipt changed its
+// street. The next run must not send the order blind (createorders
+// replaces the whole order, DESIGN.md §2.1): it merges as an update does,
+// with ShipStation's values for what ShipStation owns and Quipt's for the
+// rest, creates no second order, still pushes an order it never sent, and
+// the run after that sends nothing.
+func TestRedisWipeKeepsWhatPeopleSetInShipStation(t *testing.T) {
+	w, o, job := pushedOne(t, seed{number: "W-1"})
+	holdUntil := now.Add(72 * time.Hour).Truncate(time.Second)
+	w.SS.UpdateOrder(ssOrderID(t, w, o), func(s *sst.Order) {
+		s.Weight = &sst.Weight{Value: 42, Units: "ounces"}
+		s.TagIDs = []int64{sst.PriorityTagID}
+		s.OrderStatus = sst.StatusOnHold
+		s.HoldUntilDate = holdUntil
+		s.InternalNotes = new("fragile: double box")
+	})
+	w.Redis.Wipe()
+	if err := w.Q.UpdateFulfillmentOrder(o.ID, func(q *quipttest.Order) { q.ShipTo.Address1 = "77 New Rd" }); err != nil {
+		t.Fatal(err)
+	}
+	fresh := addOrder(w, seed{number: "W-2"})
+
+	run(t, w, job)
+	held := ssOrders(t, w)
+	if len(held) != 2 {
+		t.Fatalf("ShipStation holds %d orders, want the pushed one and the new one", len(held))
+	}
+	if _, ok := held[key(fresh)]; !ok {
+		t.Errorf("the order never pushed before was not created")
+	}
+	got := held[key(o)]
+	if jobs.Value(got.ShipTo.Street1) != "77 New Rd" {
+		t.Errorf("street %q, want Quipt's new address", jobs.Value(got.ShipTo.Street1))
+	}
+	if got.Weight == nil || got.Weight.Value != 42 {
+		t.Errorf("weight %+v, want the person's 42 ounces", got.Weight)
+	}
+	if !slices.Equal(got.TagIDs, []int64{sst.PriorityTagID}) {
+		t.Errorf("tags %v, want the person's", got.TagIDs)
+	}
+	if got.OrderStatus != sst.StatusOnHold || !got.HoldUntilDate.Equal(holdUntil) {
+		t.Errorf("status %s until %s, want on_hold until %s", got.OrderStatus, got.HoldUntilDate, holdUntil)
+	}
+	if jobs.Value(got.InternalNotes) != "fragile: double box" {
+		t.Errorf("internal notes %q, want the person's", jobs.Value(got.InternalNotes))
+	}
+
+	calls := len(w.SS.CreateOrdersCalls())
+	lists := w.SS.Count(http.MethodGet, "/orders")
+	run(t, w, job)
+	if n := len(w.SS.CreateOrdersCalls()); n != calls {
+		t.Errorf("the run after the recovery made %d createorders calls, want none", n-calls)
+	}
+	if n := w.SS.Count(http.MethodGet, "/orders"); n != lists {
+		t.Errorf("the run after the recovery listed ShipStation orders %d times, want none", n-lists)
+	}
+}
+
+// TestRedisWipeOfABacklogIsMergedInBoundedSteps: after a wipe, every open
+// order is an update to read back and merge. A pass holds at most
+// maxHeldUpdates of them before it sends them, so that a large backlog does
+// not sit in memory whole; every order is still merged once, none is
+// created twice, and what a person set on the last ones is kept.
+func TestRedisWipeOfABacklogIsMergedInBoundedSteps(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	orders := addOrders(w, maxHeldUpdates+150, "WB")
+	job := newJob(w)
+	run(t, w, job)
+	edited := orders[len(orders)-3:]
+	for _, o := range edited {
+		w.SS.UpdateOrder(ssOrderID(t, w, o), func(s *sst.Order) { s.OrderStatus = sst.StatusOnHold })
+	}
+	w.Redis.Wipe()
+
+	run(t, w, job)
+	held := ssOrders(t, w)
+	if len(held) != len(orders) {
+		t.Fatalf("ShipStation holds %d orders, want %d", len(held), len(orders))
+	}
+	for _, o := range edited {
+		if got := held[key(o)]; got.OrderStatus != sst.StatusOnHold {
+			t.Errorf("order %s: status %s, want the person's on_hold", o.OrderNumber, got.OrderStatus)
+		}
+	}
+	var merged int
+	for _, e := range w.Log.Events("read_back") {
+		merged += int(e["orders"].(float64))
+	}
+	if steps := len(w.Log.Events("read_back")); steps != 2 || merged != len(orders) {
+		t.Errorf("%d read-backs for %d orders, want 2 for all %d (one per %d held)", steps, merged, len(orders), maxHeldUpdates)
+	}
+	if s := w.Log.LastSummary(); s["updated"] != float64(len(orders)) || s["records_recovered"] != float64(len(orders)) {
+		t.Errorf("summary updated %v, records_recovered %v; want %d each", s["updated"], s["records_recovered"], len(orders))
+	}
+}
