@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/shipsync/shipsync/connector/retry"
 	"github.com/shipsync/shipsync/ops"
 	"github.com/shipsync/shipsync/scheduler"
 )
@@ -30,7 +31,9 @@ const httpShutdownTimeout = 5 * time.Second
 //  1. The ops server (/metrics, /healthz, /readyz) listens on HTTP_ADDR:
 //     /healthz answers from the first second, /readyz says "preflight
 //     running" until step 4.
-//  2. Redis must answer: no job may run without a place to record its effects.
+//  2. Redis must answer: no job may run without a place to record its
+//     effects. The start waits for it (waitForRedis), /readyz saying "redis
+//     unreachable" meanwhile, until ctx ends.
 //  3. The preflight checks both credentials and the configuration. Rejected
 //     credentials stop the start; a job whose configuration does not resolve
 //     is left off, and the others run.
@@ -58,7 +61,7 @@ func (a *App) Start(ctx context.Context) error {
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info().Str("http_addr", a.addr).Msg("ops endpoints listening: /healthz answers, /readyz waits for the preflight")
 
-	readiness, err := a.prepare(ctx, started)
+	readiness, err := a.prepare(ctx, gate, started)
 	if err != nil {
 		_ = srv.Close()
 		<-served
@@ -90,11 +93,11 @@ func (a *App) Start(ctx context.Context) error {
 }
 
 // prepare is the part of the start that must succeed before any job runs:
-// Redis answers, the preflight, the jobs registered. It returns the
-// readiness that /readyz asks from then on.
-func (a *App) prepare(ctx context.Context, started time.Time) (*ops.Readiness, error) {
-	if err := a.Store.Ping(ctx); err != nil {
-		return nil, fmt.Errorf("redis unreachable: %w", err)
+// Redis answers (waitForRedis), the preflight, the jobs registered. It
+// returns the readiness that /readyz asks from then on.
+func (a *App) prepare(ctx context.Context, gate *ops.Gate, started time.Time) (*ops.Readiness, error) {
+	if err := a.waitForRedis(ctx, gate); err != nil {
+		return nil, err
 	}
 	report := a.Preflight(ctx, "")
 	if report.Rejected {
@@ -104,6 +107,44 @@ func (a *App) prepare(ctx context.Context, started time.Time) (*ops.Readiness, e
 		return nil, err
 	}
 	return a.readiness(report, started), nil
+}
+
+// Redis pings at start: each waits at most redisPingTimeout, and the pause
+// between two grows from redisRetryFirst to redisRetryMax.
+const (
+	redisPingTimeout = 2 * time.Second
+	redisRetryFirst  = time.Second
+	redisRetryMax    = 30 * time.Second
+)
+
+// waitForRedis returns once Redis answers a ping, or with the last ping's
+// error once ctx ends. A daemon started before its Redis, or while Redis
+// restarts, waits for it instead of exiting (DESIGN.md §5: no job runs,
+// /readyz says why, the worker recovers by itself): it logs the first
+// failure and then one a minute, and the gate answers "redis unreachable"
+// meanwhile. Nothing is asked of the upstreams before.
+func (a *App) waitForRedis(ctx context.Context, gate *ops.Gate) error {
+	var logged time.Time
+	for wait := redisRetryFirst; ; wait = min(2*wait, redisRetryMax) {
+		pctx, cancel := context.WithTimeout(ctx, redisPingTimeout)
+		err := a.Store.Ping(pctx)
+		cancel()
+		if err == nil {
+			if !logged.IsZero() {
+				a.Log.Info().Msg("redis answers: starting")
+			}
+			return nil
+		}
+		err = fmt.Errorf("redis unreachable: %w", err)
+		gate.Hold(err)
+		if time.Since(logged) >= time.Minute {
+			a.Log.Warn().Err(err).Int64("retry_in_ms", wait.Milliseconds()).Msg("waiting for redis: no job runs until it answers")
+			logged = time.Now()
+		}
+		if retry.Sleep(ctx, wait) != nil {
+			return err
+		}
+	}
 }
 
 // Addr is the address the ops server listens on, once Start returned.

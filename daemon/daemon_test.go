@@ -3,6 +3,8 @@ package daemon
 import (
 	"context"
 	"net"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/shipsync/shipsync/config"
 	sst "github.com/shipsync/shipsync/connector/shipstation/shipstationtest"
+	"github.com/shipsync/shipsync/internal/redistest"
 	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/jobs/jobstest"
 	"github.com/shipsync/shipsync/jobs/reconcile"
@@ -94,27 +97,62 @@ func TestStartStop(t *testing.T) {
 	}
 }
 
-// TestStartNeedsRedis: without Redis the daemon takes no work, and says why
-// before it asks anything of the upstreams.
-func TestStartNeedsRedis(t *testing.T) {
+// TestStartWaitsForRedis: a daemon started while its Redis is away takes
+// no work and asks nothing of the upstreams; /readyz says why; once Redis
+// answers the start goes on by itself. With Redis still away when ctx ends,
+// Start gives up with why.
+func TestStartWaitsForRedis(t *testing.T) {
 	w := jobstest.New(t, jobstest.Options{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	redisURL, err := url.Parse(w.Redis.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dead := ln.Addr().String()
-	ln.Close()
+	proxy := redistest.NewProxy(t, redisURL.Host)
+	proxy.Cut()
+	redisURL.Host = proxy.Addr()
 	var logs jobstest.LogBuffer
-	app := newApp(t, w, &logs, "REDIS_URL", "redis://"+dead+"/0")
+	app := newApp(t, w, &logs, "REDIS_URL", redisURL.String())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := app.Start(ctx); err == nil || !strings.Contains(err.Error(), "redis unreachable") {
-		t.Fatalf("Start without Redis = %v, want redis unreachable", err)
+	started := make(chan error, 1)
+	go func() { started <- app.Start(ctx) }()
+
+	for !strings.Contains(logs.String(), "waiting for redis") {
+		if ctx.Err() != nil {
+			t.Fatal("no log line says the start waits for Redis")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, body := probe(app.Addr(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "redis unreachable") {
+		t.Errorf("/readyz while Redis is away = %d %q, want 503 redis unreachable", code, body)
 	}
 	if n := w.SS.Count("GET", "/carriers"); n != 0 {
 		t.Errorf("the preflight ran without Redis (%d carrier lists)", n)
 	}
+	proxy.Restore()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("Start once Redis answers: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("Start did not go on once Redis answered")
+	}
+	if n := w.SS.Count("GET", "/carriers"); n == 0 {
+		t.Error("the preflight did not run once Redis answered")
+	}
 	if err := app.Stop(ctx); err != nil {
+		t.Errorf("Stop: %v", err)
+	}
+
+	gone := newApp(t, w, &logs, "REDIS_URL", redisURL.String())
+	proxy.Cut()
+	short, cancelShort := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancelShort()
+	if err := gone.Start(short); err == nil || !strings.Contains(err.Error(), "redis unreachable") {
+		t.Fatalf("Start with Redis away until ctx ends = %v, want redis unreachable", err)
+	}
+	if err := gone.Stop(ctx); err != nil {
 		t.Errorf("Stop after a failed Start: %v", err)
 	}
 }

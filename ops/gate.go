@@ -33,6 +33,9 @@ const CacheFor = time.Second
 // closed gate.
 type Gate struct {
 	ready atomic.Pointer[Readiness]
+	// held is what the gate answers until Open instead of
+	// ErrPreflightRunning (Hold); nil when nothing was said.
+	held atomic.Pointer[error]
 
 	mu      sync.Mutex
 	at      time.Time     // when err was decided; zero when there is no answer
@@ -48,12 +51,21 @@ func (g *Gate) Open(r *Readiness) {
 	g.mu.Unlock()
 }
 
-// Check answers ErrPreflightRunning until Open, then r's answer: a fresh
+// Hold makes the gate answer err until Open, instead of
+// ErrPreflightRunning: why the start waits (Redis unreachable, say).
+func (g *Gate) Hold(err error) {
+	g.held.Store(&err)
+}
+
+// Check answers ErrPreflightRunning (or what Hold said) until Open, then r's answer: a fresh
 // cached one, or that of a check it starts (or joins), waiting at most
 // CheckTimeout for it.
 func (g *Gate) Check(ctx context.Context) error {
 	r := g.ready.Load()
 	if r == nil {
+		if held := g.held.Load(); held != nil {
+			return *held
+		}
 		return ErrPreflightRunning
 	}
 	g.mu.Lock()

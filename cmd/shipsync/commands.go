@@ -42,6 +42,12 @@ func cmdRun(ctx context.Context, stdout, stderr io.Writer, env map[string]string
 	}
 	defer app.Close()
 	err := app.Start(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Stopped by a signal before it took work (waiting for Redis, say):
+		// nothing was in hand, so nothing failed.
+		log.Info().AnErr("start_error", err).Msg("shipsync stopped before it took work")
+		return exitOK
+	}
 	if err == nil {
 		err = untilSignal(ctx, app)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -209,4 +210,40 @@ func runBriefly(t *testing.T, env map[string]string) (string, string) {
 		t.Errorf("run stopped by a signal exited %d\n%s", code, stdout.String())
 	}
 	return stdout.String(), stderr.String()
+}
+
+// TestRunStoppedWhileWaitingForRedisExitsZero: a daemon whose Redis is away
+// waits for it (DESIGN.md §5), and a signal then stops it as any stop with
+// nothing in hand: exit 0, no error logged.
+func TestRunStoppedWhileWaitingForRedisExitsZero(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	env := with(testEnv(w), "REDIS_URL", "redis://"+dead+"/0", "LOG_FORMAT", "json")
+	var stdout, stderr jobstest.LogBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run"}, &stdout, &stderr, env) }()
+	for !strings.Contains(stdout.String(), "waiting for redis") {
+		select {
+		case code := <-done:
+			t.Fatalf("run exited %d instead of waiting for Redis\n%s%s", code, stdout.String(), stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("run stopped while waiting for Redis exited %d, want 0\n%s", code, stdout.String())
+	}
+	if strings.Contains(stdout.String(), `"level":"error"`) {
+		t.Errorf("an error was logged:\n%s", stdout.String())
+	}
+	if n := w.SS.Count("GET", "/carriers"); n != 0 {
+		t.Errorf("the preflight ran without Redis (%d carrier lists)", n)
+	}
 }
