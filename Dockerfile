@@ -11,9 +11,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
+ARG REVISION=
 # Static binary; time/tzdata is linked in (cmd/shipsync imports it), so
-# America/Los_Angeles resolves without a zoneinfo directory.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/shipsync ./cmd/shipsync
+# America/Los_Angeles resolves without a zoneinfo directory. .git is not in
+# the build context, so the revision comes in as a build argument.
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION} -X main.revision=${REVISION}" -o /out/shipsync ./cmd/shipsync
 
 FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=dev

@@ -61,4 +61,12 @@ func TestDockerfile(t *testing.T) {
 	if !strings.Contains(d, "CGO_ENABLED=0 go build -trimpath") {
 		t.Error("the binary is not built static with CGO_ENABLED=0 and -trimpath")
 	}
+	// .git is not in the build context (.dockerignore), so `shipsync
+	// version` and shipsync_build_info know the build only from -ldflags.
+	build := stages[len(stages)-2]
+	for _, v := range []struct{ variable, arg string }{{"version", "VERSION"}, {"revision", "REVISION"}} {
+		if !strings.Contains(build, "-X main."+v.variable+"=${"+v.arg+"}") || !regexp.MustCompile(`(?m)^ARG `+v.arg+`\b`).MatchString(build) {
+			t.Errorf("the build stage does not set main.%s from the build argument %s", v.variable, v.arg)
+		}
+	}
 }
