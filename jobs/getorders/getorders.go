@@ -210,7 +210,7 @@ func (j *GetOrders) settleAssign(ctx context.Context, run *jobs.Run, ids []int64
 		return j.recordAssigned(ctx, run, ids)
 	case errors.Is(err, shipstation.ErrUncertain):
 		run.Sum.Add("unsettled", len(ids))
-		run.Log.Warn().Err(err).Str("event", "unsettled").Ints64("ss_order_ids", ids).Dur("write_settle", j.Env.Settle()).
+		run.Log.Warn().Err(err).Str("event", "unsettled").Ints64("ss_order_ids", ids).Int64("write_settle_ms", j.Env.Settle().Milliseconds()).
 			Msg("assignuser outcome unknown: left to settle, then checked before any resend")
 		return nil
 	case !shipstation.IsPermanent(err):

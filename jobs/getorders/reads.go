@@ -40,7 +40,7 @@ func (j *GetOrders) recordSweep(ctx context.Context, run *jobs.Run, began time.T
 	if err := j.Env.Store.AdvanceCursor(ctx, run.Lease, sweepCursor, began); err != nil {
 		return fmt.Errorf("record the sweep: %w", err)
 	}
-	run.Log.Info().Str("event", "swept").Time("began", began).Dur("next_within", j.Sweep).
+	run.Log.Info().Str("event", "swept").Time("began", began).Int64("next_within_ms", j.Sweep.Milliseconds()).
 		Msg("read the whole window; the runs until the next sweep read only the orders modified since the cursor")
 	return nil
 }

@@ -42,7 +42,7 @@ func (p *pass) noteUncertain(ctx context.Context, batch []*push, sentAt time.Tim
 	}
 	p.run.Sum.Add("uncertain_sent", len(batch))
 	p.run.Log.Warn().Str("event", "uncertain_write").Strs("quipt_order_ids", ids).Time("sent_at", sentAt).
-		Dur("write_settle", p.job.Env.Settle()).
+		Int64("write_settle_ms", p.job.Env.Settle().Milliseconds()).
 		Msg("createorders may have been applied by an attempt that got no answer: read back at every run until it settles")
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()

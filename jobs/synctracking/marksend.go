@@ -33,7 +33,7 @@ func (r *runner) send(ctx context.Context, o *imported, eff *jobs.Effects) error
 	if errors.Is(err, shipstation.ErrUncertain) {
 		eff.Add("unsettled", 1)
 		o.log.Warn().Err(err).Str("event", "unsettled").Str("tracking_number", req.TrackingNumber).
-			Dur("write_settle", r.Env.Settle()).Msg("markasshipped outcome unknown: left to settle, then checked before any resend")
+			Int64("write_settle_ms", r.Env.Settle().Milliseconds()).Msg("markasshipped outcome unknown: left to settle, then checked before any resend")
 		return nil
 	}
 	if errors.Is(err, errOrderCancelled) {
