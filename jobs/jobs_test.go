@@ -72,7 +72,8 @@ func storedCursor(t *testing.T, w *jobstest.World, job, name string) time.Time {
 
 // TestRunIsSkippedWhileABreakerIsOpen opens one upstream's circuit breaker and
 // runs every job: none may send a request to either upstream, each must log
-// one run_skipped naming the upstream and fail with its ErrBreakerOpen.
+// one run_skipped naming the upstream and fail with its ErrBreakerOpen and
+// scheduler.ErrSkipped (the scheduler counts no run for it).
 func TestRunIsSkippedWhileABreakerIsOpen(t *testing.T) {
 	for _, tc := range []struct {
 		upstream string
@@ -120,8 +121,8 @@ func TestRunIsSkippedWhileABreakerIsOpen(t *testing.T) {
 			}
 			for name, fn := range runs {
 				err := w.Run(context.Background(), name, fn)
-				if !errors.Is(err, tc.want) {
-					t.Errorf("%s: run error = %v, want it to wrap %v", name, err, tc.want)
+				if !errors.Is(err, tc.want) || !errors.Is(err, scheduler.ErrSkipped) {
+					t.Errorf("%s: run error = %v, want it to wrap %v and scheduler.ErrSkipped", name, err, tc.want)
 				}
 			}
 			if n := len(w.SS.Requests()) - ssBefore; n != 0 {

@@ -49,8 +49,9 @@ func (r *Run) DeadLetterInvalid(ctx context.Context, items []Invalid) error {
 //
 // While the circuit breaker of ShipStation or Quipt is open (DESIGN.md §6),
 // body does not run: every job needs both upstreams, so the run is skipped
-// with one run_skipped warning and an error wrapping that connector's
-// ErrBreakerOpen, and the run is not counted a success.
+// with one run_skipped warning, counted in the skipped runs, and an error
+// wrapping scheduler.ErrSkipped and that connector's ErrBreakerOpen: the
+// scheduler counts no run, neither a success nor a failure.
 func (e *Env) Execute(ctx context.Context, run *scheduler.Run, body func(ctx context.Context, r *Run) error) error {
 	if err := e.upstreamDown(run); err != nil {
 		return err
@@ -124,5 +125,5 @@ func (e *Env) upstreamDown(run *scheduler.Run) error {
 	if e.Metrics != nil {
 		e.Metrics.RunSkipped(run.Job, metrics.SkipBreakerOpen)
 	}
-	return fmt.Errorf("%s run skipped, %s unavailable: %w", run.Job, upstream, cause)
+	return fmt.Errorf("%s %w, %s unavailable: %w", run.Job, scheduler.ErrSkipped, upstream, cause)
 }

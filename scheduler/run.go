@@ -182,15 +182,21 @@ func (s *Scheduler) keepLease(ctx context.Context, lose context.CancelCauseFunc,
 }
 
 // finish records the run, gives the lease back and reports the run to the
-// hook and the log.
+// hook and the log; a skipped run (ErrSkipped) only gives the lease back.
 func (s *Scheduler) finish(run *Run, started time.Time, d time.Duration, runErr error) {
 	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
 	defer cancel()
-	if err := s.store.RecordRun(ctx, run.Job, runErr == nil, started.Add(d)); err != nil {
-		run.Log.Warn().Err(err).Msg("cannot record the run")
+	skipped := errors.Is(runErr, ErrSkipped)
+	if !skipped {
+		if err := s.store.RecordRun(ctx, run.Job, runErr == nil, started.Add(d)); err != nil {
+			run.Log.Warn().Err(err).Msg("cannot record the run")
+		}
 	}
 	if err := s.store.ReleaseLease(ctx, run.Lease); err != nil {
 		run.Log.Warn().Err(err).Msg("cannot release the job's lease")
+	}
+	if skipped {
+		return
 	}
 	if runErr != nil {
 		run.Log.Error().Err(runErr).Int64("duration_ms", d.Milliseconds()).Msg("run failed")

@@ -294,3 +294,33 @@ func TestOwnLeftoverLeaseIsTakenBack(t *testing.T) {
 		t.Fatalf("RunOnce over its own leftover lease = %v (ran %v), want the run", err, ran)
 	}
 }
+
+// TestSkippedRunIsNotARun: a run that returns an error wrapping ErrSkipped
+// (it decided not to run, and counted that itself) is neither a success nor
+// a failure: no OnRunDone, no "run failed" line; its lease is given back and
+// RunOnce's caller still gets the error.
+func TestSkippedRunIsNotARun(t *testing.T) {
+	store := newStore(t)
+	ctx := testCtx(t)
+	var done []runDone
+	var logs strings.Builder
+	s := newScheduler(t, store, zerolog.New(&logs), scheduler.WithHooks(scheduler.Hooks{
+		OnRunDone: func(job string, _ time.Time, d time.Duration, err error) { done = append(done, runDone{job, d, err}) },
+	}))
+	mustAdd(t, s, scheduler.Job{Name: "link-listings", Run: func(context.Context, *scheduler.Run) error {
+		return fmt.Errorf("link-listings %w, shipstation unavailable", scheduler.ErrSkipped)
+	}})
+
+	if err := s.RunOnce(ctx, "link-listings"); !errors.Is(err, scheduler.ErrSkipped) {
+		t.Fatalf("RunOnce = %v, want the skip", err)
+	}
+	if len(done) != 0 {
+		t.Errorf("OnRunDone calls = %+v, want none for a skipped run", done)
+	}
+	if strings.Contains(logs.String(), "run failed") {
+		t.Errorf("a skipped run was logged as failed:\n%s", logs.String())
+	}
+	if _, err := store.AcquireLease(ctx, "link-listings", "other", time.Minute); err != nil {
+		t.Errorf("AcquireLease after the skipped run: %v", err)
+	}
+}

@@ -25,6 +25,12 @@ import (
 // order (each run checkpoints what it did as it returns).
 var ErrRunsCancelled = errors.New("runs cancelled at the end of the grace period")
 
+// ErrSkipped is wrapped by the error of a RunFunc that decided not to run
+// (an upstream it needs is known to be down) and counted the skip itself:
+// the scheduler then records no run, logs no failure and calls no
+// OnRunDone, since nothing ran; the error still reaches RunOnce's caller.
+var ErrSkipped = errors.New("run skipped")
+
 // errStopping refuses runs once Stop has begun.
 var errStopping = errors.New("scheduler: stopping, no new runs")
 
