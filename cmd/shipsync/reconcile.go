@@ -19,14 +19,15 @@ import (
 const reconcileUsage = "usage: shipsync reconcile [--days N] [--report-only]"
 
 // cmdReconcile is `shipsync reconcile [--days N] [--report-only]`: one
-// reconcile now, its report as a table at a terminal (LOG_FORMAT=console) or
-// one JSON line; exit 0 when it completed, whatever drift it found.
+// reconcile now, its report as a table at a terminal (LOG_FORMAT=console),
+// the logs then on stderr, or one JSON line among the logs; exit 0 when it
+// completed, whatever drift it found.
 func cmdReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, env map[string]string) int {
 	opts, ok := parseReconcile(args, stderr)
 	if !ok {
 		return exitUsage
 	}
-	app, _, ok := setup(stdout, stderr, env, daemon.Options{})
+	app, _, ok := setup(logOutput(stdout, stderr, env), stderr, env, daemon.Options{})
 	if !ok {
 		return exitUsage
 	}
@@ -59,7 +60,10 @@ func parseReconcile(args []string, stderr io.Writer) (daemon.ReconcileOptions, b
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.Days, "days", 0, "window in days (default RECONCILE_DAYS)")
 	fs.BoolVar(&o.ReportOnly, "report-only", false, "report the divergences, repair nothing")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || o.Days < 0 || o.Days > 365 {
+	err := fs.Parse(args)
+	daysSet := false
+	fs.Visit(func(f *flag.Flag) { daysSet = daysSet || f.Name == "days" })
+	if err != nil || fs.NArg() > 0 || (daysSet && o.Days < 1) || o.Days > 365 {
 		fmt.Fprintln(stderr, reconcileUsage)
 		return o, false
 	}

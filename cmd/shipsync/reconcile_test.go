@@ -10,7 +10,7 @@ import (
 )
 
 func TestReconcileCommandUsage(t *testing.T) {
-	for _, args := range [][]string{{"--frobnicate"}, {"--days", "400"}, {"--days", "x"}, {"extra"}} {
+	for _, args := range [][]string{{"--frobnicate"}, {"--days", "400"}, {"--days", "0"}, {"--days", "-1"}, {"--days", "x"}, {"extra"}} {
 		code, _, errOut := runCmd(t, nil, append([]string{"reconcile"}, args...)...)
 		if code != exitUsage || !strings.Contains(errOut, "usage: shipsync reconcile") {
 			t.Errorf("reconcile %v: exit %d, stderr %q; want %d and the usage", args, code, errOut, exitUsage)
@@ -62,5 +62,26 @@ func TestReconcileCommandPrintsATableAtATerminal(t *testing.T) {
 	}
 	if len(w.Q.PurchaseOrders()) != 1 {
 		t.Errorf("the missing import was not repaired: %d purchase orders", len(w.Q.PurchaseOrders()))
+	}
+}
+
+// For a person the table alone is on stdout, the logs on stderr.
+func TestReconcileCommandTableIsAlone(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	addE2EOrder(w, "SS-1", "Ground")
+	code, stdout, stderr := runCmd(t, with(testEnv(w), "LOG_FORMAT", "console", "NO_COLOR", "1"), "reconcile", "--report-only")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.HasPrefix(stdout, "reconcile over the last") {
+		t.Errorf("stdout does not start with the report:\n%s", stdout)
+	}
+	for line := range strings.Lines(stdout) {
+		if strings.Contains(line, " INF ") || strings.Contains(line, " WRN ") || strings.Contains(line, " DBG ") {
+			t.Errorf("a log line on stdout, among the table: %q", line)
+		}
+	}
+	if !strings.Contains(stderr, "divergence found") {
+		t.Errorf("the logs are not on stderr:\n%s", stderr)
 	}
 }
