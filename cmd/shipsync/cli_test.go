@@ -105,6 +105,22 @@ func TestHealthCommand(t *testing.T) {
 	if code, _, errOut := runCmd(t, map[string]string{"HTTP_ADDR": jobstest.FreeAddr(t)}, "health"); code != exitFailed || errOut == "" {
 		t.Errorf("health with nothing listening: exit %d %q, want 1 with the reason", code, errOut)
 	}
+	// With LOG_FORMAT=json each verdict is one JSON object.
+	for _, c := range []struct {
+		addr   string
+		code   int
+		stdout bool
+	}{{app.Addr(), exitOK, true}, {jobstest.FreeAddr(t), exitFailed, false}} {
+		code, out, errOut := runCmd(t, map[string]string{"HTTP_ADDR": c.addr, "LOG_FORMAT": "json"}, "health")
+		line := errOut
+		if c.stdout {
+			line = out
+		}
+		m, err := checkJSONLine(strings.TrimSpace(line))
+		if code != c.code || err != nil || m["event"] != "health" || m["ok"] != (c.code == exitOK) || m["url"] == nil {
+			t.Errorf("health of %s in json: exit %d, stdout %q, stderr %q (%v); want exit %d and one health object", c.addr, code, out, errOut, err, c.code)
+		}
+	}
 }
 
 // TestVersionNamesTheBuild: version gives the module version, the revision,
@@ -253,4 +269,16 @@ func TestCheckWithRedisDown(t *testing.T) {
 		t.Errorf("check with Redis down: exit %d\n%s%s", code, stdout, stderr)
 	}
 	assertJSONLines(t, "stdout", stdout)
+}
+
+// TestDemoWithABadLogSettingIsAUsageError: demo reads only LOG_FORMAT and
+// LOG_LEVEL; a bad value is a configuration error (exit 2) naming it, as for
+// every other command, and nothing starts.
+func TestDemoWithABadLogSettingIsAUsageError(t *testing.T) {
+	for _, kv := range [][2]string{{"LOG_FORMAT", "xml"}, {"LOG_LEVEL", "loud"}} {
+		code, stdout, stderr := runCmd(t, map[string]string{kv[0]: kv[1]}, "demo")
+		if code != exitUsage || !strings.Contains(stderr, kv[0]) || strings.Contains(stdout, "shipsync starting") {
+			t.Errorf("demo with %s=%s: exit %d, stderr %q; want 2 naming %s, nothing started", kv[0], kv[1], code, stderr, kv[0])
+		}
+	}
 }

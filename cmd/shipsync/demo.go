@@ -47,7 +47,7 @@ func cmdDemo(ctx context.Context, stdout, stderr io.Writer, env map[string]strin
 	environ["NO_COLOR"] = env["NO_COLOR"]
 	app, log, ok := setup(stdout, stderr, environ, daemon.Options{Schedule: &schedule, RateWindow: demoRateWindow})
 	if !ok {
-		return exitFailed
+		return exitUsage // LOG_FORMAT or LOG_LEVEL, the only variables demo reads
 	}
 	defer app.Close()
 	reconcileByHand(app)
