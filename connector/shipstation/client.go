@@ -2,6 +2,7 @@ package shipstation
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -109,17 +110,28 @@ func NewClient(opts ...Option) (*Client, error) {
 func (c *Client) BreakerState() string { return c.transport.BreakerState() }
 
 // newRedactor returns a replacer that blanks the credentials, raw and as the
-// Basic auth token, out of text received from the server.
+// Basic auth token, out of text received from the server: each also as a
+// server may echo it, percent-encoded (a query or a form) or escaped in a
+// JSON string (encoding/json's escapes, and "\/" as ASP.NET writes it).
 func newRedactor(key, secret, partner string) *strings.Replacer {
 	const mask = "[redacted]"
 	var pairs []string
+	seen := map[string]bool{}
 	for _, s := range []string{
 		base64.StdEncoding.EncodeToString([]byte(key + ":" + secret)),
 		key + ":" + secret,
 		secret, key, partner,
 	} {
-		if s != "" {
-			pairs = append(pairs, s, mask)
+		if s == "" {
+			continue
+		}
+		quoted, _ := json.Marshal(s) // a string always marshals
+		inJSON := string(quoted[1 : len(quoted)-1])
+		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s), inJSON, strings.ReplaceAll(inJSON, "/", `\/`)} {
+			if !seen[form] {
+				seen[form] = true
+				pairs = append(pairs, form, mask)
+			}
 		}
 	}
 	return strings.NewReplacer(pairs...)

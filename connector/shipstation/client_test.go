@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,48 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		}
 		if !strings.Contains(text, "[redacted]") {
 			t.Errorf("error %q lost the rest of the server's message", text)
+		}
+	}
+}
+
+// TestEscapedSecretsNeverInErrors: a server may echo a credential escaped:
+// in a JSON string (encoding/json writes & < > as \u0026 \u003c \u003e,
+// ASP.NET writes / as \/, any writer may escape any letter), or
+// percent-encoded. None of it may reach an error, raw or decoded.
+func TestEscapedSecretsNeverInErrors(t *testing.T) {
+	const key, secret = "key/with+chars", "p/ss+w&rd<1>"
+	c, mux, _ := setup(t, WithCredentials(key, secret))
+	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(t, w, 400, map[string]string{"message": "bad secret " + secret + " for key " + key})
+	})
+	mux.HandleFunc("GET /stores", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte(`{"Message":"bad secret p\/ss+w&rd<1> or p\u002fss\u002bw\u0026rd\u003c1\u003e"}`))
+	})
+	mux.HandleFunc("GET /warehouses", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte("bad form secret=" + url.QueryEscape(secret) + "&key=" + url.QueryEscape(key) + " path " + url.PathEscape(secret)))
+	})
+	calls := map[string]func() error{
+		"users":      func() error { _, err := c.Users.List(t.Context()); return err },
+		"stores":     func() error { _, err := c.Stores.List(t.Context()); return err },
+		"warehouses": func() error { _, err := c.Warehouses.List(t.Context()); return err },
+	}
+	for name, call := range calls {
+		err := call()
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("%s: %v, want an APIError", name, err)
+		}
+		text := err.Error() + apiErr.Body + apiErr.Message
+		for _, s := range []string{secret, key, url.QueryEscape(secret), url.PathEscape(secret), `p\/ss`, `\u0026rd`, "p/ss+w&rd"} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s: error reveals %q: %s", name, s, text)
+			}
+		}
+		if !strings.Contains(text, "[redacted]") {
+			t.Errorf("%s: error %q lost the rest of the server's message", name, text)
 		}
 	}
 }
