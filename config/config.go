@@ -108,15 +108,13 @@ type Config struct {
 	LogLevel  zerolog.Level `env:"LOG_LEVEL" envDefault:"info" help:"trace, debug, info, warn or error"`
 	LogFormat LogFormat     `env:"LOG_FORMAT" envDefault:"json" check:"one of json console" help:"json, or console for people at a terminal"`
 
-	// ShutdownGrace (SHUTDOWN_GRACE, default 25s) is shipsync's own addition
-	// to DESIGN.md §4: how long SIGTERM waits for the runs in hand before
-	// cancelling them. The default stays below Kubernetes' 30 s termination
-	// grace period.
+	// ShutdownGrace (SHUTDOWN_GRACE, default 25s, DESIGN.md §4): how long
+	// SIGTERM waits for the runs in hand before cancelling them. The default
+	// stays below Kubernetes' 30 s termination grace period.
 	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"25s" help:"how long SIGTERM waits for the runs in hand"`
-	// LeaseTTL (LEASE_TTL, default 60s) is shipsync's own addition: how long a
-	// job's lease outlives a replica that died holding it, i.e. how soon
-	// another replica may take the job over. The holder renews it every third
-	// of it.
+	// LeaseTTL (LEASE_TTL, default 60s, DESIGN.md §4): how long a job's
+	// lease outlives a replica that died holding it, i.e. how soon another
+	// replica may take the job over. The holder renews it every third of it.
 	LeaseTTL time.Duration `env:"LEASE_TTL" envDefault:"60s" help:"how long a job's lease outlives a replica that died holding it"`
 	// WriteSettle (WRITE_SETTLE, default 10m, DESIGN.md §2.2): how long a
 	// markasshipped or assignuser whose outcome is unknown is left alone
