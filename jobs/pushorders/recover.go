@@ -2,6 +2,7 @@ package pushorders
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,19 +43,18 @@ func (p *pass) recoverRecords(ctx context.Context) error {
 	if mark[jobs.NamePushOrders] != "" {
 		return nil
 	}
-	listed, recovered, calls := 0, 0, 0
+	listed, recovered, pages := 0, 0, 0
 	for _, status := range openStatuses {
 		opts := shipstation.OrderListOptions{OrderStatus: status, StoreID: p.job.SingleStoreID, PageSize: shipstation.MaxPageSize}
 		for page, err := range p.job.Env.ShipStation.Orders.Pages(ctx, opts) {
-			calls++
 			if err != nil {
 				return fmt.Errorf("list %s ShipStation orders to recover push records: %w", status, err)
 			}
-			n, err := p.recoverPage(ctx, page.Items)
+			n, err := p.recoverPage(ctx, append(page.Items, keysOf(page.Invalid)...))
 			if err != nil {
 				return err
 			}
-			listed, recovered = listed+len(page.Items), recovered+n
+			listed, recovered, pages = listed+len(page.Items), recovered+n, pages+1
 		}
 	}
 	done := jobs.Records{}
@@ -64,7 +64,7 @@ func (p *pass) recoverRecords(ctx context.Context) error {
 	}
 	p.run.Sum.Add("records_recovered", recovered)
 	p.run.Log.Warn().Str("event", "records_recovered").Int("open_orders_listed", listed).Int("recovered", recovered).
-		Int("list_calls", calls).
+		Int("pages", pages).
 		Msg("no mark of push records in Redis (first run, or Redis lost its data): recorded the open ShipStation orders pushed before, to be merged, not sent blind")
 	return nil
 }
@@ -103,4 +103,22 @@ func (p *pass) recoverPage(ctx context.Context, items []shipstation.Order) (int,
 		recs.Set(jobs.NSShipStationOrder, strconv.FormatInt(o.OrderID, 10), id)
 	}
 	return recs.Len() / 2, p.run.Record(ctx, recs, nil)
+}
+
+// keysOf returns, for the listed orders that did not decode, what the
+// recovery needs of them: their orderId and orderKey, when those still read.
+// Such an order is ShipStation's all the same; recovered, it is merged (and
+// left while it cannot be read back) instead of sent blind.
+func keysOf(invalid []shipstation.InvalidItem) []shipstation.Order {
+	var out []shipstation.Order
+	for _, bad := range invalid {
+		var keyed struct {
+			OrderID  int64  `json:"orderId"`
+			OrderKey string `json:"orderKey"`
+		}
+		if json.Unmarshal(bad.Raw, &keyed) == nil && keyed.OrderID != 0 {
+			out = append(out, shipstation.Order{OrderID: keyed.OrderID, OrderKey: keyed.OrderKey})
+		}
+	}
+	return out
 }

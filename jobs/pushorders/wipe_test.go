@@ -1,6 +1,7 @@
 package pushorders
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
@@ -107,5 +108,23 @@ func TestRedisWipeOfABacklogIsMergedInBoundedSteps(t *testing.T) {
 	}
 	if s := w.Log.LastSummary(); s["updated"] != float64(len(orders)) || s["records_recovered"] != float64(len(orders)) {
 		t.Errorf("summary updated %v, records_recovered %v; want %d each", s["updated"], s["records_recovered"], len(orders))
+	}
+}
+
+// TestRecoveryCountsAnOrderThatDoesNotDecode: ShipStation lists, under the
+// key of an open Quipt order, an order that does not decode. It is still
+// ShipStation's: the recovery records it, and the pass, unable to read it
+// back, leaves it (merge_unread) instead of sending the order blind.
+func TestRecoveryCountsAnOrderThatDoesNotDecode(t *testing.T) {
+	w := newWorld(t, jobstest.Options{})
+	o := addOrder(w, seed{number: "W-BAD"})
+	w.SS.AddRawOrder(json.RawMessage(`{"orderId": 990001, "orderNumber": "W-BAD", "orderKey": "` + key(o) + `", "modifyDate": "soon", "orderStatus": "on_hold"}`))
+
+	run(t, w, newJob(w))
+	if n := len(w.SS.CreateOrdersCalls()); n != 0 {
+		t.Errorf("%d createorders calls: the order was sent blind over the one ShipStation holds", n)
+	}
+	if s := w.Log.LastSummary(); s["records_recovered"] != 1.0 || s["merge_unread"] != 1.0 {
+		t.Errorf("summary records_recovered %v, merge_unread %v; want 1 and 1", s["records_recovered"], s["merge_unread"])
 	}
 }
