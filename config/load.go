@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/shipsync/shipsync/connector/shipstation"
 	"github.com/shipsync/shipsync/mapping"
@@ -54,7 +55,17 @@ func (c *Config) crossCheck(p *problems) {
 		p.add("WRITE_SETTLE", "is %s, but must exceed the ShipStation client's timeout (%s) plus LEASE_TTL (%s): %s",
 			c.WriteSettle, shipstation.DefaultTimeout, c.LeaseTTL, least)
 	}
+	if c.WriteSettle > MaxWriteSettle && !p.has("WRITE_SETTLE") {
+		p.add("WRITE_SETTLE", "is %s, but may be at most %s: a label voided while its ship may still land is decided only within the cursors' overlap", c.WriteSettle, MaxWriteSettle)
+	}
 }
+
+// MaxWriteSettle is the longest WRITE_SETTLE: sync-tracking decides a label
+// voided in ShipStation and absent from Quipt once WRITE_SETTLE has passed
+// since the void, and its void window lists the void again only within the
+// cursors' overlap (jobs.CursorOverlap, 65 minutes); a longer settle would
+// leave such a void undecided for good.
+const MaxWriteSettle = time.Hour
 
 // Environ returns the process environment as a map for Load. It is the only
 // place in shipsync that reads the process environment.

@@ -464,3 +464,18 @@ func TestWriteSettleMustExceedTimeoutPlusLease(t *testing.T) {
 		t.Errorf("Load with WRITE_SETTLE just above: %v", err)
 	}
 }
+
+// WRITE_SETTLE may be at most MaxWriteSettle: sync-tracking decides a void
+// whose ship may still land once it has passed, while the void window still
+// lists the void.
+func TestWriteSettleIsAtMostAnHour(t *testing.T) {
+	_, err := Load(required(map[string]string{"WRITE_SETTLE": "61m"}))
+	want := "WRITE_SETTLE: is 1h1m0s, but may be at most 1h0m0s: a label voided while its ship may still land is decided only within the cursors' overlap"
+	var verr *ValidationError
+	if !errors.As(err, &verr) || !slices.Contains(verr.Problems, want) {
+		t.Fatalf("Load: %v, want the problem %q", err, want)
+	}
+	if _, err := Load(required(map[string]string{"WRITE_SETTLE": "1h"})); err != nil {
+		t.Errorf("Load with WRITE_SETTLE at the most: %v", err)
+	}
+}
