@@ -8,12 +8,16 @@ package daemon
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 
@@ -122,7 +126,9 @@ const (
 // restarts, waits for it instead of exiting (DESIGN.md §5: no job runs,
 // /readyz says why, the worker recovers by itself): it logs the first
 // failure and then one a minute, and the gate answers "redis unreachable"
-// meanwhile. Nothing is asked of the upstreams before.
+// meanwhile. A Redis that answers with a refusal (redisMisconfigured: wrong
+// password, say) ends the start at once. Nothing is asked of the upstreams
+// before.
 func (a *App) waitForRedis(ctx context.Context, gate *ops.Gate) error {
 	var logged time.Time
 	for wait := redisRetryFirst; ; wait = min(2*wait, redisRetryMax) {
@@ -131,9 +137,13 @@ func (a *App) waitForRedis(ctx context.Context, gate *ops.Gate) error {
 		cancel()
 		if err == nil {
 			if !logged.IsZero() {
+				gate.Hold(nil)
 				a.Log.Info().Msg("redis answers: starting")
 			}
 			return nil
+		}
+		if redisMisconfigured(err) {
+			return fmt.Errorf("redis refused shipsync (check REDIS_URL): %w", err)
 		}
 		err = fmt.Errorf("redis unreachable: %w", err)
 		gate.Hold(err)
@@ -145,6 +155,21 @@ func (a *App) waitForRedis(ctx context.Context, gate *ops.Gate) error {
 			return err
 		}
 	}
+}
+
+// redisMisconfigured reports whether a ping's err is an answer that waiting
+// does not change: the credentials or permissions refused, another refusal
+// of the server ("ERR", e.g. a database index out of range), or a
+// certificate that does not verify. A Redis still loading its data, busy, or
+// not reachable at all is waited for.
+func redisMisconfigured(err error) bool {
+	var reply redis.Error
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	refused := errors.As(err, &reply) && strings.HasPrefix(reply.Error(), "ERR ")
+	return refused || redis.IsAuthError(err) || redis.IsPermissionError(err) ||
+		errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname)
 }
 
 // Addr is the address the ops server listens on, once Start returned.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/rs/zerolog"
 
 	"github.com/shipsync/shipsync/config"
@@ -129,7 +130,18 @@ func TestStartWaitsForRedis(t *testing.T) {
 	if n := w.SS.Count("GET", "/carriers"); n != 0 {
 		t.Errorf("the preflight ran without Redis (%d carrier lists)", n)
 	}
+	w.SS.SetLatency(time.Second) // the preflight is still running when /readyz is asked below
 	proxy.Restore()
+	for !strings.Contains(logs.String(), "redis answers") {
+		if ctx.Err() != nil {
+			t.Fatal("no log line says Redis answers")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, body := probe(app.Addr(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "preflight running") {
+		t.Errorf("/readyz once Redis answers, during the preflight = %d %q, want 503 preflight running", code, body)
+	}
+	w.SS.SetLatency(0)
 	select {
 	case err := <-started:
 		if err != nil {
@@ -173,5 +185,36 @@ func TestUSPSCodeSurvivesAnUnreachablePreflight(t *testing.T) {
 	}
 	if got := app.rememberUSPSCode(ctx, ""); got != "usps" {
 		t.Errorf("code after an unreachable preflight = %q, want the recorded usps", got)
+	}
+}
+
+// TestStartEndsAtOnceWhenRedisRefuses: a Redis that answers with a refusal
+// (no password given, a wrong one) will not change its mind: the start ends
+// at once naming REDIS_URL instead of waiting. (The server here is an
+// embedded one, for its password; the refusal is what is under test.)
+func TestStartEndsAtOnceWhenRedisRefuses(t *testing.T) {
+	w := jobstest.New(t, jobstest.Options{})
+	guarded := miniredis.RunT(t)
+	guarded.RequireAuth("the-right-one")
+	for name, url := range map[string]string{
+		"no password":    "redis://" + guarded.Addr() + "/0",
+		"wrong password": "redis://:the-wrong-one@" + guarded.Addr() + "/0",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var logs jobstest.LogBuffer
+			app := newApp(t, w, &logs, "REDIS_URL", url)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := app.Start(ctx)
+			if err == nil || !strings.Contains(err.Error(), "check REDIS_URL") || ctx.Err() != nil {
+				t.Fatalf("Start against a Redis that refuses = %v (ctx %v), want it to end at once naming REDIS_URL", err, ctx.Err())
+			}
+			if strings.Contains(err.Error(), "the-wrong-one") || strings.Contains(logs.String(), "the-wrong-one") {
+				t.Errorf("the password is in the error or the logs: %v\n%s", err, logs.String())
+			}
+			if err := app.Stop(ctx); err != nil {
+				t.Errorf("Stop after a failed Start: %v", err)
+			}
+		})
 	}
 }

@@ -52,8 +52,13 @@ func (g *Gate) Open(r *Readiness) {
 }
 
 // Hold makes the gate answer err until Open, instead of
-// ErrPreflightRunning: why the start waits (Redis unreachable, say).
+// ErrPreflightRunning: why the start waits (Redis unreachable, say). Hold(nil)
+// takes that back: the start goes on.
 func (g *Gate) Hold(err error) {
+	if err == nil {
+		g.held.Store(nil)
+		return
+	}
 	g.held.Store(&err)
 }
 
