@@ -78,7 +78,7 @@ func (j *PushOrders) Run(ctx context.Context, run *scheduler.Run) error {
 	return j.Env.Execute(ctx, run, func(ctx context.Context, r *jobs.Run) error {
 		p := &pass{job: j, run: r, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed(),
 			scratch: sync.Pool{New: func() any { return new([]byte) }}}
-		if err := p.recoverRecords(ctx); err != nil {
+		if complete, err := p.recoverRecords(ctx); err != nil || !complete {
 			return err
 		}
 		if err := p.loadUncertain(ctx); err != nil {

@@ -34,39 +34,43 @@ var openStatuses = []string{shipstation.StatusAwaitingPayment, shipstation.Statu
 // recovered record with its ShipStation orderId and modify date and no merge
 // base, so the pass reads it back and merges it as an update, each field
 // group taking its owner's value. The mark is written once the listing is
-// complete; a first run on an empty Redis pays the listing once too.
-func (p *pass) recoverRecords(ctx context.Context) error {
+// complete; a first run on an empty Redis pays the listing once too. A
+// shutdown requested during the listing ends it after the page in hand:
+// complete is false, and the run must not go on to its pass (the orders not
+// yet recorded would be sent blind); the next run lists again.
+func (p *pass) recoverRecords(ctx context.Context) (complete bool, _ error) {
 	mark, err := p.job.Env.Store.Records(ctx, jobs.NSRecovered, []string{jobs.NamePushOrders})
 	if err != nil {
-		return fmt.Errorf("read the mark of recovered push records: %w", err)
+		return false, fmt.Errorf("read the mark of recovered push records: %w", err)
 	}
 	if mark[jobs.NamePushOrders] != "" {
-		return nil
+		return true, nil
 	}
-	listed, recovered, pages := 0, 0, 0
+	listed, recovered := 0, 0
 	for _, status := range openStatuses {
 		opts := shipstation.OrderListOptions{OrderStatus: status, StoreID: p.job.SingleStoreID, PageSize: shipstation.MaxPageSize}
-		for page, err := range p.job.Env.ShipStation.Orders.Pages(ctx, opts) {
-			if err != nil {
-				return fmt.Errorf("list %s ShipStation orders to recover push records: %w", status, err)
-			}
-			n, err := p.recoverPage(ctx, append(page.Items, keysOf(page.Invalid)...))
-			if err != nil {
+		pages := p.job.Env.ShipStation.Orders.Pages(ctx, opts)
+		complete, err := jobs.EachPage(ctx, p.run, pages, "list "+status+" ShipStation orders to recover push records",
+			func(ctx context.Context, page *shipstation.Page[shipstation.Order]) error {
+				bad := keysOf(page.Invalid)
+				n, err := p.recoverPage(ctx, append(page.Items, bad...))
+				listed, recovered = listed+len(page.Items)+len(bad), recovered+n
 				return err
-			}
-			listed, recovered, pages = listed+len(page.Items), recovered+n, pages+1
+			})
+		if err != nil || !complete {
+			p.run.Sum.Add("records_recovered", recovered)
+			return false, err
 		}
 	}
 	done := jobs.Records{}
 	done.Set(jobs.NSRecovered, jobs.NamePushOrders, strconv.FormatInt(p.job.Env.Clock().UnixMilli(), 10))
 	if err := p.run.Record(ctx, done, nil); err != nil {
-		return err
+		return false, err
 	}
 	p.run.Sum.Add("records_recovered", recovered)
 	p.run.Log.Warn().Str("event", "records_recovered").Int("open_orders_listed", listed).Int("recovered", recovered).
-		Int("pages", pages).
 		Msg("no mark of push records in Redis (first run, or Redis lost its data): recorded the open ShipStation orders pushed before, to be merged, not sent blind")
-	return nil
+	return true, nil
 }
 
 // recoverPage writes a recovered record for each order of items under a
