@@ -10,7 +10,7 @@
 // the multi-key Lua scripts below work on a cluster too. With P = "{prefix}":
 //
 //	P:lease:<job>                   string "<token>:<owner>", PX = lease TTL
-//	P:lease-token:<job>             integer, INCR'd for every lease granted (the fencing token)
+//	P:lease-token:<job>             integer, the last fencing token granted: INCR'd for every lease, and never below the server's clock in µs
 //	P:cursor:<job>                  hash  <cursor name> -> "<unix seconds>.<nanoseconds, 9 digits>"
 //	P:rec:<namespace>               hash  <id> -> opaque value (links, idempotency keys)
 //	P:dl:<job>                      hash  <id> -> JSON {reason, at, detail} (the dead letter)
@@ -28,10 +28,9 @@
 // Lua script per write compares what the job's lease key holds (token and
 // owner) with the lease before writing anything. When the lease expired or
 // another owner took it over, the script writes nothing and the call returns
-// [ErrFenced]. The owner is compared too because the token alone is not
-// unique once Redis lost its data: the counter starts again from 1, and a
-// holder stalled across the wipe may carry the token of the lease a new
-// owner is granted. Operator actions (retrying or dropping dead letters) and run
+// [ErrFenced]. A Redis that lost its data lost the token counter too; tokens
+// are never below the server's clock in µs, so those granted after the loss
+// stay above those granted before it, and the owner is compared as well. Operator actions (retrying or dropping dead letters) and run
 // records are not fenced.
 //
 // The fenced writes ([Store.PutRecords], [Store.PutRecordSets],

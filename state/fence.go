@@ -21,9 +21,7 @@ const (
 // fenceLua starts every fenced script: KEYS[1] is the job's lease key and
 // ARGV[1] the caller's lease as stored (leaseValue). It returns resFenced
 // unless the stored lease is the caller's: the same token and the same
-// owner. The token alone would not do: a Redis that lost its data counts
-// tokens from 1 again, and a stalled holder could then meet a new lease of
-// another replica with its own token.
+// owner.
 const fenceLua = `
 local lease = redis.call('GET', KEYS[1])
 if lease ~= ARGV[1] then
@@ -31,8 +29,9 @@ if lease ~= ARGV[1] then
 end
 `
 
-// leaseValue is what the lease key holds: the token first, so the scripts can
-// read it without knowing the owner's spelling.
+// leaseValue is what the lease key holds, and what every fenced script
+// compares it with: the token, then the owner (LeaseOwner reads the owner
+// after the first ":").
 func leaseValue(token int64, owner string) string {
 	return strconv.FormatInt(token, 10) + ":" + owner
 }

@@ -11,8 +11,10 @@ import (
 )
 
 // Lease is the right to run one job, held by one owner until it expires. Token
-// is the fencing token: it grows with every lease granted for the job, and
-// every fenced write checks that it is still the current one.
+// is the fencing token: it grows with every lease granted for the job (and is
+// never below the Redis server's clock in µs, so it keeps growing after Redis
+// lost its data), and every fenced write checks that the lease, token and
+// owner, is still the current one.
 type Lease struct {
 	Job   string
 	Owner string
@@ -21,13 +23,24 @@ type Lease struct {
 
 // acquireScript grants the lease when nobody holds it: KEYS[1] lease key,
 // KEYS[2] token counter; ARGV[1] owner, ARGV[2] TTL in ms. It returns the new
-// token, or 0 when the lease is held.
+// token, or 0 when the lease is held. The token is one more than the last,
+// and at least the server's clock in µs: a Redis that lost its data (the
+// counter with it) still grants tokens above every one granted before, so
+// a holder stalled across the loss never meets its own token again. (The
+// token is written with %d: Lua would write a number that large as a
+// float, 1.7e+15.)
 var acquireScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], token .. ':' .. ARGV[1], 'PX', ARGV[2], 'NX')
+if token < now then
+  token = now
+  redis.call('SET', KEYS[2], string.format('%d', token))
+end
+redis.call('SET', KEYS[1], string.format('%d', token) .. ':' .. ARGV[1], 'PX', ARGV[2], 'NX')
 return token
 `)
 
@@ -89,7 +102,8 @@ func (s *Store) BreakLease(ctx context.Context, job, owner string) (bool, error)
 }
 
 // AcquireLease grants owner the lease on job for ttl, with a fencing token
-// higher than any granted before for the job. It returns ErrLeaseHeld when
+// higher than any granted before for the job (unless the Redis server's
+// clock went back further than the leases granted since). It returns ErrLeaseHeld when
 // someone (owner included) holds the lease already.
 func (s *Store) AcquireLease(ctx context.Context, job, owner string, ttl time.Duration) (*Lease, error) {
 	if ttl < time.Millisecond {
