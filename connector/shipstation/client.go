@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/shipsync/shipsync/connector/calls"
 	"github.com/shipsync/shipsync/connector/transport"
@@ -33,7 +37,7 @@ type Client struct {
 	pacer      transport.Pacer // nil: unpaced
 	settings   transport.Settings
 	observer   Observer
-	redactor   *strings.Replacer
+	redactor   *redactor
 	transport  *transport.Transport
 	// orderDecoders decode listed orders without reflection.
 	orderDecoders *orderDecoders
@@ -109,12 +113,24 @@ func NewClient(opts ...Option) (*Client, error) {
 // BreakerState returns the circuit breaker's state: "closed", "half-open" or "open".
 func (c *Client) BreakerState() string { return c.transport.BreakerState() }
 
-// newRedactor returns a replacer that blanks the credentials, raw and as the
-// Basic auth token, out of text received from the server: each also as a
-// server may echo it, percent-encoded (a query or a form) or escaped in a
-// JSON string (encoding/json's escapes, and "\/" as ASP.NET writes it).
-func newRedactor(key, secret, partner string) *strings.Replacer {
+// redactor keeps the credentials out of text received from the server.
+type redactor struct {
+	// masks blanks each credential as sent, and as a server commonly echoes
+	// it: percent-encoded, escaped in a JSON string.
+	masks *strings.Replacer
+	// credentials are the strings that must never be kept, as sent.
+	credentials []string
+}
+
+// withheld replaces a whole text that still shows a credential once
+// unescaped (redactor.redact).
+const withheld = "[withheld: the answer echoed a credential]"
+
+// newRedactor returns the redactor of the client's credentials: the key, the
+// secret, both as the Basic auth token, the partner key.
+func newRedactor(key, secret, partner string) *redactor {
 	const mask = "[redacted]"
+	r := &redactor{}
 	var pairs []string
 	seen := map[string]bool{}
 	for _, s := range []string{
@@ -125,6 +141,7 @@ func newRedactor(key, secret, partner string) *strings.Replacer {
 		if s == "" {
 			continue
 		}
+		r.credentials = append(r.credentials, s)
 		quoted, _ := json.Marshal(s) // a string always marshals
 		inJSON := string(quoted[1 : len(quoted)-1])
 		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s), inJSON, strings.ReplaceAll(inJSON, "/", `\/`)} {
@@ -134,8 +151,100 @@ func newRedactor(key, secret, partner string) *strings.Replacer {
 			}
 		}
 	}
-	return strings.NewReplacer(pairs...)
+	r.masks = strings.NewReplacer(pairs...)
+	return r
+}
+
+// redact returns s with every credential masked where it shows as sent or
+// in a common escape. A text in which a credential still shows once
+// unescaped (HTML entities, percent escapes in either case, any JSON string
+// escape) is withheld whole: there is no telling which of its bytes are the
+// credential's.
+func (r *redactor) redact(s string) string {
+	out := r.masks.Replace(s)
+	for _, form := range []string{html.UnescapeString(out), unescapePercent(out), unescapeJSON(out)} {
+		for _, c := range r.credentials {
+			if strings.Contains(form, c) {
+				return withheld
+			}
+		}
+	}
+	return out
 }
 
 // redact removes the credentials from s.
-func (c *Client) redact(s string) string { return c.redactor.Replace(s) }
+func (c *Client) redact(s string) string { return c.redactor.redact(s) }
+
+// unescapePercent decodes every %XX escape of s (hex digits in either case)
+// and leaves anything else as it is.
+func unescapePercent(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b = append(b, byte(v))
+				i += 2
+				continue
+			}
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// unescapeJSON decodes every JSON string escape of s (\uXXXX, surrogate
+// pairs included, \/, \", \\ and the control escapes) wherever it stands,
+// and leaves anything else as it is.
+func unescapeJSON(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	simple := map[byte]string{'/': "/", '"': `"`, '\\': `\`, 'b': "\b", 'f': "\f", 'n': "\n", 'r': "\r", 't': "\t"}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		if r, n := jsonRune(s[i:]); n > 0 {
+			b.WriteRune(r)
+			i += n - 1
+			continue
+		}
+		if v, ok := simple[s[i+1]]; ok {
+			b.WriteString(v)
+			i++
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// jsonRune decodes the \uXXXX escape (or surrogate pair of two) s starts
+// with, returning the rune and the bytes it took, or 0 bytes when s does not
+// start with one.
+func jsonRune(s string) (rune, int) {
+	hex4 := func(s string) (rune, bool) {
+		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(s[2:6], 16, 16)
+		return rune(v), err == nil
+	}
+	r, ok := hex4(s)
+	if !ok {
+		return 0, 0
+	}
+	if utf16.IsSurrogate(r) {
+		if r2, ok := hex4(s[6:]); ok {
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				return pair, 12
+			}
+		}
+	}
+	return r, 6
+}

@@ -3,8 +3,10 @@ package shipstation
 import (
 	"encoding/base64"
 	"errors"
+	"html"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,42 +153,46 @@ func TestSecretsNeverInErrors(t *testing.T) {
 
 // TestEscapedSecretsNeverInErrors: a server may echo a credential escaped:
 // in a JSON string (encoding/json writes & < > as \u0026 \u003c \u003e,
-// ASP.NET writes / as \/, any writer may escape any letter), or
-// percent-encoded. None of it may reach an error, raw or decoded.
+// ASP.NET writes / as \/, any writer may escape any letter), percent-encoded
+// in either case, as HTML entities, in a body that is JSON or not. None of it
+// may reach an error, raw or decoded: what the redactor cannot mask in place
+// it withholds.
 func TestEscapedSecretsNeverInErrors(t *testing.T) {
 	const key, secret = "key/with+chars", "p/ss+w&rd<1>"
 	c, mux, _ := setup(t, WithCredentials(key, secret))
-	mux.HandleFunc("GET /users", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(t, w, 400, map[string]string{"message": "bad secret " + secret + " for key " + key})
-	})
-	mux.HandleFunc("GET /stores", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(400)
-		_, _ = w.Write([]byte(`{"Message":"bad secret p\/ss+w&rd<1> or p\u002fss\u002bw\u0026rd\u003c1\u003e"}`))
-	})
-	mux.HandleFunc("GET /warehouses", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(400)
-		_, _ = w.Write([]byte("bad form secret=" + url.QueryEscape(secret) + "&key=" + url.QueryEscape(key) + " path " + url.PathEscape(secret)))
-	})
-	calls := map[string]func() error{
-		"users":      func() error { _, err := c.Users.List(t.Context()); return err },
-		"stores":     func() error { _, err := c.Stores.List(t.Context()); return err },
-		"warehouses": func() error { _, err := c.Warehouses.List(t.Context()); return err },
+	bodies := []string{
+		`{"message":"bad secret ` + strings.NewReplacer("&", `\u0026`, "<", `\u003c`, ">", `\u003e`).Replace(secret) + ` for key ` + key + `"}`,
+		`{"Message":"bad secret p\/ss+w&rd<1> or p\u002fss\u002bw\u0026rd\u003c1\u003e"}`,
+		"bad form secret=" + url.QueryEscape(secret) + "&key=" + url.QueryEscape(key) + " path " + url.PathEscape(secret),
+		"bad secret p%2fss%2bw%26rd%3c1%3e",
+		"<html><body>bad secret p/ss+w&amp;rd&lt;1&gt;</body></html>",
+		`{"Message":"bad p\/ss+w&rd<1>"} and more`,
+		`error: "p\u002fss+w\u0026rd<1>"`,
 	}
-	for name, call := range calls {
-		err := call()
+	mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+		i, _ := strconv.Atoi(r.PathValue("id"))
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte(bodies[i]))
+	})
+	for i, body := range bodies {
+		_, err := c.Orders.Get(t.Context(), int64(i))
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) {
-			t.Fatalf("%s: %v, want an APIError", name, err)
+			t.Fatalf("body %d: %v, want an APIError", i, err)
 		}
 		text := err.Error() + apiErr.Body + apiErr.Message
-		for _, s := range []string{secret, key, url.QueryEscape(secret), url.PathEscape(secret), `p\/ss`, `\u0026rd`, "p/ss+w&rd"} {
-			if strings.Contains(text, s) {
-				t.Errorf("%s: error reveals %q: %s", name, s, text)
+		for _, form := range []string{text, html.UnescapeString(text), unescapePercent(text), unescapeJSON(text)} {
+			for _, s := range []string{secret, key} {
+				if strings.Contains(form, s) {
+					t.Errorf("body %q: error reveals %q: %s", body, s, text)
+				}
 			}
 		}
-		if !strings.Contains(text, "[redacted]") {
-			t.Errorf("%s: error %q lost the rest of the server's message", name, text)
+		if !strings.Contains(text, "[redacted]") && !strings.Contains(text, withheld) {
+			t.Errorf("body %q: error %q neither masks nor withholds", body, text)
 		}
+	}
+	if got := c.redact("no credential here: 100% sure &amp; done"); got != "no credential here: 100% sure &amp; done" {
+		t.Errorf("redact changed a text without credentials: %q", got)
 	}
 }

@@ -88,30 +88,12 @@ func IsPermanent(err error) bool {
 // newAPIError builds the error for a non-2xx response. redact removes the
 // client's credentials from the body before anything is kept.
 func newAPIError(status int, endpoint string, body []byte, redact func(string) string) *APIError {
-	text := strings.TrimSpace(redact(canonicalJSON(string(body))))
+	text := strings.TrimSpace(redact(string(body)))
 	msg := transport.Truncate(redact(errorMessage(text)), maxErrorText)
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
 	return &APIError{StatusCode: status, Endpoint: endpoint, Message: msg, Body: transport.Truncate(text, maxErrorText)}
-}
-
-// canonicalJSON returns text re-encoded by encoding/json when it is one JSON
-// value, else text as it is. A JSON string may escape any character
-// (\u0041 for A, \/ for /): re-encoded, a credential echoed in one is
-// written the one way the redactor looks for.
-func canonicalJSON(text string) string {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil || dec.InputOffset() != int64(len(strings.TrimRight(text, " \t\r\n"))) {
-		return text
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return text
-	}
-	return string(b)
 }
 
 // errorMessage picks the explanation out of the body shapes ShipStation uses:
