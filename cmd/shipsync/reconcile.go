@@ -11,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/shipsync/shipsync/config"
 	"github.com/shipsync/shipsync/daemon"
 	"github.com/shipsync/shipsync/jobs/reconcile"
 )
@@ -19,9 +18,9 @@ import (
 const reconcileUsage = "usage: shipsync reconcile [--days N] [--report-only]"
 
 // cmdReconcile is `shipsync reconcile [--days N] [--report-only]`: one
-// reconcile now, its report as a table at a terminal (LOG_FORMAT=console),
-// the logs then on stderr, or one JSON line among the logs; exit 0 when it
-// completed, whatever drift it found.
+// reconcile now, its report for a person as a table (forPerson, as check's),
+// the logs then on stderr, or else as one JSON line among the logs; exit 0
+// when it completed, whatever drift it found.
 func cmdReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, env map[string]string) int {
 	opts, ok := parseReconcile(args, stderr)
 	if !ok {
@@ -36,7 +35,7 @@ func cmdReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil || rep == nil {
 		return exitFailed
 	}
-	if app.Config.LogFormat == config.LogConsole {
+	if forPerson(stdout, env) {
 		printReport(stdout, rep)
 		return exitOK
 	}
