@@ -143,9 +143,10 @@ type candidate struct {
 	ack   *ack
 }
 
-// maxHeldUpdates bounds the updates a pass holds before it sends them
-// (sendUpdates): each holds both versions of the order and its records, a
-// few kB, and after Redis lost its data every open order is an update
+// maxHeldUpdates is how many updates a pass lets wait before it sends them
+// (sendUpdates), checked after each Quipt page (so at most this many plus a
+// page's): each holds both versions of the order and its records, a few kB,
+// and after Redis lost its data every open order is an update
 // (recoverRecords).
 const maxHeldUpdates = 2000
 
