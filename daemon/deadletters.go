@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/shipsync/shipsync/jobs"
 	"github.com/shipsync/shipsync/state"
 )
 
@@ -91,7 +92,7 @@ func (a *App) deadLetter(ctx context.Context, action string, d state.DeadLetter)
 		if _, err := a.retryDeadLetter(ctx, d.Job, d.ID); err != nil {
 			return err
 		}
-		ev.Msg("will be retried on the next run")
+		ev.Msg(retryNote(d.Job))
 	case DeadLettersDrop:
 		if _, err := a.Store.DropDeadLetter(ctx, d.Job, d.ID); err != nil {
 			a.Log.Error().Err(err).Str("job", d.Job).Str("item_id", d.ID).Msg("drop failed")
@@ -113,6 +114,22 @@ func (a *App) retryDeadLetter(ctx context.Context, job, id string) (bool, error)
 		return false, fmt.Errorf("retry dead letter %s of %s: %w", id, job, err)
 	}
 	return lifted, nil
+}
+
+// retryNote says when a retried dead letter of job is processed again: when
+// the job next lists its item. push-orders lists every open order on every
+// run, get-orders its whole window at every sweep; the jobs that read by
+// cursor list an item again only within their cursor's overlap, and past it
+// the next reconcile finds the item, no longer parked, and hands it back by
+// rewinding the cursor.
+func retryNote(job string) string {
+	switch job {
+	case jobs.NamePushOrders, jobs.NameLinkListings:
+		return "will be retried on the next run"
+	case jobs.NameGetOrders:
+		return "will be retried by the next run that reads the whole window (GET_ORDERS_SWEEP)"
+	}
+	return "will be retried when its job lists it again: within its cursor's 65-minute overlap, else through the next reconcile"
 }
 
 // deadLettersSummary is the closing line of DeadLetters.
