@@ -118,12 +118,7 @@ func TestStartWaitsForRedis(t *testing.T) {
 	started := make(chan error, 1)
 	go func() { started <- app.Start(ctx) }()
 
-	for !strings.Contains(logs.String(), "waiting for redis") {
-		if ctx.Err() != nil {
-			t.Fatal("no log line says the start waits for Redis")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitForLog(ctx, t, &logs, "waiting for redis")
 	if code, body := probe(app.Addr(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "redis unreachable") {
 		t.Errorf("/readyz while Redis is away = %d %q, want 503 redis unreachable", code, body)
 	}
@@ -132,12 +127,7 @@ func TestStartWaitsForRedis(t *testing.T) {
 	}
 	w.SS.SetLatency(time.Second) // the preflight is still running when /readyz is asked below
 	proxy.Restore()
-	for !strings.Contains(logs.String(), "redis answers") {
-		if ctx.Err() != nil {
-			t.Fatal("no log line says Redis answers")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitForLog(ctx, t, &logs, "redis answers")
 	if code, body := probe(app.Addr(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "preflight running") {
 		t.Errorf("/readyz once Redis answers, during the preflight = %d %q, want 503 preflight running", code, body)
 	}
@@ -216,5 +206,16 @@ func TestStartEndsAtOnceWhenRedisRefuses(t *testing.T) {
 				t.Errorf("Stop after a failed Start: %v", err)
 			}
 		})
+	}
+}
+
+// waitForLog waits until logs hold text, failing t when ctx ends first.
+func waitForLog(ctx context.Context, t *testing.T, logs *jobstest.LogBuffer, text string) {
+	t.Helper()
+	for !strings.Contains(logs.String(), text) {
+		if ctx.Err() != nil {
+			t.Fatalf("no log line says %q", text)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -196,23 +196,31 @@ func TestEveryCommandWritesStrictJSONLines(t *testing.T) {
 // would, and returns its output.
 func runBriefly(t *testing.T, env map[string]string) (string, string) {
 	t.Helper()
-	var stdout, stderr jobstest.LogBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, &stdout, &stderr, env) }()
-	for !strings.Contains(stdout.String(), "shipsync running") {
-		select {
-		case code := <-done:
-			t.Fatalf("run exited %d before it took work\n%s%s", code, stdout.String(), stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	cancel()
-	if code := <-done; code != exitOK {
+	stop, stdout, stderr := runUntil(t, env, "shipsync running")
+	if code := stop(); code != exitOK {
 		t.Errorf("run stopped by a signal exited %d\n%s", code, stdout.String())
 	}
 	return stdout.String(), stderr.String()
+}
+
+// runUntil starts `shipsync run` with env and waits until its stdout holds
+// marker, failing t if it exits first. stop then stops it as a signal would
+// and returns its exit code.
+func runUntil(t *testing.T, env map[string]string, marker string) (stop func() int, stdout, stderr *jobstest.LogBuffer) {
+	t.Helper()
+	stdout, stderr = &jobstest.LogBuffer{}, &jobstest.LogBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run"}, stdout, stderr, env) }()
+	for !strings.Contains(stdout.String(), marker) {
+		select {
+		case code := <-done:
+			t.Fatalf("run exited %d before it logged %q\n%s%s", code, marker, stdout.String(), stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return func() int { cancel(); return <-done }, stdout, stderr
 }
 
 // TestRunStoppedWhileWaitingForRedisExitsZero: a daemon whose Redis is away
@@ -227,20 +235,8 @@ func TestRunStoppedWhileWaitingForRedisExitsZero(t *testing.T) {
 	dead := ln.Addr().String()
 	ln.Close()
 	env := with(testEnv(w), "REDIS_URL", "redis://"+dead+"/0", "LOG_FORMAT", "json")
-	var stdout, stderr jobstest.LogBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, &stdout, &stderr, env) }()
-	for !strings.Contains(stdout.String(), "waiting for redis") {
-		select {
-		case code := <-done:
-			t.Fatalf("run exited %d instead of waiting for Redis\n%s%s", code, stdout.String(), stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	cancel()
-	if code := <-done; code != exitOK {
+	stop, stdout, _ := runUntil(t, env, "waiting for redis")
+	if code := stop(); code != exitOK {
 		t.Errorf("run stopped while waiting for Redis exited %d, want 0\n%s", code, stdout.String())
 	}
 	if strings.Contains(stdout.String(), `"level":"error"`) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -243,4 +244,44 @@ func ssOrderID(t testing.TB, w *jobstest.World, o quipttest.Order) int64 {
 		t.Fatalf("ShipStation does not hold order %s", o.OrderNumber)
 	}
 	return ss.OrderID
+}
+
+// editAsAPerson sets on o's ShipStation order what a person sets there: a
+// weight, dimensions, a tag, a hold (until the time it returns) and a note.
+func editAsAPerson(t testing.TB, w *jobstest.World, o quipttest.Order) (holdUntil time.Time) {
+	t.Helper()
+	holdUntil = now.Add(72 * time.Hour).Truncate(time.Second)
+	w.SS.UpdateOrder(ssOrderID(t, w, o), func(s *sst.Order) {
+		s.Weight = &sst.Weight{Value: 42, Units: "ounces"}
+		s.Dimensions = &sst.Dimensions{Units: "inches", Length: 12, Width: 8, Height: 4}
+		s.TagIDs = []int64{sst.PriorityTagID}
+		s.OrderStatus = sst.StatusOnHold
+		s.HoldUntilDate = holdUntil
+		s.InternalNotes = new("fragile: double box")
+	})
+	return holdUntil
+}
+
+// keepsPersonsEdits fails t unless got holds Quipt's new street ("77 New
+// Rd") and every field editAsAPerson set.
+func keepsPersonsEdits(t testing.TB, got sst.Order, holdUntil time.Time) {
+	t.Helper()
+	if jobs.Value(got.ShipTo.Street1) != "77 New Rd" {
+		t.Errorf("street %q, want Quipt's new address", jobs.Value(got.ShipTo.Street1))
+	}
+	if got.Weight == nil || got.Weight.Value != 42 || got.Weight.Units != "ounces" {
+		t.Errorf("weight %+v, want the person's 42 ounces", got.Weight)
+	}
+	if got.Dimensions == nil || got.Dimensions.Length != 12 {
+		t.Errorf("dimensions %+v, want the person's", got.Dimensions)
+	}
+	if !slices.Equal(got.TagIDs, []int64{sst.PriorityTagID}) {
+		t.Errorf("tags %v, want the person's", got.TagIDs)
+	}
+	if got.OrderStatus != sst.StatusOnHold || !got.HoldUntilDate.Equal(holdUntil) {
+		t.Errorf("status %s until %s, want on_hold until %s", got.OrderStatus, got.HoldUntilDate, holdUntil)
+	}
+	if jobs.Value(got.InternalNotes) != "fragile: double box" {
+		t.Errorf("internal notes %q, want the person's", jobs.Value(got.InternalNotes))
+	}
 }

@@ -586,39 +586,14 @@ func TestUpdateKeepsWhatPeopleSetInShipStation(t *testing.T) {
 	if n := w.SS.Count(http.MethodGet, "/orders"); n != len(openStatuses) {
 		t.Fatalf("a new order was read back (%d list calls, %d of them the recovery listing)", n, len(openStatuses))
 	}
-	holdUntil := now.Add(72 * time.Hour).Truncate(time.Second)
-	w.SS.UpdateOrder(ssOrderID(t, w, o), func(s *sst.Order) {
-		s.Weight = &sst.Weight{Value: 42, Units: "ounces"}
-		s.Dimensions = &sst.Dimensions{Units: "inches", Length: 12, Width: 8, Height: 4}
-		s.TagIDs = []int64{sst.PriorityTagID}
-		s.OrderStatus = sst.StatusOnHold
-		s.HoldUntilDate = holdUntil
-		s.InternalNotes = new("fragile: double box")
-	})
+	holdUntil := editAsAPerson(t, w, o)
 	if err := w.Q.UpdateFulfillmentOrder(o.ID, func(q *quipttest.Order) { q.ShipTo.Address1 = "77 New Rd" }); err != nil {
 		t.Fatal(err)
 	}
 
 	run(t, w, job)
 	got, _ := w.SS.OrderByKey(key(o))
-	if jobs.Value(got.ShipTo.Street1) != "77 New Rd" {
-		t.Errorf("street %q, want Quipt's new address", jobs.Value(got.ShipTo.Street1))
-	}
-	if got.Weight == nil || got.Weight.Value != 42 || got.Weight.Units != "ounces" {
-		t.Errorf("weight %+v, want ShipStation's 42 ounces", got.Weight)
-	}
-	if got.Dimensions == nil || got.Dimensions.Length != 12 {
-		t.Errorf("dimensions %+v, want ShipStation's", got.Dimensions)
-	}
-	if !slices.Equal(got.TagIDs, []int64{sst.PriorityTagID}) {
-		t.Errorf("tags %v, want ShipStation's", got.TagIDs)
-	}
-	if got.OrderStatus != sst.StatusOnHold || !got.HoldUntilDate.Equal(holdUntil) {
-		t.Errorf("status %s until %s, want on_hold until %s", got.OrderStatus, got.HoldUntilDate, holdUntil)
-	}
-	if jobs.Value(got.InternalNotes) != "fragile: double box" {
-		t.Errorf("internal notes %q, want ShipStation's", jobs.Value(got.InternalNotes))
-	}
+	keepsPersonsEdits(t, got, holdUntil)
 	if n := w.SS.Count(http.MethodGet, "/orders") - len(openStatuses); n != 1 {
 		t.Errorf("%d list calls for one update, want 1", n)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"testing"
 	"time"
 
@@ -27,14 +26,7 @@ import (
 // the run after that sends nothing.
 func TestRedisWipeKeepsWhatPeopleSetInShipStation(t *testing.T) {
 	w, o, job := pushedOne(t, seed{number: "W-1"})
-	holdUntil := now.Add(72 * time.Hour).Truncate(time.Second)
-	w.SS.UpdateOrder(ssOrderID(t, w, o), func(s *sst.Order) {
-		s.Weight = &sst.Weight{Value: 42, Units: "ounces"}
-		s.TagIDs = []int64{sst.PriorityTagID}
-		s.OrderStatus = sst.StatusOnHold
-		s.HoldUntilDate = holdUntil
-		s.InternalNotes = new("fragile: double box")
-	})
+	holdUntil := editAsAPerson(t, w, o)
 	w.Redis.Wipe()
 	if err := w.Q.UpdateFulfillmentOrder(o.ID, func(q *quipttest.Order) { q.ShipTo.Address1 = "77 New Rd" }); err != nil {
 		t.Fatal(err)
@@ -49,22 +41,7 @@ func TestRedisWipeKeepsWhatPeopleSetInShipStation(t *testing.T) {
 	if _, ok := held[key(fresh)]; !ok {
 		t.Errorf("the order never pushed before was not created")
 	}
-	got := held[key(o)]
-	if jobs.Value(got.ShipTo.Street1) != "77 New Rd" {
-		t.Errorf("street %q, want Quipt's new address", jobs.Value(got.ShipTo.Street1))
-	}
-	if got.Weight == nil || got.Weight.Value != 42 {
-		t.Errorf("weight %+v, want the person's 42 ounces", got.Weight)
-	}
-	if !slices.Equal(got.TagIDs, []int64{sst.PriorityTagID}) {
-		t.Errorf("tags %v, want the person's", got.TagIDs)
-	}
-	if got.OrderStatus != sst.StatusOnHold || !got.HoldUntilDate.Equal(holdUntil) {
-		t.Errorf("status %s until %s, want on_hold until %s", got.OrderStatus, got.HoldUntilDate, holdUntil)
-	}
-	if jobs.Value(got.InternalNotes) != "fragile: double box" {
-		t.Errorf("internal notes %q, want the person's", jobs.Value(got.InternalNotes))
-	}
+	keepsPersonsEdits(t, held[key(o)], holdUntil)
 
 	calls := len(w.SS.CreateOrdersCalls())
 	lists := w.SS.Count(http.MethodGet, "/orders")
