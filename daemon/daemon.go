@@ -160,14 +160,21 @@ func (a *App) waitForRedis(ctx context.Context, gate *ops.Gate) error {
 // redisMisconfigured reports whether a ping's err is an answer that waiting
 // does not change: the credentials or permissions refused, another refusal
 // of the server ("ERR", e.g. a database index out of range), or a
-// certificate that does not verify. A Redis still loading its data, busy, or
-// not reachable at all is waited for.
+// certificate that does not verify. A Redis still loading its data, busy, at
+// its maximum of clients, or not reachable at all is waited for.
 func redisMisconfigured(err error) bool {
 	var reply redis.Error
 	var certErr *tls.CertificateVerificationError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
-	refused := errors.As(err, &reply) && strings.HasPrefix(reply.Error(), "ERR ")
+	refused := false
+	if errors.As(err, &reply) {
+		msg := reply.Error()
+		for _, prefix := range []string{"NOAUTH", "WRONGPASS", "NOPERM", "ERR "} {
+			refused = refused || strings.HasPrefix(msg, prefix)
+		}
+		refused = refused && !strings.Contains(msg, "max number of clients") // a full server frees up
+	}
 	return refused || redis.IsAuthError(err) || redis.IsPermissionError(err) ||
 		errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname)
 }

@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -217,5 +219,36 @@ func waitForLog(ctx context.Context, t *testing.T, logs *jobstest.LogBuffer, tex
 			t.Fatalf("no log line says %q", text)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// replyError is an error reply of a Redis server, as go-redis returns it.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
+func (replyError) RedisError()     {}
+
+// TestRedisMisconfiguredTellsRefusalsFromWaits: the answers that waiting
+// does not change end the start; the others are waited out.
+func TestRedisMisconfiguredTellsRefusalsFromWaits(t *testing.T) {
+	for reply, refused := range map[string]bool{
+		"NOAUTH Authentication required.":          true,
+		"WRONGPASS invalid username-password pair": true,
+		"NOPERM this user has no permissions":      true,
+		"ERR DB index is out of range":             true,
+		"ERR invalid password":                     true,
+		"ERR max number of clients reached":        false,
+		"LOADING Redis is loading the dataset":     false,
+		"BUSY Redis is busy running a script":      false,
+		"MASTERDOWN Link with MASTER is down":      false,
+		"CLUSTERDOWN The cluster is down":          false,
+	} {
+		err := fmt.Errorf("state: ping redis: %w", replyError(reply))
+		if got := redisMisconfigured(err); got != refused {
+			t.Errorf("redisMisconfigured(%q) = %v, want %v", reply, got, refused)
+		}
+	}
+	if redisMisconfigured(errors.New("dial tcp 127.0.0.1:1: connect: connection refused")) {
+		t.Error("a refused connection is taken as a refusal of the server's")
 	}
 }
