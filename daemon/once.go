@@ -32,8 +32,9 @@ func (a *App) Once(ctx context.Context, name string) error {
 	}
 	// reconcile runs the other jobs to repair what they own, so it needs to
 	// know which of them resolve: the whole preflight.
-	only, disabled := name, map[string]string(nil)
-	if name == reconcile.Name {
+	whole := name == reconcile.Name
+	only := name
+	if whole {
 		only = ""
 	}
 	report := a.Preflight(ctx, only)
@@ -41,7 +42,8 @@ func (a *App) Once(ctx context.Context, name string) error {
 		a.Log.Error().Str("job", name).Str("reason", reason).Msg("job cannot run: its configuration does not resolve")
 		return fmt.Errorf("%s cannot run: %s", name, reason)
 	}
-	if only == "" {
+	var disabled map[string]string // what a partial preflight says of the other jobs is not the whole of it
+	if whole {
 		disabled = report.Disabled
 	}
 	if err := a.enable(disabled); err != nil {

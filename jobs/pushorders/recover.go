@@ -47,6 +47,7 @@ func (p *pass) recoverRecords(ctx context.Context) (complete bool, _ error) {
 		return true, nil
 	}
 	listed, recovered := 0, 0
+	defer func() { p.run.Sum.Add("records_recovered", recovered) }()
 	for _, status := range openStatuses {
 		opts := shipstation.OrderListOptions{OrderStatus: status, StoreID: p.job.SingleStoreID, PageSize: shipstation.MaxPageSize}
 		pages := p.job.Env.ShipStation.Orders.Pages(ctx, opts)
@@ -58,7 +59,6 @@ func (p *pass) recoverRecords(ctx context.Context) (complete bool, _ error) {
 				return err
 			})
 		if err != nil || !complete {
-			p.run.Sum.Add("records_recovered", recovered)
 			return false, err
 		}
 	}
@@ -67,7 +67,6 @@ func (p *pass) recoverRecords(ctx context.Context) (complete bool, _ error) {
 	if err := p.run.Record(ctx, done, nil); err != nil {
 		return false, err
 	}
-	p.run.Sum.Add("records_recovered", recovered)
 	p.run.Log.Warn().Str("event", "records_recovered").Int("open_orders_listed", listed).Int("recovered", recovered).
 		Msg("no mark of push records in Redis (first run, or Redis lost its data): recorded the open ShipStation orders pushed before, to be merged, not sent blind")
 	return true, nil

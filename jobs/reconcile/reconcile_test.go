@@ -220,10 +220,11 @@ func TestDryRunOnlyReports(t *testing.T) {
 // them is written; the other owners still repair theirs in the same run.
 func TestIdleOwnersAreNotRunToRepair(t *testing.T) {
 	cases := map[string]struct {
-		env        []string
-		idle, runs string // the owner that must not run, and the one that must
-		parked     string
-		plant      func(*jobstest.World) (idle, runs string) // ids of their divergences
+		env    []string
+		parked string
+		// plant makes one divergence of the owner that must not run and one
+		// of the owner that must, and returns their ids.
+		plant func(*jobstest.World) (idle, runs string)
 	}{
 		"get-orders off": {
 			env: []string{"GET_ORDERS_SCHEDULE", "off"}, parked: reconcile.ParkedOwnerOff,
